@@ -1,0 +1,5 @@
+"""`python -m toolkit` runs the `offer-toolkit` command line."""
+
+from .cli import main
+
+main()

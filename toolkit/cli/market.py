@@ -1,0 +1,1 @@
+"""`offer-toolkit market summary` (see toolkit.market)."""

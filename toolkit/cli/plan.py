@@ -1,0 +1,68 @@
+"""`offer-toolkit plan`: follow-ups around interviews and offer deadlines (see toolkit.followup)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app, echo, handle_errors
+
+FORMATS = ("table", "json", "markdown")
+
+
+@app.command("plan")
+def plan(
+    file: Path = typer.Argument(..., help="Pipeline file: YAML/JSON/TOML, or CSV/XLSX with one row per opportunity."),
+    today: Optional[str] = typer.Option(None, "--today", help="Plan as of this date (YYYY-MM-DD); default: the real date."),
+    country: str = typer.Option("US", "--country", help="Public-holiday country (ISO 3166 code, holidays package)."),
+    subdivision: Optional[str] = typer.Option(None, "--subdivision", help="State/province for extra holidays, e.g. CA."),
+    fmt: str = typer.Option("table", "--format", help="Output: table, json or markdown."),
+    ics: Optional[Path] = typer.Option(None, "--ics", help="Also write the actions as an iCalendar (.ics) file."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+) -> None:
+    """List follow-up actions (overdue, due today, upcoming) with message drafts."""
+    with handle_errors(debug):
+        from ..errors import InputError, Issue, raise_if
+        from ..followup import load_pipeline, make_calendar, plan_followups
+        from ..followup.ics import write_ics
+        from ..followup.render import render_json, render_markdown, render_table
+
+        issues: list[Issue] = []
+        day = date.today()  # the only place the real date is read
+        if today is not None:
+            try:
+                day = date.fromisoformat(today.strip())
+            except ValueError:
+                issues.append(Issue("--today", f"expected a date like 2026-11-25, got {today!r}", code="bad_date"))
+        if fmt not in FORMATS:
+            issues.append(Issue("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_value"))
+        calendar = pipeline = None
+        try:
+            calendar = make_calendar(country, subdivision)
+        except InputError as exc:
+            issues += exc.issues
+        try:
+            pipeline = load_pipeline(file)
+        except InputError as exc:
+            issues += exc.issues
+        raise_if(issues)
+
+        result = plan_followups(pipeline, today=day, calendar=calendar)
+        if fmt == "json":
+            text = render_json(result)
+        elif fmt == "markdown":
+            text = render_markdown(result)
+        else:
+            tty = sys.stdout.isatty()
+            width = max(80, shutil.get_terminal_size().columns) if tty else 100
+            text = render_table(result, width=width, color=tty)
+        if ics is not None:
+            write_ics(result, ics, inputs=[file])
+        echo(text)
+        if ics is not None:
+            typer.echo(f"wrote {ics} ({len(result.actions)} events)", err=True)

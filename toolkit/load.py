@@ -1,0 +1,433 @@
+"""Offer files → validated models: documents (YAML/JSON/TOML) and flat tables (CSV/XLSX).
+
+Collects every problem in every file (file, offer, field, what was expected, what was found)
+and raises them together as one InputError. Assigns default ids (slug of the company, with
+-2, -3 for repeats) and merges several files' offers, assumptions and FX sections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import os
+from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Issue
+from .io import file_kind, read_document, read_table
+from .models import Assumptions, Offer
+from .money import AmountError, parse_currency
+
+TOP_LEVEL_KEYS = ("offers", "reporting_currency", "assumptions", "fx")
+
+
+@dataclass(frozen=True)
+class OfferSet:
+    """Everything read from the offer files, ready for `evaluate`."""
+
+    offers: tuple[Offer, ...]
+    reporting_currency: str | None = None
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    fx_sections: tuple[tuple[str, Mapping[str, Any]], ...] = ()  # (file, raw `fx:` section), parsed by the pipeline
+    sources: tuple[str, ...] = ()
+
+
+# ------------------------------------------------------------------ pydantic errors → Issues
+
+_FRIENDLY = {
+    "missing": "required, but missing",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "finite_number": "expected a finite number",
+    "string_type": "expected text",
+    "date_parsing": "expected a date like 2026-01-15",
+    "date_from_datetime_parsing": "expected a date like 2026-01-15",
+    "date_from_datetime_inexact": "expected a date like 2026-01-15 (no time of day)",
+    "date_type": "expected a date like 2026-01-15",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dict_type": "expected a mapping of names to values",
+    "list_type": "expected a list",
+    "tuple_type": "expected a list",
+    "string_too_short": "expected non-empty text",
+}
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
+    if isinstance(value, dict) and len(repr(value)) > 80:
+        return "a mapping"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _dotted(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """Field names of the model found by following `loc` from `model` (for spelling hints)."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        ann = current.model_fields[part].annotation
+        found = None
+        for arg in [ann, *typing.get_args(ann), *(a for t in typing.get_args(ann) for a in typing.get_args(t))]:
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found = arg
+                break
+        current = found
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def issues_from_validation(
+    exc: ValidationError, *, source: str, record: str, model: type[BaseModel], prefix: Sequence[Any] = ()
+) -> list[Issue]:
+    """One Issue per pydantic error, worded for a person who edits the file."""
+    issues = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(prefix) + tuple(err["loc"])
+        kind = err["type"]
+        value = err.get("input")
+        ctx = err.get("ctx") or {}
+        # Pay and other scalar-or-mapping fields report errors on an inner key; point at the field.
+        if loc and loc[-1] in ("amount", "per") and len(loc) >= 2 and loc[-2] == "base_salary":
+            loc = loc[:-1]
+        if kind == "value_error":
+            message = str(ctx.get("error", err["msg"]))
+            if message.startswith("Value error, "):
+                message = message[len("Value error, "):]
+        elif kind == "assertion_error":
+            message = err["msg"]
+        elif kind == "extra_forbidden":
+            name = str(loc[-1])
+            known = _fields_at(model, loc[len(prefix):-1])
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of {', '.join(known)}" if known else "")
+            message = f"unknown field {name!r}{hint}"
+        elif kind == "literal_error":
+            message = f"expected {ctx.get('expected')}, got {_got(value)}"
+        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+            bound = next(iter(ctx.values())) if ctx else ""
+            words = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than": "less than", "less_than_equal": "at most"}[kind]
+            message = f"expected a number {words} {bound}, got {_got(value)}"
+        elif kind == "missing":
+            message = _FRIENDLY[kind]
+        elif kind in _FRIENDLY:
+            message = f"{_FRIENDLY[kind]}, got {_got(value)}"
+        else:
+            message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_got(value)}"
+        issues.append(Issue(source=source, record=record, field=_dotted(loc), message=message, code=kind))
+    return issues
+
+
+# ------------------------------------------------------------------ documents and tables → raw offers
+
+@dataclass
+class _Raw:
+    data: Any
+    record: str  # "offer 'acme'" / "offer #2" / "row 5"
+    source: str
+
+
+def _offer_label(raw: Any, position: str) -> str:
+    if isinstance(raw, dict):
+        for key in ("id", "company"):
+            value = raw.get(key)
+            if isinstance(value, str) and value.strip():
+                return f"offer {value.strip()!r}"
+    return f"offer {position}"
+
+
+def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any], list[Issue]]:
+    """A document is a mapping with `offers:`, a bare list of offers, or one offer mapping."""
+    sections: dict[str, Any] = {}
+    if isinstance(data, list):
+        offers = data
+    elif isinstance(data, dict) and "offers" in data:
+        unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
+        if unknown:
+            return [], {}, [
+                Issue(source=source, message=f"unknown top-level key {k!r}; expected {', '.join(TOP_LEVEL_KEYS)}", code="extra_forbidden")
+                for k in unknown
+            ]
+        offers = data["offers"]
+        sections = {k: data[k] for k in TOP_LEVEL_KEYS[1:] if data.get(k) is not None}
+        if not isinstance(offers, list):
+            return [], {}, [Issue(source=source, field="offers", message=f"expected a list of offers, got {_got(offers)}", code="list_type")]
+    elif isinstance(data, dict) and "company" in data:
+        offers = [data]
+    elif isinstance(data, dict):
+        return [], {}, [Issue(source=source, message=f"expected an 'offers:' list, a list of offers or one offer with a company; found keys {list(data)[:10]}", code="no_offers")]
+    else:
+        return [], {}, [Issue(source=source, message=f"expected offers, got {_got(data)}", code="no_offers")]
+    if not offers:
+        return [], sections, [Issue(source=source, message="the file contains no offers", code="no_offers")]
+    raws = [_Raw(o, _offer_label(o, f"#{i + 1}"), source) for i, o in enumerate(offers)]
+    return raws, sections, []
+
+
+def _clean_cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _nest(row: Mapping[str, Any]) -> dict[str, Any]:
+    """{'bonus.target': 0.15} → {'bonus': {'target': 0.15}}; empty cells are left out."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        value = _clean_cell(value)
+        if value is None:
+            continue
+        parts = key.split(".")
+        node = out
+        for part in parts[:-1]:
+            nxt = node.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                nxt = node[part] = {"preset": nxt} if part == "vesting" else {}
+            node = nxt
+        leaf = parts[-1]
+        if isinstance(node.get(leaf), dict):
+            node[leaf].setdefault("preset" if leaf == "vesting" else "value", value)
+        else:
+            node[leaf] = value
+    return out
+
+
+def _table_rows(path: str) -> list[_Raw]:
+    frame = read_table(path)
+    if frame.empty:
+        raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
+    columns = [str(c) for c in frame.columns]
+    if "company" not in columns:
+        raise InputError.single(
+            path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {columns[:20]}", code="no_offers"
+        )
+    raws = []
+    for i, row in enumerate(frame.to_dict("records")):
+        nested = _nest(row)
+        if not nested:
+            continue
+        raws.append(_Raw(nested, f"row {i + 2} ({_offer_label(nested, '')})".replace(" (offer )", ""), path))
+    if not raws:
+        raise InputError.single(path, "the table has no offers (every row is empty)", code="no_offers")
+    return raws
+
+
+# ------------------------------------------------------------------ the loader
+
+def _validate_offer(raw: _Raw) -> tuple[Offer | None, list[Issue]]:
+    data = raw.data
+    if not isinstance(data, dict):
+        return None, [Issue(source=raw.source, record=raw.record, message=f"expected an offer mapping, got {_got(data)}", code="model_type")]
+    currency = None
+    if data.get("currency") is not None:
+        try:
+            currency = parse_currency(data["currency"])
+        except AmountError:
+            currency = None
+    try:
+        return Offer.model_validate(data, context={"currency": currency}), []
+    except ValidationError as exc:
+        return None, issues_from_validation(exc, source=raw.source, record=raw.record, model=Offer)
+
+
+def _assign_ids(offers: list[Offer], explicit: list[bool], labels: list[tuple[str, str]]) -> tuple[list[Offer], list[Issue]]:
+    from slugify import slugify
+
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    for offer, is_explicit, (source, record) in zip(offers, explicit, labels):
+        if is_explicit:
+            if offer.id in seen:
+                issues.append(Issue(source=source, record=record, field="id", message=f"duplicate offer id {offer.id!r}; ids must be unique", code="duplicate_id"))
+            seen[offer.id] = 1  # type: ignore[index]
+    out = []
+    for offer, is_explicit in zip(offers, explicit):
+        if is_explicit:
+            out.append(offer)
+            continue
+        base = slugify(offer.company) or "offer"
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}-{n}"
+        seen[candidate] = 1
+        out.append(offer.model_copy(update={"id": candidate}))
+    return out, issues
+
+
+def _merge_assumptions(found: list[tuple[str, dict]]) -> tuple[dict, list[Issue]]:
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    issues: list[Issue] = []
+    for source, values in found:
+        for key, value in values.items():
+            if key in merged and merged[key] != value:
+                issues.append(
+                    Issue(source=source, record="assumptions", field=key,
+                          message=f"{value!r} disagrees with {merged[key]!r} in {origin[key]}; set it in one file or with a command-line flag",
+                          code="conflict")
+                )
+            else:
+                merged[key] = value
+                origin[key] = source
+    return merged, issues
+
+
+def load_offers(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    assumptions: str | os.PathLike | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> OfferSet:
+    """Read and validate one or more offer files.
+
+    Args:
+        paths: YAML/JSON/TOML documents or CSV/XLSX flat tables.
+        assumptions: an optional separate file with `assumptions:` (and `fx:`, `reporting_currency:`),
+            or a bare mapping of assumptions.
+        overrides: assumption values from the command line; they win over files.
+
+    Raises:
+        InputError: every problem found, in every file.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    issues: list[Issue] = []
+    raws: list[_Raw] = []
+    assumption_sets: list[tuple[str, dict]] = []
+    fx_sections: list[tuple[str, dict]] = []
+    reporting: list[tuple[str, Any]] = []
+
+    def take_sections(sections: dict[str, Any], source: str) -> None:
+        if "assumptions" in sections:
+            a = sections["assumptions"]
+            if not isinstance(a, dict):
+                issues.append(Issue(source=source, record="assumptions", message=f"expected a mapping of assumptions, got {_got(a)}", code="model_type"))
+            else:
+                assumption_sets.append((source, a))
+        if "fx" in sections:
+            if not isinstance(sections["fx"], dict):
+                issues.append(Issue(source=source, record="fx", message=f"expected a mapping like {{EUR: 1.08}}, got {_got(sections['fx'])}", code="model_type"))
+            else:
+                fx_sections.append((source, sections["fx"]))
+        if "reporting_currency" in sections:
+            reporting.append((source, sections["reporting_currency"]))
+
+    for path in paths:
+        source = str(path)
+        try:
+            kind = file_kind(Path(path))
+            if kind in ("csv", "xlsx"):
+                raws.extend(_table_rows(source))
+            else:
+                found, sections, problems = _split_document(read_document(path), source)
+                issues.extend(problems)
+                raws.extend(found)
+                take_sections(sections, source)
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if assumptions is not None:
+        try:
+            data = read_document(assumptions)
+            if isinstance(data, dict) and any(k in data for k in TOP_LEVEL_KEYS[1:]):
+                unknown = [k for k in data if k not in TOP_LEVEL_KEYS[1:]]
+                issues.extend(Issue(source=str(assumptions), message=f"unknown key {k!r} in an assumptions file; expected {', '.join(TOP_LEVEL_KEYS[1:])}", code="extra_forbidden") for k in unknown)
+                take_sections({k: v for k, v in data.items() if k in TOP_LEVEL_KEYS[1:]}, str(assumptions))
+            elif isinstance(data, dict):
+                take_sections({"assumptions": data}, str(assumptions))
+            else:
+                issues.append(Issue(source=str(assumptions), message=f"expected a mapping of assumptions, got {_got(data)}", code="model_type"))
+        except InputError as exc:
+            issues.extend(exc.issues)
+
+    # reporting currency
+    reporting_currency = None
+    for source, value in reporting:
+        try:
+            code = parse_currency(value)
+        except AmountError as exc:
+            issues.append(Issue(source=source, field="reporting_currency", message=str(exc), code="currency"))
+            continue
+        if reporting_currency is not None and code != reporting_currency[1]:
+            issues.append(Issue(source=source, field="reporting_currency", message=f"{code} disagrees with {reporting_currency[1]} in {reporting_currency[0]}", code="conflict"))
+        elif reporting_currency is None:
+            reporting_currency = (source, code)
+
+    merged, problems = _merge_assumptions(assumption_sets)
+    issues.extend(problems)
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        assumptions_model = Assumptions.model_validate(merged)
+    except ValidationError as exc:
+        src = ", ".join(s for s, _ in assumption_sets) or "command line"
+        issues.extend(issues_from_validation(exc, source=src, record="assumptions", model=Assumptions))
+        assumptions_model = Assumptions()
+
+    # offers
+    offers: list[Offer] = []
+    explicit: list[bool] = []
+    labels: list[tuple[str, str]] = []
+    for raw in raws:
+        offer, problems = _validate_offer(raw)
+        issues.extend(problems)
+        if offer is not None:
+            offers.append(offer)
+            explicit.append(offer.id is not None)
+            labels.append((raw.source, raw.record))
+    offers, problems = _assign_ids(offers, explicit, labels)
+    issues.extend(problems)
+    if not raws and not issues:
+        issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_offers"))
+
+    for source, section in fx_sections[1:]:
+        for code, value in section.items():
+            earlier = next((s for s, sec in fx_sections if code in sec and s != source), None)
+            if earlier is not None and dict(fx_sections)[earlier][code] != value:
+                issues.append(Issue(source=source, record="fx", field=f"fx.{code}", message=f"{value!r} disagrees with the rate in {earlier}", code="conflict"))
+
+    if issues:
+        raise InputError(issues)
+    return OfferSet(
+        offers=tuple(offers),
+        reporting_currency=reporting_currency[1] if reporting_currency else None,
+        assumptions=assumptions_model,
+        fx_sections=tuple(fx_sections),
+        sources=tuple(str(p) for p in paths),
+    )

@@ -1,0 +1,536 @@
+"""Frozen pydantic models of an offer file: offers, their terms, and the assumptions.
+
+Per-object invariants only (a grant has a value, a schedule sums to 100%); checks that span
+offers or files live in `load.py`. Amounts are parsed by `money.py`; the offer's currency is
+passed in the validation context (`{"currency": "USD"}`) so that a symbol that disagrees
+with it is caught. A term the file leaves out stays None, so the negotiation plan can ask
+for it; the engine counts a missing component as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from . import vesting as vest
+from .money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+# ------------------------------------------------------------------ typed values
+
+def _currency_of(info: ValidationInfo) -> str | None:
+    ctx = info.context or {}
+    return ctx.get("currency")
+
+
+def _one_time(value: Any, info: ValidationInfo) -> float:
+    amount, per = parse_amount(value, _currency_of(info))
+    if per is not None and per is not Period.YEAR:
+        raise AmountError(f"a one-time amount cannot be paid per {per.value}, got {value!r}")
+    return amount
+
+
+def _annual(value: Any, info: ValidationInfo) -> float:
+    amount, per = parse_amount(value, _currency_of(info))
+    return amount * annual_factor(per or Period.YEAR)
+
+
+def _fraction(max_bare: float):
+    def parse(value: Any) -> float:
+        return parse_fraction(value, max_bare=max_bare)
+
+    return parse
+
+
+def _currency(value: Any) -> str:
+    return parse_currency(value)
+
+
+AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "description": "185000, 185k, \"$185,000\", \"95/hour\", \"15000/month\""},
+        {
+            "type": "object",
+            "properties": {
+                "amount": {"type": ["number", "string"]},
+                "per": {"enum": [p.value for p in Period]},
+            },
+            "required": ["amount"],
+        },
+    ]
+}
+PERCENT_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "description": "a fraction: 0.15 means 15%"},
+        {"type": "string", "pattern": r"^\s*[+-]?\d+(\.\d+)?\s*%\s*$", "description": "\"15%\""},
+    ]
+}
+
+Amount = Annotated[float, BeforeValidator(_one_time), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
+PositiveAmount = Annotated[float, BeforeValidator(_one_time), Field(gt=0), WithJsonSchema(AMOUNT_SCHEMA)]
+AnnualAmount = Annotated[float, BeforeValidator(_annual), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
+Fraction = Annotated[float, BeforeValidator(_fraction(1.0)), Field(ge=0, le=1), WithJsonSchema(PERCENT_SCHEMA)]
+Rate = Annotated[float, BeforeValidator(_fraction(1.0)), Field(gt=-1, le=10), WithJsonSchema(PERCENT_SCHEMA)]
+Multiplier = Annotated[float, BeforeValidator(_fraction(5.0)), Field(ge=0, le=5), WithJsonSchema(PERCENT_SCHEMA)]
+BonusTarget = Annotated[float, BeforeValidator(_fraction(1.0)), Field(ge=0, le=5), WithJsonSchema(PERCENT_SCHEMA)]
+Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
+
+
+class Pay(Frozen):
+    """A salary with the period it is paid per (year unless written otherwise)."""
+
+    amount: float = Field(gt=0)
+    per: Period = Period.YEAR
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any, info: ValidationInfo) -> Any:
+        amount, per = parse_amount(value, _currency_of(info))
+        return {"amount": amount, "per": per or Period.YEAR}
+
+
+PaySchema = WithJsonSchema(AMOUNT_SCHEMA)
+
+
+# ------------------------------------------------------------------ terms
+
+class Bonus(Frozen):
+    """Annual bonus: a target as a fraction of base, or a fixed amount, times the expected payout."""
+
+    target: Optional[BonusTarget] = None
+    amount: Optional[Amount] = None
+    expected_payout: Multiplier = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        # `bonus: 15%` is shorthand for `bonus: {target: 15%}`.
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            return {"target": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> "Bonus":
+        if self.target is None and self.amount is None:
+            raise ValueError("a bonus needs a target (like 15%) or an amount")
+        if self.target is not None and self.amount is not None:
+            raise ValueError("give the bonus as a target or as an amount, not both")
+        return self
+
+
+class SignOn(Frozen):
+    """One sign-on payment, the employment year it is paid in, and its repayment terms."""
+
+    amount: Amount
+    year: int = Field(default=1, ge=1, le=40)
+    clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
+    clawback: Optional[Literal["prorata", "cliff"]] = None
+    repay_basis: Optional[Literal["gross", "net"]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return {"amount": value}
+        return value
+
+
+class Vesting(Frozen):
+    """A vesting schedule: a preset name, `yearly` shares with a frequency and cliff, or `events`."""
+
+    preset: Optional[str] = None
+    yearly: Optional[tuple[float, ...]] = None
+    frequency: Optional[Literal["monthly", "quarterly", "semiannual", "annual"]] = None
+    cliff_months: Optional[int] = Field(default=None, ge=0, le=120)
+    events: Optional[tuple[tuple[int, float], ...]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = {"preset": value}
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a preset name or a mapping with yearly or events, got {value!r}")
+        value = dict(value)
+        if value.get("preset") is not None:
+            name = str(value["preset"]).strip().lower()
+            if name not in vest.PRESETS:
+                raise ValueError(f"unknown vesting preset {value['preset']!r}; expected one of {', '.join(vest.PRESETS)}")
+            value["preset"] = name
+        if value.get("yearly") is not None:
+            if not isinstance(value["yearly"], (list, tuple)):
+                raise ValueError(f"yearly must be a list of percentages like [25, 25, 25, 25], got {value['yearly']!r}")
+            shares = [_percent_entry(v) for v in value["yearly"]]
+            value["yearly"] = vest.to_fractions(shares, "vesting.yearly")
+        if value.get("events") is not None:
+            raw = value["events"]
+            if not isinstance(raw, (list, tuple)) or not all(isinstance(e, (list, tuple)) and len(e) == 2 for e in raw):
+                raise ValueError(f"events must be a list of [month, percent] pairs, got {raw!r}")
+            months = []
+            for m, _ in raw:
+                if isinstance(m, bool) or not isinstance(m, (int, float)) or m != int(m) or m < 1:
+                    raise ValueError(f"an event month must be a whole number of months from 1, got {m!r}")
+                months.append(int(m))
+            fracs = vest.to_fractions([_percent_entry(p) for _, p in raw], "vesting.events")
+            value["events"] = tuple(zip(months, fracs))
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Vesting":
+        forms = [f for f in ("preset", "yearly", "events") if getattr(self, f) is not None]
+        if len(forms) != 1:
+            raise ValueError("give exactly one of a preset name, yearly shares or events")
+        if self.yearly is None and (self.frequency is not None or self.cliff_months is not None):
+            raise ValueError("frequency and cliff_months go with yearly shares")
+        return self
+
+    @cached_property
+    def schedule(self) -> vest.Events:
+        """The (month, fraction) events, fractions summing to exactly 1."""
+        if self.preset is not None:
+            return vest.PRESETS[self.preset]
+        if self.yearly is not None:
+            return vest.custom_yearly(self.yearly, self.frequency or "annual", self.cliff_months or 0)
+        return vest.custom_events(self.events or ())
+
+    @property
+    def label(self) -> str:
+        if self.preset is not None:
+            return self.preset
+        if self.yearly is not None:
+            cliff = f", {self.cliff_months}-month cliff" if self.cliff_months else ""
+            return f"{'/'.join(f'{y * 100:g}' for y in self.yearly)} {self.frequency or 'annual'}{cliff}"
+        return f"custom ({len(self.events or ())} events)"
+
+
+def _percent_entry(value: Any) -> float:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            text = text[:-1]
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a percentage like 25 or \"25%\", got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a percentage like 25 or \"25%\", got {value!r}")
+    return float(value)
+
+
+DEFAULT_VESTING = Vesting(preset=vest.DEFAULT_PRESET)
+
+
+def _parse_in_own_currency(value: Any, fields: tuple[str, ...]) -> Any:
+    """Stock priced in another currency: parse its amounts against that currency, not the offer's."""
+    if not isinstance(value, dict) or value.get("currency") is None:
+        return value
+    try:
+        code = parse_currency(value["currency"])
+    except AmountError:
+        return value  # the currency field's own validator reports it
+    out = dict(value)
+    for name in fields:
+        if out.get(name) is not None:
+            amount, per = parse_amount(out[name], code)
+            if per is not None and per is not Period.YEAR:
+                raise AmountError(f"{name} is a one-time amount and cannot be paid per {per.value}")
+            out[name] = amount
+    return out
+
+
+class EquityGrant(Frozen):
+    """An RSU or option grant. RSUs: `grant_value`, or `shares` + `share_price`; options: `shares`, `strike`, `share_price`."""
+
+    type: Literal["rsu", "option"] = "rsu"
+    grant_value: Optional[Amount] = None
+    shares: Optional[float] = Field(default=None, gt=0)
+    share_price: Optional[PositiveAmount] = None
+    strike: Optional[Amount] = None
+    option_kind: Optional[Literal["iso", "nso"]] = None
+    vesting: Vesting = DEFAULT_VESTING
+    private: bool = False
+    currency: Optional[Currency] = None
+    stock_growth: Optional[Rate] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _own_currency(cls, value: Any) -> Any:
+        return _parse_in_own_currency(value, ("grant_value", "share_price", "strike"))
+
+    @model_validator(mode="after")
+    def _complete(self) -> "EquityGrant":
+        if self.type == "option":
+            if self.grant_value is not None:
+                raise ValueError("options are given by shares, strike and share_price, never by grant_value")
+            missing = [f for f in ("shares", "strike", "share_price") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"an option grant needs shares, strike and share_price; missing {', '.join(missing)}")
+        else:
+            if self.strike is not None or self.option_kind is not None:
+                raise ValueError("strike and option_kind apply only to options (type: option)")
+            if self.grant_value is not None and self.shares is not None:
+                raise ValueError("give an RSU grant as grant_value or as shares + share_price, not both")
+            if self.grant_value is None and self.shares is None:
+                raise ValueError("an RSU grant needs grant_value, or shares and share_price")
+            if self.shares is not None and self.share_price is None:
+                raise ValueError("an RSU grant given in shares needs share_price")
+        return self
+
+    @property
+    def start_value(self) -> float:
+        """Value of the whole grant at the quoted price (before any strike): shares × P0 or grant_value."""
+        if self.grant_value is not None:
+            return self.grant_value
+        return float(self.shares) * float(self.share_price)  # type: ignore[arg-type]
+
+    @property
+    def strike_total(self) -> float:
+        """shares × strike for options, 0 for RSUs."""
+        return float(self.shares) * float(self.strike) if self.type == "option" else 0.0  # type: ignore[arg-type]
+
+
+class Refresher(Frozen):
+    """An expected refresh grant of `annual_value` at each anniversary (not promised; off by default)."""
+
+    annual_value: Amount
+    vesting: Vesting = DEFAULT_VESTING
+    private: bool = False
+    currency: Optional[Currency] = None
+    stock_growth: Optional[Rate] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return {"annual_value": value}
+        return _parse_in_own_currency(value, ("annual_value",))
+
+
+class MatchTier(Frozen):
+    """The employer matches `match` of what the employee defers, on a slice of pay `up_to` wide."""
+
+    match: Fraction
+    up_to: Fraction
+
+
+class Retirement(Frozen):
+    """Employer retirement money: matching tiers and/or a flat contribution, as fractions of base."""
+
+    tiers: tuple[MatchTier, ...] = ()
+    employer_contribution: Optional[Fraction] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shapes(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return {"tiers": value}
+        if isinstance(value, dict) and ("match" in value or "up_to" in value):
+            rest = {k: v for k, v in value.items() if k not in ("match", "up_to")}
+            return {**rest, "tiers": [{"match": value.get("match"), "up_to": value.get("up_to")}]}
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> "Retirement":
+        if not self.tiers and self.employer_contribution is None:
+            raise ValueError("give a match (match + up_to), a list of tiers, or an employer_contribution")
+        return self
+
+
+class Espp(Frozen):
+    """Employee stock purchase plan: the purchase discount and the fraction of base contributed."""
+
+    discount: Fraction
+    contribution: Fraction
+
+    @field_validator("discount")
+    @classmethod
+    def _below_one(cls, v: float) -> float:
+        if v >= 1:
+            raise ValueError(f"the ESPP discount must be below 100%, got {v:.0%}")
+        return v
+
+
+class Benefits(Frozen):
+    """Annual employer-paid benefits (amounts are annual unless given per month, week, ...)."""
+
+    health: Optional[AnnualAmount] = None
+    hsa: Optional[AnnualAmount] = None
+    espp: Optional[Espp] = None
+    other: dict[str, AnnualAmount] = Field(default_factory=dict)
+
+
+class Relocation(Frozen):
+    """Relocation money (counted once, in year 1 of total rewards) and its repayment terms."""
+
+    amount: Amount
+    grossed_up: Optional[bool] = None
+    clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
+    clawback: Optional[Literal["prorata", "cliff"]] = None
+    repay_basis: Optional[Literal["gross", "net"]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return {"amount": value}
+        return value
+
+
+Sponsorship = Literal[
+    "none", "h1b-new", "h1b-transfer", "green-card", "tn", "l1", "o1", "skilled-worker", "blue-card", "other"
+]
+
+
+class Visa(Frozen):
+    """Visa sponsorship terms."""
+
+    sponsorship: Optional[Sponsorship] = None
+    green_card: Optional[bool] = None
+    fees_paid_by: Optional[Literal["employer", "employee", "unknown"]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"sponsorship": value}
+        return value
+
+
+# ------------------------------------------------------------------ the offer
+
+class Offer(Frozen):
+    """One job offer. Only `company`, `currency` and `base_salary` are required."""
+
+    id: Optional[str] = Field(default=None, min_length=1, max_length=100)
+    company: str = Field(min_length=1, max_length=200)
+    role: Optional[str] = None
+    level: Optional[str] = None
+    location: Optional[str] = None
+    currency: Currency
+    status: Optional[Literal["verbal", "written"]] = None
+    start_date: Optional[dt.date] = None
+    deadline: Optional[dt.date] = None
+    base_salary: Annotated[Pay, PaySchema]
+    extra_months: Optional[float] = Field(default=None, ge=0, le=12)
+    hours_per_year: Optional[float] = Field(default=None, gt=0, le=8784)
+    bonus: Optional[Bonus] = None
+    sign_on: Optional[tuple[SignOn, ...]] = None
+    equity: Optional[tuple[EquityGrant, ...]] = None
+    refresher: Optional[Refresher] = None
+    retirement: Optional[Retirement] = None
+    benefits: Optional[Benefits] = None
+    pto_days: Optional[float] = Field(default=None, ge=0, le=366)
+    relocation: Optional[Relocation] = None
+    visa: Optional[Visa] = None
+    col_index: Optional[float] = Field(default=None, gt=0, le=1000)
+    tax_rate: Optional[Fraction] = None
+    factors: Optional[dict[str, int]] = None
+    notes: Optional[str] = Field(default=None, max_length=10_000)
+
+    @field_validator("sign_on", "equity", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        if value is None or isinstance(value, (list, tuple)):
+            return value
+        return [value]
+
+    @field_validator("factors")
+    @classmethod
+    def _ratings(cls, value: Optional[dict[str, int]]) -> Optional[dict[str, int]]:
+        for name, rating in (value or {}).items():
+            if not 1 <= rating <= 5:
+                raise ValueError(f"factor {name!r} must be rated 1 to 5, got {rating}")
+        return value
+
+    @field_validator("tax_rate")
+    @classmethod
+    def _tax_below_one(cls, v: Optional[float]) -> Optional[float]:
+        if v is not None and v >= 1:
+            raise ValueError(f"the tax rate must be below 100%, got {v:.0%}")
+        return v
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Offer":
+        if self.extra_months is not None and self.base_salary.per is not Period.MONTH:
+            raise ValueError("extra_months applies only to a base salary given per month (like \"5000/month\")")
+        if self.hours_per_year is not None and self.base_salary.per is not Period.HOUR:
+            raise ValueError("hours_per_year applies only to a base salary given per hour (like \"95/hour\")")
+        return self
+
+    @property
+    def annual_base(self) -> float:
+        """Year-1 base salary in the offer's currency, annualised."""
+        return self.base_salary.amount * annual_factor(
+            self.base_salary.per, hours_per_year=self.hours_per_year, extra_months=self.extra_months
+        )
+
+
+# Terms a candidate should see in writing; a None here is listed in `missing_terms`.
+TERMS = (
+    "role", "level", "location", "status", "start_date", "deadline", "bonus", "sign_on", "equity",
+    "refresher", "retirement", "benefits", "pto_days", "relocation", "visa",
+)
+
+
+def missing_terms(offer: Offer) -> list[str]:
+    """The optional terms this offer's record leaves empty, in a fixed order."""
+    return [t for t in TERMS if getattr(offer, t) is None]
+
+
+# ------------------------------------------------------------------ assumptions
+
+class Assumptions(Frozen):
+    """Modelling assumptions shared by every offer (file section `assumptions:` or CLI flags)."""
+
+    horizon_years: int = Field(default=4, ge=1, le=40)
+    annual_raise: Rate = 0.0
+    stock_growth: Rate = 0.0
+    include_refreshers: bool = False
+    private_equity_discount: Fraction = 0.0
+    discount_rate: Optional[Rate] = None
+    tax_rate: Optional[Fraction] = None
+    fx_date: Optional[dt.date] = None
+    weights: Optional[dict[str, float]] = None
+
+    @field_validator("tax_rate")
+    @classmethod
+    def _tax_below_one(cls, v: Optional[float]) -> Optional[float]:
+        if v is not None and v >= 1:
+            raise ValueError(f"the tax rate must be below 100%, got {v:.0%}")
+        return v
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: Optional[dict[str, float]]) -> Optional[dict[str, float]]:
+        if value is not None:
+            if any(w < 0 for w in value.values()):
+                raise ValueError("weights must not be negative")
+            if value and sum(value.values()) == 0:
+                raise ValueError("weights must not all be zero (the score divides by their sum)")
+        return value
+
+
+class OfferFile(Frozen):
+    """The whole document: offers plus optional reporting currency, assumptions and FX rates."""
+
+    offers: tuple[Offer, ...]
+    reporting_currency: Optional[Currency] = None
+    assumptions: Optional[Assumptions] = None
+    fx: Optional[dict[str, Union[float, dict[str, Any]]]] = None

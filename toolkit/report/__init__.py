@@ -1,0 +1,1 @@
+"""Presentation: formatting numbers, text/JSON/CSV renderers, the Excel report and charts."""

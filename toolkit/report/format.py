@@ -1,0 +1,58 @@
+"""The one place that rounds or formats money, percentages and dates for people and JSON."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "CHF": "CHF "}
+
+
+def cents(value: Any) -> float | None:
+    """Round money to cents for JSON; None/NaN stay None. Each figure is rounded on its own."""
+    if value is None:
+        return None
+    v = float(value)
+    if math.isnan(v):
+        return None
+    r = round(v, 2)
+    return 0.0 if r == 0 else r
+
+
+def money(value: Any, currency: str = "", *, decimals: int = 0) -> str:
+    """185000.0, 'USD' → '$185,000'; None → '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    sign = "-" if v < 0 else ""
+    prefix = SYMBOL.get(currency, f"{currency} " if currency else "")
+    return f"{sign}{prefix}{abs(v):,.{decimals}f}"
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):,.{decimals}f}"
+
+
+def percent(value: Any, decimals: int = 1) -> str:
+    """0.153 → '15.3%'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value) * 100:.{decimals}f}%"
+
+
+def percentile(value: Any) -> str:
+    """62.4 → 'p62'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"p{float(value):.0f}"
+
+
+def rate(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def round_money(value: float, step: float = 1000.0) -> float:
+    """Round an ask to a sensible step (nearest 1,000 for salaries)."""
+    return float(round(value / step) * step)

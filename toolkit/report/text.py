@@ -1,0 +1,206 @@
+"""Render an Evaluation as a terminal table, Markdown, CSV or JSON (all return str).
+
+The JSON document is built once (`build_document`) from the Evaluation's plain data, with
+money rounded to cents by `format.cents`; the table and Markdown views read the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Callable
+
+from . import format as fmt
+
+NOT_ROUNDED = {"fx", "assumptions"}  # rates and fractions keep full precision
+
+ROWS = (
+    ("year1_tc", "Year-1 TC"),
+    ("average_tc", "Average TC / year"),
+    ("total_tc", "Total TC"),
+    ("year1_total_rewards", "Year-1 total rewards"),
+    ("average_total_rewards", "Average total rewards / year"),
+    ("pto_value", "PTO value (not added)"),
+    ("average_tc_col_adjusted", "Average TC, COL-adjusted"),
+    ("average_tc_after_tax", "Average TC after tax"),
+    ("total_tc_present_value", "Total TC, present value"),
+    ("exercise_cost", "Cash to exercise options"),
+)
+YEAR_ROWS = (
+    ("base", "Base"),
+    ("bonus", "Bonus"),
+    ("sign_on", "Sign-on"),
+    ("equity", "Equity"),
+    ("refresh_equity", "Refresh equity"),
+    ("tc", "TC"),
+    ("retirement", "Retirement"),
+    ("benefits", "Benefits"),
+    ("relocation", "Relocation"),
+    ("total_rewards", "Total rewards"),
+)
+
+
+def _round(value: Any, key: str = "") -> Any:
+    if key in NOT_ROUNDED:
+        return value
+    if isinstance(value, dict):
+        return {k: _round(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v) for v in value]
+    if isinstance(value, float):
+        return fmt.cents(value)
+    return value
+
+
+# Extra per-offer and top-level blocks (market placement, negotiation plan) register here so
+# that every output format carries them without this module importing those packages.
+OfferBlock = Callable[[Any, int], dict[str, Any]]
+DocumentBlock = Callable[[Any], dict[str, Any]]
+
+
+def build_document(evaluation, *, offer_blocks: tuple[OfferBlock, ...] = (), document_blocks: tuple[DocumentBlock, ...] = ()) -> dict[str, Any]:
+    """The `compare --format json` document, money rounded to cents."""
+    doc = evaluation.to_dict()
+    for i, offer in enumerate(doc["offers"]):
+        for block in offer_blocks:
+            offer.update(block(evaluation, i))
+    for block in document_blocks:
+        doc.update(block(evaluation))
+    return _round(doc)
+
+
+def render_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _fx_lines(document: dict[str, Any]) -> list[str]:
+    lines = []
+    for code, r in document["fx"].items():
+        date = f", {r['date']}" if r.get("date") else ", date not given"
+        lines.append(f"1 {code} = {fmt.rate(r['rate'])} {document['currency']} ({r['source']}{date})")
+    return lines
+
+
+def _header(document: dict[str, Any]) -> list[str]:
+    a = document["assumptions"]
+    parts = [
+        f"horizon {document['horizon_years']} years",
+        f"raise {fmt.percent(a['annual_raise'])}",
+        f"stock growth {fmt.percent(a['stock_growth'])}",
+        f"refreshers {'included' if a['include_refreshers'] else 'excluded'}",
+    ]
+    if a.get("private_equity_discount"):
+        parts.append(f"private equity discount {fmt.percent(a['private_equity_discount'])}")
+    return [f"Offers compared in {document['currency']}, pre-tax, earned basis: " + ", ".join(parts) + "."]
+
+
+def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Rows of the side-by-side comparison: label, then one cell per offer."""
+    cur = document["currency"]
+    offers = document["offers"]
+    header = [""] + [f"{o['company']} ({o['id']})" for o in offers]
+    rows: list[list[str]] = []
+    for key, label in ROWS:
+        if all(o.get(key) is None for o in offers):
+            continue
+        rows.append([label] + [fmt.money(o.get(key), cur) for o in offers])
+    for k in range(document["horizon_years"]):
+        rows.append([f"— Year {k + 1} —"] + [""] * len(offers))
+        for key, label in YEAR_ROWS:
+            values = [o["years"][k][key] for o in offers]
+            if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
+                continue
+            rows.append([f"  {label}"] + [fmt.money(v, cur) for v in values])
+    for extra in EXTRA_ROWS:
+        rows.extend(extra(document))
+    return header, rows
+
+
+# Functions (document) -> rows appended to the table and Markdown views (market, ranking ...).
+EXTRA_ROWS: list[Callable[[dict[str, Any]], list[list[str]]]] = []
+
+
+def _notes(document: dict[str, Any]) -> list[str]:
+    lines = []
+    for o in document["offers"]:
+        for flag in o["flags"]:
+            lines.append(f"{o['id']}: {flag}")
+        if o["missing_terms"]:
+            lines.append(f"{o['id']}: terms not in the file: {', '.join(o['missing_terms'])}")
+    return lines
+
+
+def render_table(document: dict[str, Any], *, width: int | None = None) -> str:
+    """A side-by-side comparison for the terminal (no colour; deterministic at a fixed width)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    header, rows = _grid(document)
+    table = Table(show_lines=False, box=None, pad_edge=False, header_style="bold")
+    table.add_column(header[0], no_wrap=True)
+    for h in header[1:]:
+        table.add_column(h, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    buf = io.StringIO()
+    console = Console(file=buf, width=width or max(100, 34 + 22 * (len(header) - 1)), color_system=None, highlight=False, soft_wrap=False)
+    for line in _header(document):
+        console.print(line)
+    console.print()
+    console.print(table)
+    fx = _fx_lines(document)
+    if fx:
+        console.print()
+        console.print("Exchange rates: " + "; ".join(fx))
+    notes = _notes(document)
+    if notes:
+        console.print()
+        for line in notes:
+            console.print(f"- {line}")
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def render_markdown(document: dict[str, Any]) -> str:
+    header, rows = _grid(document)
+    out = ["# Offer comparison", "", *_header(document), ""]
+    out.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+    out.append("|" + "---|" + "---:|" * (len(header) - 1))
+    for row in rows:
+        out.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
+    fx = _fx_lines(document)
+    if fx:
+        out += ["", "Exchange rates:", *[f"- {line}" for line in fx]]
+    notes = _notes(document)
+    if notes:
+        out += ["", "Notes:", *[f"- {_md_escape(n)}" for n in notes]]
+    for extra in EXTRA_MARKDOWN:
+        out.extend(extra(document))
+    return "\n".join(out) + "\n"
+
+
+EXTRA_MARKDOWN: list[Callable[[dict[str, Any]], list[str]]] = []
+
+
+def render_csv(document: dict[str, Any]) -> str:
+    """One row per offer and year: the year's components beside the offer's headline figures."""
+    buf = io.StringIO()
+    headline_keys = [k for k, _ in ROWS]
+    year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["offer_id", "company", "currency", "year", *year_keys, *headline_keys])
+    for o in document["offers"]:
+        for y in o["years"]:
+            writer.writerow(
+                [o["id"], _csv_safe(o["company"]), document["currency"], y["year"], *[y[k] for k in year_keys], *["" if o[k] is None else o[k] for k in headline_keys]]
+            )
+    return buf.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """Prefix text that a spreadsheet would run as a formula (OWASP CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
