@@ -190,7 +190,8 @@ def _latest_common_date(conv, a: str, b: str, on: dt.date | None) -> dt.date | N
     for _ in range(15):  # step back over weekends and TARGET holidays
         if day < first:
             return None
-        if all(c == "EUR" or day in conv._rates[c] for c in (a, b)):  # noqa: SLF001 - the package keeps rates per day here
+        # the package keeps one entry a day per currency, None where the ECB published no rate
+        if all(c == "EUR" or conv._rates[c].get(day) is not None for c in (a, b)):  # noqa: SLF001
             return day
         day -= dt.timedelta(days=1)
     return None

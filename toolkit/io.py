@@ -71,11 +71,31 @@ def file_kind(path: Path) -> str:
 # ---------------------------------------------------------------- documents (YAML/JSON/TOML)
 
 
+AMBIGUOUS_DECIMAL = __import__("re").compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
 def _yaml_loader():
     import yaml
 
     class GuardedLoader(yaml.SafeLoader):
         """SafeLoader that refuses documents that expand past MAX_YAML_NODES or nest too deep."""
+
+    def construct_float(self, node):
+        # YAML reads 65.000 as 65.0; in an offer it is far more likely to mean 65,000. Keep
+        # such scalars as text so the amount parser can call them ambiguous.
+        if AMBIGUOUS_DECIMAL.match(node.value):
+            return node.value
+        return yaml.SafeLoader.construct_yaml_float(self, node)
+
+    def construct_timestamp(self, node):
+        # An impossible date such as 2026-02-30 stays text, so the model reports the field.
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(self, node)
+        except ValueError:
+            return node.value
+
+    GuardedLoader.add_constructor("tag:yaml.org,2002:float", construct_float)
+    GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
 
     def compose_checked(self):
         node = yaml.SafeLoader.get_single_node(self)

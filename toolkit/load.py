@@ -17,8 +17,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from ._util import paused_gc
 from .errors import InputError, Issue
-from .io import file_kind, read_document, read_table
+from .io import MAX_TABLE_BYTES, check_input_path, file_kind, read_document, read_table
 from .models import Assumptions, Offer
 from .money import AmountError, parse_currency
 
@@ -131,7 +132,7 @@ def issues_from_validation(
         elif kind == "literal_error":
             message = f"expected {ctx.get('expected')}, got {_got(value)}"
         elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-            bound = next(iter(ctx.values())) if ctx else ""
+            bound = _got(next(iter(ctx.values()))) if ctx else ""
             words = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than": "less than", "less_than_equal": "at most"}[kind]
             message = f"expected a number {words} {bound}, got {_got(value)}"
         elif kind == "missing":
@@ -193,8 +194,8 @@ def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any],
 def _clean_cell(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float):
+        return None if value != value else value  # NaN is an empty cell
     if isinstance(value, str):
         value = value.strip()
         return value or None
@@ -207,25 +208,26 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
-def _nest(row: Mapping[str, Any]) -> dict[str, Any]:
-    """{'bonus.target': 0.15} → {'bonus': {'target': 0.15}}; empty cells are left out."""
+def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+    """Cells with dotted column paths → nested mappings: ('bonus', 'target') → {'bonus': {'target': v}}.
+
+    Cells arrive cleaned (see `_clean_cell`); empty cells are left out, so a missing term
+    stays missing.
+    """
     out: dict[str, Any] = {}
-    for key, value in row.items():
-        value = _clean_cell(value)
+    for path, value in zip(paths, row):
         if value is None:
             continue
-        parts = key.split(".")
+        if len(path) == 1:
+            out[path[0]] = value
+            continue
         node = out
-        for part in parts[:-1]:
-            nxt = node.setdefault(part, {})
+        for part in path[:-1]:
+            nxt = node.get(part)
             if not isinstance(nxt, dict):
-                nxt = node[part] = {"preset": nxt} if part == "vesting" else {}
+                nxt = node[part] = {"preset": nxt} if part == "vesting" and nxt is not None else {}
             node = nxt
-        leaf = parts[-1]
-        if isinstance(node.get(leaf), dict):
-            node[leaf].setdefault("preset" if leaf == "vesting" else "value", value)
-        else:
-            node[leaf] = value
+        node[path[-1]] = value
     return out
 
 
@@ -238,9 +240,20 @@ def _table_rows(path: str) -> list[_Raw]:
         raise InputError.single(
             path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {columns[:20]}", code="no_offers"
         )
+    paths = [tuple(c.split(".")) for c in columns]
+    # Clean column by column (NaN → None, strip text) so the per-row loop stays small.
+    cleaned = []
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype.kind in "if":
+            cleaned.append([None if v != v else v for v in col.tolist()])
+        elif col.dtype.kind == "b":
+            cleaned.append(col.tolist())
+        else:
+            cleaned.append([_clean_cell(v) for v in col.tolist()])
     raws = []
-    for i, row in enumerate(frame.to_dict("records")):
-        nested = _nest(row)
+    for i, row in enumerate(zip(*cleaned)):
+        nested = _nest(row, paths)
         if not nested:
             continue
         raws.append(_Raw(nested, f"row {i + 2} ({_offer_label(nested, '')})".replace(" (offer )", ""), path))
@@ -267,32 +280,45 @@ def _validate_offer(raw: _Raw) -> tuple[Offer | None, list[Issue]]:
         return None, issues_from_validation(exc, source=raw.source, record=raw.record, model=Offer)
 
 
-def _assign_ids(offers: list[Offer], explicit: list[bool], labels: list[tuple[str, str]]) -> tuple[list[Offer], list[Issue]]:
+def _assign_ids(raws: list[_Raw]) -> list[Issue]:
+    """Give offers without an `id` the slug of their company (-2, -3, ... for repeats), in place.
+
+    Done on the raw data, before validation, so no model has to be copied. Only explicitly
+    given duplicate ids are an error.
+    """
     from slugify import slugify
 
     issues: list[Issue] = []
-    seen: dict[str, int] = {}
-    for offer, is_explicit, (source, record) in zip(offers, explicit, labels):
-        if is_explicit:
-            if offer.id in seen:
-                issues.append(Issue(source=source, record=record, field="id", message=f"duplicate offer id {offer.id!r}; ids must be unique", code="duplicate_id"))
-            seen[offer.id] = 1  # type: ignore[index]
-    out = []
-    for offer, is_explicit in zip(offers, explicit):
-        if is_explicit:
-            out.append(offer)
+    seen: set[str] = set()
+    for raw in raws:
+        given = raw.data.get("id") if isinstance(raw.data, dict) else None
+        if isinstance(given, str) and given.strip():
+            key = given.strip()
+            if key in seen:
+                issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate_id"))
+            seen.add(key)
+    slugs: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for raw in raws:
+        data = raw.data
+        if not isinstance(data, dict) or data.get("id") is not None or not isinstance(data.get("company"), str):
             continue
-        base = slugify(offer.company) or "offer"
-        candidate, n = base, 1
+        company = data["company"]
+        base = slugs.get(company)
+        if base is None:
+            base = slugs[company] = slugify(company) or "offer"
+        n = counters.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in seen:
             n += 1
             candidate = f"{base}-{n}"
-        seen[candidate] = 1
-        out.append(offer.model_copy(update={"id": candidate}))
-    return out, issues
+        counters[base] = n + 1
+        seen.add(candidate)
+        raw.data = {**data, "id": candidate}
+    return issues
 
 
-def _merge_assumptions(found: list[tuple[str, dict]]) -> tuple[dict, list[Issue]]:
+def _merge_assumptions(found: list[tuple[str, dict]]) -> tuple[dict, dict[str, str], list[Issue]]:
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     issues: list[Issue] = []
@@ -307,7 +333,7 @@ def _merge_assumptions(found: list[tuple[str, dict]]) -> tuple[dict, list[Issue]
             else:
                 merged[key] = value
                 origin[key] = source
-    return merged, issues
+    return merged, origin, issues
 
 
 def load_offers(
@@ -353,6 +379,7 @@ def load_offers(
     for path in paths:
         source = str(path)
         try:
+            check_input_path(path, max_bytes=MAX_TABLE_BYTES)
             kind = file_kind(Path(path))
             if kind in ("csv", "xlsx"):
                 raws.extend(_table_rows(source))
@@ -390,29 +417,28 @@ def load_offers(
         elif reporting_currency is None:
             reporting_currency = (source, code)
 
-    merged, problems = _merge_assumptions(assumption_sets)
+    merged, origin, problems = _merge_assumptions(assumption_sets)
     issues.extend(problems)
-    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            merged[key], origin[key] = value, "command line"
     try:
         assumptions_model = Assumptions.model_validate(merged)
     except ValidationError as exc:
-        src = ", ".join(s for s, _ in assumption_sets) or "command line"
-        issues.extend(issues_from_validation(exc, source=src, record="assumptions", model=Assumptions))
+        for issue in issues_from_validation(exc, source="", record="assumptions", model=Assumptions):
+            src = origin.get(issue.field.split(".")[0].split("[")[0], "assumptions")
+            issues.append(Issue(source=src, record=issue.record, field=issue.field, message=issue.message, code=issue.code))
         assumptions_model = Assumptions()
 
     # offers
+    issues.extend(_assign_ids(raws))
     offers: list[Offer] = []
-    explicit: list[bool] = []
-    labels: list[tuple[str, str]] = []
-    for raw in raws:
-        offer, problems = _validate_offer(raw)
-        issues.extend(problems)
-        if offer is not None:
-            offers.append(offer)
-            explicit.append(offer.id is not None)
-            labels.append((raw.source, raw.record))
-    offers, problems = _assign_ids(offers, explicit, labels)
-    issues.extend(problems)
+    with paused_gc():
+        for raw in raws:
+            offer, problems = _validate_offer(raw)
+            issues.extend(problems)
+            if offer is not None:
+                offers.append(offer)
     if not raws and not issues:
         issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_offers"))
 

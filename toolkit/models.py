@@ -10,7 +10,7 @@ for it; the engine counts a missing component as 0.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
@@ -201,14 +201,15 @@ class Vesting(Frozen):
             raise ValueError("frequency and cliff_months go with yearly shares")
         return self
 
-    @cached_property
+    @property
+    def key(self) -> tuple:
+        """A hashable identity of the schedule (grants are grouped by it in the engine)."""
+        return (self.preset, self.yearly, self.frequency, self.cliff_months, self.events)
+
+    @property
     def schedule(self) -> vest.Events:
         """The (month, fraction) events, fractions summing to exactly 1."""
-        if self.preset is not None:
-            return vest.PRESETS[self.preset]
-        if self.yearly is not None:
-            return vest.custom_yearly(self.yearly, self.frequency or "annual", self.cliff_months or 0)
-        return vest.custom_events(self.events or ())
+        return _schedule(self.key)
 
     @property
     def label(self) -> str:
@@ -218,6 +219,16 @@ class Vesting(Frozen):
             cliff = f", {self.cliff_months}-month cliff" if self.cliff_months else ""
             return f"{'/'.join(f'{y * 100:g}' for y in self.yearly)} {self.frequency or 'annual'}{cliff}"
         return f"custom ({len(self.events or ())} events)"
+
+
+@lru_cache(maxsize=4096)
+def _schedule(key: tuple) -> vest.Events:
+    preset, yearly, frequency, cliff_months, events = key
+    if preset is not None:
+        return vest.PRESETS[preset]
+    if yearly is not None:
+        return vest.custom_yearly(yearly, frequency or "annual", cliff_months or 0)
+    return vest.custom_events(events or ())
 
 
 def _percent_entry(value: Any) -> float:
@@ -343,7 +354,7 @@ class Retirement(Frozen):
             return {"tiers": value}
         if isinstance(value, dict) and ("match" in value or "up_to" in value):
             rest = {k: v for k, v in value.items() if k not in ("match", "up_to")}
-            return {**rest, "tiers": [{"match": value.get("match"), "up_to": value.get("up_to")}]}
+            return {**rest, "tiers": [{k: value[k] for k in ("match", "up_to") if k in value}]}
         return value
 
     @model_validator(mode="after")
@@ -477,6 +488,8 @@ class Offer(Frozen):
     @property
     def annual_base(self) -> float:
         """Year-1 base salary in the offer's currency, annualised."""
+        if self.base_salary.per is Period.YEAR:
+            return self.base_salary.amount
         return self.base_salary.amount * annual_factor(
             self.base_salary.per, hours_per_year=self.hours_per_year, extra_months=self.extra_months
         )

