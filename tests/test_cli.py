@@ -87,7 +87,7 @@ def test_validate_ok_and_bad(write):
         (["compare", SAMPLE, "--raise", "3"], "error: --raise: expected a percentage like 15% or 0.15, got 3.0; write 3.0% (or 0.03) if you mean 3.0 percent"),
         (["compare", SAMPLE, "--currency", "ZZZ"], "error: --currency: expected an ISO 4217 currency code like USD, EUR or GBP, got 'ZZZ'"),
         (["compare", SAMPLE, "--format", "xml"], "error: --format: expected one of table, json, csv, markdown, got 'xml'"),
-        (["compare", SAMPLE, "--horizon", "41"], f"error: command line: assumptions field horizon_years: expected a number at most 40, got 41"),
+        (["compare", SAMPLE, "--horizon", "41"], "error: command line: assumptions field horizon_years: expected a number at most 40, got 41"),
     ],
 )
 def test_bad_flags_exit_2_with_one_clear_line(args, line):
@@ -104,8 +104,9 @@ def test_missing_fx_rate_exit_2(write):
 
 def test_schema_is_json_schema():
     doc = json.loads(run("schema").stdout)
-    assert doc["$schema"].endswith("2020-12/schema") and "offers" in doc["properties"]
-    assert "Offer" in doc["$defs"]
+    assert doc["$schema"].endswith("2020-12/schema")
+    assert "offers" in doc["$defs"]["OfferFile"]["properties"] and "base_salary" in doc["$defs"]["Offer"]["properties"]
+    assert doc["$defs"]["Offer"]["required"] == ["company", "currency", "base_salary"]
 
 
 def test_python_m_toolkit_and_no_traceback_on_bad_input(tmp_path):
@@ -113,3 +114,22 @@ def test_python_m_toolkit_and_no_traceback_on_bad_input(tmp_path):
     bad.write_text("offers: [")
     p = subprocess.run([sys.executable, "-m", "toolkit", "compare", str(bad)], capture_output=True, text=True)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "malformed YAML" in p.stderr
+
+
+def test_sample_file_validates_against_the_printed_schema():
+    import datetime as dt
+
+    import jsonschema
+    import yaml
+
+    def plain(x):
+        if isinstance(x, dict):
+            return {k: plain(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [plain(v) for v in x]
+        return x.isoformat() if isinstance(x, dt.date) else x
+
+    schema = json.loads(run("schema").stdout)
+    jsonschema.validate(plain(yaml.safe_load(open(SAMPLE))), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"offers": [{"company": "A", "currency": "USD", "base_salary": 1, "equity": {"vesting": "weird"}}]}, schema)

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from icalendar import Calendar
 from typer.testing import CliRunner
 
 from toolkit.cli import app
+from conftest import assert_golden
 
 SAMPLE = "data/pipeline.yaml"
 TODAY = "2026-11-25"
-GOLDEN = Path(__file__).parent / "golden"
 runner = CliRunner()
-
-
-def assert_golden(actual: str, name: str) -> None:
-    """Compare with tests/golden/<name> exactly; UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"{path} is missing; run with UPDATE_GOLDEN=1 once and review the diff"
-    assert actual == path.read_text(encoding="utf-8")
 
 
 def run(*args: str):

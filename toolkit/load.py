@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError
 

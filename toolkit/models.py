@@ -485,6 +485,11 @@ class Offer(Frozen):
             raise ValueError("hours_per_year applies only to a base salary given per hour (like \"95/hour\")")
         return self
 
+    def _repr_html_(self) -> str:
+        from .report.tables import offer_html  # presentation stays out of the core's imports
+
+        return offer_html(self)
+
     @property
     def annual_base(self) -> float:
         """Year-1 base salary in the offer's currency, annualised."""
@@ -547,3 +552,41 @@ class OfferFile(Frozen):
     reporting_currency: Optional[Currency] = None
     assumptions: Optional[Assumptions] = None
     fx: Optional[dict[str, Union[float, dict[str, Any]]]] = None
+
+
+def offer_file_schema() -> dict[str, Any]:
+    """JSON Schema of an offer file, including the shorthands the loader accepts.
+
+    Pydantic describes the models' full mapping forms; the shorthands (`vesting: amazon`,
+    `bonus: 15%`, `sign_on: 20k`, one grant instead of a list, ...) are added here so that an
+    editor validating YAML against this schema accepts everything `offer-toolkit` accepts.
+    """
+    doc = OfferFile.model_json_schema(ref_template="#/$defs/{model}")
+    defs = doc.pop("$defs")
+    defs["OfferFile"] = doc
+    ref = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
+    percent_entry = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$"}]}
+    shorthand = {
+        "Vesting": {"type": "string", "enum": list(vest.PRESETS)},
+        "Bonus": PERCENT_SCHEMA,
+        "SignOn": AMOUNT_SCHEMA,
+        "Refresher": AMOUNT_SCHEMA,
+        "Relocation": AMOUNT_SCHEMA,
+        "Visa": {"type": "string", "enum": list(Sponsorship.__args__)},  # type: ignore[attr-defined]
+        "Retirement": {"type": "array", "items": ref("MatchTier"), "minItems": 1},
+    }
+    defs["Vesting"]["properties"]["yearly"] = {"type": "array", "items": percent_entry}
+    defs["Vesting"]["properties"]["events"] = {"type": "array", "items": {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}, percent_entry], "minItems": 2, "maxItems": 2}}
+    defs["Retirement"]["properties"]["match"] = PERCENT_SCHEMA
+    defs["Retirement"]["properties"]["up_to"] = PERCENT_SCHEMA
+    for name, short in shorthand.items():
+        defs[name] = {"anyOf": [short, defs[name]], "description": defs[name].get("description", "")}
+    props = defs["Offer"]["properties"]
+    for field_name, item in (("sign_on", "SignOn"), ("equity", "EquityGrant")):
+        props[field_name] = {"anyOf": [{"type": "array", "items": ref(item)}, ref(item), {"type": "null"}]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "offer-toolkit offer file",
+        "anyOf": [ref("OfferFile"), {"type": "array", "items": ref("Offer"), "minItems": 1}, ref("Offer")],
+        "$defs": defs,
+    }

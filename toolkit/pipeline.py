@@ -46,7 +46,8 @@ class Evaluation:
     assumptions: Assumptions
     fx: FxTable
     figures: Figures
-    market: Any = None  # placements DataFrame (market data), when given
+    market: Any = None  # placements DataFrame, one row per offer × component (market data given)
+    wage_levels: Any = None  # H-1B prevailing-wage levels reached, per sponsored offer
     extras: Mapping[str, Any] = field(default_factory=dict)  # market inputs kept for re-evaluation
 
     @property
@@ -234,7 +235,7 @@ def evaluate(
         fx: an FxTable, or {currency: units of reporting currency per 1 unit}; missing rates
             come from the offer file's `fx:` section, then the bundled ECB rates.
         currency: the reporting currency (default: the file's `reporting_currency`, else the
-            first offer's currency).
+            FxTable's currency when one is given, else the first offer's currency).
         market: market data (a MarketData or a sequence of them) to place each offer against.
 
     Raises:
@@ -255,7 +256,7 @@ def evaluate(
         assumptions = Assumptions()
     elif not isinstance(assumptions, Assumptions):
         assumptions = Assumptions.model_validate(dict(assumptions))
-    reporting = currency or offers[0].currency
+    reporting = currency or (fx.reporting if isinstance(fx, FxTable) else offers[0].currency)
     section_rates: dict[str, FxRate] = {}
     problems: list[Issue] = []
     for source, section in section_sources:
@@ -274,9 +275,11 @@ def evaluate(
     figures = compute_figures(offers, assumptions, table)
     evaluation = Evaluation(offers, assumptions, table, figures, extras={"markets": markets, "market_currencies": tuple(sorted(market_codes))})
     if markets:
-        from .market_link import place
+        from .market.targets import place_evaluation
 
-        object.__setattr__(evaluation, "market", place(evaluation, markets))
+        placed, levels = place_evaluation(evaluation, markets)
+        object.__setattr__(evaluation, "market", placed)
+        object.__setattr__(evaluation, "wage_levels", levels)
     return evaluation
 
 

@@ -85,9 +85,38 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
     return evaluate(offer_set, fx=fx, currency=reporting, market=market)
 
 
+def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
+    """Every --market file, with every file's problems reported together."""
+    if not paths:
+        return []
+    from ..market import load_market, resolve_map
+
+    mapping = resolve_map(map_)
+    markets, issues = [], []
+    for path in paths:
+        try:
+            markets.append(load_market(path, mapping=mapping, options=options))
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise InputError(issues)
+    return markets
+
+
+def market_block(evaluation, i: int) -> dict:
+    """The "market" list of offer i in the JSON output (only when market data was given)."""
+    if evaluation.market is None:
+        return {}
+    from ..market import to_market_json
+
+    placed = to_market_json(evaluation.market)
+    return {"market": placed.get(evaluation.ids[i], [])}
+
+
 def render(evaluation, fmt: str, **blocks) -> str:
     from ..report import text
 
+    blocks.setdefault("offer_blocks", (market_block,))
     document = text.build_document(evaluation, **blocks)
     if fmt == "json":
         return text.render_json(document)
@@ -96,6 +125,26 @@ def render(evaluation, fmt: str, **blocks) -> str:
     if fmt == "markdown":
         return text.render_markdown(document)
     return text.render_table(document)
+
+
+def parse_today(value: Optional[str]):
+    """--today as a date; the real date when not given (the only place that reads the clock)."""
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError([Issue(source="--today", message=f"expected a date like 2026-11-25, got {value!r}", code="flag")]) from None
+
+
+def build_negotiation_plan(evaluation, *, current_file=None, today, **options):
+    """The negotiation plan for compare and negotiate (current job read from --current)."""
+    from ..negotiation import build_plan, load_current
+
+    current = load_current(current_file) if current_file is not None else None
+    return build_plan(evaluation, current=current, today=today, wage_levels=evaluation.wage_levels, **options)
 
 
 def check_format(fmt: str, choices=FORMATS) -> None:
@@ -117,6 +166,15 @@ def compare(
     discount_rate: Optional[str] = typer.Option(None, "--discount-rate", help="Discount rate for the present value, like 5%."),
     tax_rate: Optional[str] = typer.Option(None, "--tax-rate", help="Effective tax rate for the after-tax figure, like 30%."),
     fx_date: Optional[str] = typer.Option(None, "--fx-date", help="Date of the bundled ECB rates to use (YYYY-MM-DD)."),
+    market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data to place the offers in (repeatable)."),
+    map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
+    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML), for make-whole and forfeit figures."),
+    today: Optional[str] = typer.Option(None, "--today", help="The date deadline rules count from (default: today)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the live Excel report here (.xlsx)."),
+    charts: Optional[Path] = typer.Option(None, "--charts", help="Write the charts as PNG files into this folder."),
+    pipeline: Optional[Path] = typer.Option(None, "--pipeline", help="A follow-up pipeline file: adds a Follow-ups sheet to the report."),
+    country: str = typer.Option("US", "--country", help="Holiday calendar for the pipeline's business days."),
+    subdivision: Optional[str] = typer.Option(None, "--subdivision", help="State or region for the holiday calendar."),
     fmt: str = typer.Option("table", "--format", help="table, json, csv or markdown."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
 ) -> None:
@@ -127,8 +185,29 @@ def compare(
             horizon=horizon, raise_=raise_, stock_growth=stock_growth, include_refreshers=include_refreshers,
             private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate, fx_date=fx_date,
         )
-        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides)
-        echo(render(evaluation, fmt))
+        day = parse_today(today)
+        if output is not None and output.suffix.lower() != ".xlsx":
+            raise InputError([Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="flag")])
+        markets = load_markets(market, map_)
+        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides, market=markets)
+        plan = build_negotiation_plan(evaluation, current_file=current, today=day)
+        followups = None
+        if pipeline is not None:
+            from ..followup import load_pipeline, plan_followups
+
+            followups = plan_followups(load_pipeline(pipeline), today=day, country=country, subdivision=subdivision).to_frame(labels=True)
+        echo(render(evaluation, fmt, offer_blocks=(market_block, *plan.offer_blocks(("checklist", "talking_points"))), document_blocks=plan.document_blocks()))
+        inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
+        if output is not None:
+            from ..report.excel import write_report
+
+            path = write_report(evaluation, output, plan=plan, followups=followups, inputs=inputs)
+            print(f"wrote {path}", file=sys.stderr)
+        if charts is not None:
+            from ..report.charts import write_charts
+
+            for path in write_charts(evaluation, charts, inputs=inputs):
+                print(f"wrote {path}", file=sys.stderr)
 
 
 @app.command()
@@ -150,9 +229,7 @@ def schema() -> None:
     """Print the JSON Schema of the offer file, for editors that validate YAML as it is typed."""
     import json
 
-    from ..models import OfferFile
+    from ..models import offer_file_schema
 
-    doc = OfferFile.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "offer-toolkit offer file"
-    echo(json.dumps(doc, indent=2))
+    schema_doc = offer_file_schema()
+    echo(json.dumps(schema_doc, indent=2))

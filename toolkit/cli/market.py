@@ -1,1 +1,136 @@
-"""`offer-toolkit market summary` (see toolkit.market)."""
+"""`offer-toolkit market summary`: percentiles per group of a market file (see toolkit.market).
+
+Thin: parse options, call `load_market` and `summarize`, render. The import report (rows read,
+kept, dropped and why) goes to stderr so that `--format json|csv` output stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+from typing import List, Optional
+
+import typer
+
+from .app import app, echo, handle_errors
+
+market_app = typer.Typer(help="Inspect market-data files (percentile tables, raw samples, BLS, LCA, levels.fyi, surveys).",
+                         no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+app.add_typer(market_app, name="market")
+
+FORMATS = ("table", "json", "csv")
+
+
+def _parse_pairs(values: List[str], flag: str) -> dict[str, str]:
+    from ..errors import InputError, Issue
+
+    out, issues = {}, []
+    for v in values or []:
+        for part in [p for p in v.split(",") if p.strip()]:
+            a, sep, b = part.partition("=")
+            if not sep or not a.strip() or not b.strip():
+                issues.append(Issue(source=flag, message=f"expected NAME=VALUE, got {part!r}", code="bad_option"))
+            else:
+                out[a.strip()] = b.strip()
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return value
+
+
+def _render_table(frame, title: str) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    numeric = {"n", "p10", "p25", "p50", "p75", "p90", "mean", "min", "max", "level_1", "level_2", "level_3", "level_4"}
+    for col in frame.columns:
+        table.add_column(col, justify="right" if col in numeric or (col.startswith("p") and col[1:].isdigit()) else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[_fmt(_plain(v)) for v in row])
+    buf = io.StringIO()
+    Console(file=buf, width=160, color_system=None, force_terminal=False).print(table)
+    return buf.getvalue()
+
+
+@market_app.command("summary")
+def summary(
+    file: str = typer.Argument(..., help="Market file: CSV or XLSX in any supported format."),
+    role: Optional[str] = typer.Option(None, "--role", help="Only this role (case-insensitive, aliases apply)."),
+    level: Optional[str] = typer.Option(None, "--level", help="Only this level (rows with no level count for every level)."),
+    location: Optional[str] = typer.Option(None, "--location", help="Only this location (rows with no location count everywhere)."),
+    by: str = typer.Option("role,level,location", "--by", help="Group by these keys, comma-separated."),
+    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
+    mapping: Optional[str] = typer.Option(None, "--map", help="Column mapping: role=job_title,base=basesalary or a YAML/CSV mapping file."),
+    alias: List[str] = typer.Option([], "--alias", help="Spelling alias, e.g. --alias Sr=Senior --alias SWE='Software Engineer'."),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Convert every figure into this currency (needs --rate for others)."),
+    rate: List[str] = typer.Option([], "--rate", help="Exchange rate into --currency, e.g. --rate EUR=1.08 (1 EUR = 1.08 of --currency)."),
+    all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: count every case status, not only CERTIFIED."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+) -> None:
+    """Print percentiles per group so you can sanity-check a market file."""
+    with handle_errors(debug):
+        from ..errors import InputError, Issue
+        from ..market import MarketOptions, load_market, resolve_map, summarize
+
+        if fmt not in FORMATS:
+            raise InputError.single("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_option")
+        keys = tuple(k.strip().lower() for k in by.split(",") if k.strip())
+        bad = [k for k in keys if k not in ("role", "level", "location")]
+        if bad or not keys:
+            raise InputError.single("--by", f"expected a comma list of role, level, location, got {by!r}", code="bad_option")
+        rates = {}
+        for code, value in _parse_pairs(rate, "--rate").items():
+            try:
+                rates[code.upper()] = float(value)
+            except ValueError:
+                raise InputError.single("--rate", f"expected a number like EUR=1.08, got {code}={value!r}", code="bad_option") from None
+        options = MarketOptions(aliases=_parse_pairs(alias, "--alias"), certified_only=not all_statuses)
+        market = load_market(file, mapping=resolve_map(mapping), options=options)
+        fx = None
+        if rates:
+            target = (currency or "").upper()
+
+            def fx(code: str) -> float:
+                if code == target:
+                    return 1.0
+                if code not in rates:
+                    raise InputError([Issue(source=file, field="currency", code="missing_fx_rate",
+                                            message=f"no exchange rate {code}->{target}; known: {', '.join(sorted(rates)) or 'none'} (pass --rate {code}=...)")])
+                return rates[code]
+
+        frame = summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
+        print(f"note: {market.report.render()}", file=sys.stderr)
+        if fmt == "json":
+            records = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+            echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
+                             "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
+        elif fmt == "csv":
+            echo(frame.to_csv(index=False))
+        else:
+            title = f"{market.label}: {file}" + (f" (as of {market.as_of})" if market.as_of else "")
+            shown = frame.drop(columns=[c for c in ("source", "top_coded_at") if c in frame.columns])
+            echo(_render_table(shown, title) if len(frame) else "no rows match the filters")

@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from . import format as fmt
 
-NOT_ROUNDED = {"fx", "assumptions"}  # rates and fractions keep full precision
+# Keys whose values are rates, fractions or scores, not money: they keep full precision.
+NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile"})
 
 ROWS = (
     ("year1_tc", "Year-1 TC"),
@@ -41,13 +42,14 @@ YEAR_ROWS = (
 )
 
 
-def _round(value: Any, key: str = "") -> Any:
+def round_document(value: Any, key: str = "") -> Any:
+    """Round every money float in plain data to cents (format.cents), except NOT_ROUNDED keys."""
     if key in NOT_ROUNDED:
         return value
     if isinstance(value, dict):
-        return {k: _round(v, k) for k, v in value.items()}
+        return {k: round_document(v, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_round(v) for v in value]
+        return [round_document(v) for v in value]
     if isinstance(value, float):
         return fmt.cents(value)
     return value
@@ -67,7 +69,7 @@ def build_document(evaluation, *, offer_blocks: tuple[OfferBlock, ...] = (), doc
             offer.update(block(evaluation, i))
     for block in document_blocks:
         doc.update(block(evaluation))
-    return _round(doc)
+    return round_document(doc)
 
 
 def render_json(document: dict[str, Any]) -> str:
@@ -112,17 +114,50 @@ def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
             if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
                 continue
             rows.append([f"  {label}"] + [fmt.money(v, cur) for v in values])
-    for extra in EXTRA_ROWS:
-        rows.extend(extra(document))
+    if any(o.get("market") for o in offers):
+        rows.append(["— Market position —"] + [""] * len(offers))
+        for component in ("base", "bonus", "equity", "total"):
+            cells = [_market_cell(o, component, cur) for o in offers]
+            if any(c != "—" for c in cells):
+                rows.append([f"  {component}"] + cells)
     return header, rows
 
 
-# Functions (document) -> rows appended to the table and Markdown views (market, ranking ...).
-EXTRA_ROWS: list[Callable[[dict[str, Any]], list[list[str]]]] = []
+def _market_cell(offer: dict[str, Any], component: str, currency: str) -> str:
+    """'p37 (p50 $331,000)', 'below p10', or 'no data'."""
+    entry = next((m for m in offer.get("market") or () if m["component"] == component), None)
+    if entry is None:
+        return "—"
+    if entry["percentile"] is None:
+        return "no data"
+    if entry["clamped"] == "below":
+        place = f"below {fmt.percentile(entry['percentile'])}"
+    elif entry["clamped"] == "above":
+        place = f"above {fmt.percentile(entry['percentile'])}"
+    else:
+        place = fmt.percentile(entry["percentile"])
+    median = f" (p50 {fmt.money(entry['p50'], currency)})" if entry.get("p50") is not None else ""
+    return place + median
+
+
+def _market_notes(document: dict[str, Any]) -> list[str]:
+    """One line per offer: which components matched how, and where ('no market data' lines kept whole)."""
+    lines = []
+    for o in document["offers"]:
+        groups: dict[str, list[str]] = {}
+        for m in o.get("market") or ():
+            if m["percentile"] is None:
+                lines.append(f"{o['id']}: {m['component']}: {m['match']}")
+                continue
+            size = f", {m['sample_size']} samples" if m.get("sample_size") else ""
+            groups.setdefault(f"matched {m['match']} in {m['source']}{size}", []).append(m["component"])
+        for how, components in groups.items():
+            lines.append(f"{o['id']}: market {', '.join(components)} {how}")
+    return lines
 
 
 def _notes(document: dict[str, Any]) -> list[str]:
-    lines = []
+    lines = _market_notes(document)
     for o in document["offers"]:
         for flag in o["flags"]:
             lines.append(f"{o['id']}: {flag}")
@@ -178,12 +213,7 @@ def render_markdown(document: dict[str, Any]) -> str:
     notes = _notes(document)
     if notes:
         out += ["", "Notes:", *[f"- {_md_escape(n)}" for n in notes]]
-    for extra in EXTRA_MARKDOWN:
-        out.extend(extra(document))
     return "\n".join(out) + "\n"
-
-
-EXTRA_MARKDOWN: list[Callable[[dict[str, Any]], list[str]]] = []
 
 
 def render_csv(document: dict[str, Any]) -> str:

@@ -1,0 +1,127 @@
+"""Bundled counter-offer: merging asks, applying them, and the property that no ask lowers a figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit.models import Offer
+from toolkit.negotiation import CurrentJob, build_plan
+from toolkit.negotiation.counter import apply_asks, bundle
+from toolkit.negotiation.rules import TalkingPoint
+from toolkit.pipeline import HEADLINES, evaluate
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def offer(id="acme", **terms) -> Offer:
+    data = {"id": id, "company": id.title(), "currency": "USD", "base_salary": 150_000, **terms}
+    return Offer.model_validate(data, context={"currency": data["currency"]})
+
+
+def tp(rule, component, current=None, target=None, priority=1) -> TalkingPoint:
+    return TalkingPoint(rule, component, "why", "evidence", "say", current, target, "USD", "acme", priority)
+
+
+def test_asks_on_one_component_are_merged_to_the_largest_not_added():
+    asks, terms = bundle([tp("make-whole", "sign_on", 10_000, 30_000, 2), tp("back-loaded-vesting", "sign_on", 10_000, 50_000, 3),
+                          tp("base-below-market", "base", 150_000, 160_000, 1), tp("clawback-terms", "sign_on_terms", priority=4),
+                          tp("bonus-fixed", "bonus", priority=5), tp("deadline-extension", "deadline", priority=0)])
+    assert [(a.component, a.ask, a.rules) for a in asks] == [("base", 10_000, ("base-below-market",)),
+                                                            ("sign_on", 40_000, ("back-loaded-vesting", "make-whole"))]
+    assert [t.rule for t in terms] == ["clawback-terms"]
+
+
+def test_applying_a_base_ask_keeps_the_pay_period_and_a_sign_on_ask_adds_a_year_1_payment():
+    o = Offer.model_validate({"id": "m", "company": "M", "currency": "EUR", "base_salary": "7,000/month", "extra_months": 1}, context={"currency": "EUR"})
+    asks, _ = bundle([tp("base-below-market", "base", 91_000, 98_000), tp("make-whole", "sign_on", 0, 5_000, 2)])
+    fx = evaluate([o]).fx
+    new = apply_asks(o, asks, fx)
+    assert new.annual_base == pytest.approx(98_000) and new.base_salary.per == o.base_salary.per
+    assert [(p.amount, p.year) for p in new.sign_on] == [(5_000, 1)]
+    assert o.sign_on is None  # the input offer is unchanged
+
+
+def test_counter_effect_is_measured_by_re_evaluation():
+    ev = evaluate([offer(pto_days=15, relocation={"amount": 10_000, "grossed_up": False}, equity={"grant_value": 100_000, "vesting": "4y-annual"})])
+    market = pd.DataFrame([{"offer_id": "acme", "component": "base", "value": 150_000.0, "percentile": 30.0, "clamped": None,
+                            "p10": np.nan, "p25": 150_000.0, "p50": 160_000.0, "p75": 170_000.0, "p90": np.nan,
+                            "match": "exact", "sample_size": 10, "source": "survey"}])
+    object.__setattr__(ev, "market", market)
+    job = CurrentJob.model_validate({"currency": "USD", "pto_days": 20, "bonus_forfeited": 8_000}, context={"currency": "USD"})
+    plan = build_plan(ev, current=job, today=TODAY)
+    row = plan.counters.iloc[0]
+    # base 150k → 166k (p65 = 160k + 0.6 × 10k) and an 8k year-1 make-whole sign-on
+    assert row["year1_tc_before"] == pytest.approx(150_000 + 25_000)
+    assert row["year1_tc_after"] == pytest.approx(166_000 + 8_000 + 25_000)
+    assert row["average_tc_after"] - row["average_tc_before"] == pytest.approx(16_000 + 8_000 / 4)
+    assert "Base $150,000 → $166,000 (+$16,000)" in row["summary"] and "PTO 15 → 20 days" in row["summary"]
+    assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary"]
+
+
+# ---------------------------------------------------------------- property: no ask lowers any figure
+
+amounts = st.floats(min_value=0, max_value=400_000, allow_nan=False)
+
+
+@st.composite
+def scenario(draw):
+    n = draw(st.integers(1, 3))
+    offers = []
+    for k in range(n):
+        terms = {"base_salary": draw(st.floats(30_000, 400_000)), "pto_days": draw(st.integers(0, 40))}
+        if draw(st.booleans()):
+            terms["sign_on"] = {"amount": draw(amounts), "clawback_months": 12, "clawback": draw(st.sampled_from(["cliff", "prorata"])),
+                                "repay_basis": draw(st.sampled_from(["gross", "net"]))}
+        if draw(st.booleans()):
+            terms["equity"] = {"grant_value": draw(amounts), "vesting": draw(st.sampled_from(["amazon", "4y-annual", "front-33-33-22-12"]))}
+        if draw(st.booleans()):
+            terms["equity"] = {"type": "option", "shares": draw(st.floats(1, 100_000)), "strike": draw(st.floats(0, 10)),
+                               "share_price": draw(st.floats(0.5, 20)), "private": draw(st.booleans())}
+        if draw(st.booleans()):
+            terms["relocation"] = {"amount": draw(amounts), "grossed_up": draw(st.booleans())}
+        if draw(st.booleans()):
+            terms["bonus"] = draw(st.sampled_from(["10%", "20%"]))
+        terms["deadline"] = draw(st.sampled_from([None, "2026-11-26", "2026-12-20"]))
+        offers.append(offer(f"o{k}", **{k2: v for k2, v in terms.items() if v is not None}))
+    ev = evaluate(offers)
+    rows = []
+    for o, base, total in zip(offers, ev.figures.parts["base"][:, 0], ev.headlines["average_tc"]):
+        for comp, value in (("base", base), ("total", total)):
+            p50 = value * draw(st.floats(0.7, 1.5))
+            rows.append({"offer_id": o.id, "component": comp, "value": float(value), "percentile": 50.0, "clamped": None,
+                         "p10": np.nan, "p25": p50 * 0.9, "p50": p50, "p75": p50 * 1.15, "p90": p50 * 1.3,
+                         "match": "exact", "sample_size": 20, "source": "s"})
+    object.__setattr__(ev, "market", pd.DataFrame(rows))
+    job = None
+    if draw(st.booleans()):
+        job = CurrentJob.model_validate({"currency": "USD", "pto_days": draw(st.integers(0, 40)), "bonus_forfeited": draw(amounts),
+                                         "unvested_equity": [{"amount": draw(amounts), "vest_date": "2027-06-01"}]}, context={"currency": "USD"})
+    return ev, job
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario(), st.integers(20, 95))
+def test_no_ask_lowers_any_figure(data, percentile):
+    ev, job = data
+    plan = build_plan(ev, current=job, today=TODAY, target_percentile=percentile)
+    asks = plan.talking_points.dropna(subset=["ask"])
+    assert (asks["ask"] > 0).all() and (asks["target"] > asks["current"]).all()
+    assert (plan.counters["year1_tc_after"] >= plan.counters["year1_tc_before"] - 0.005).all()
+    assert (plan.counters["average_tc_after"] >= plan.counters["average_tc_before"] - 0.005).all()
+    from toolkit.negotiation.counter import apply_asks as apply, bundle as merge
+
+    by = {oid: merge([TalkingPoint(r.rule, r.component, r.rationale, r.evidence, r.script,
+                                   None if np.isnan(r.current) else r.current, None if np.isnan(r.target) else r.target,
+                                   r.unit, r.offer_id, r.priority) for r in grp.itertuples()])[0]
+          for oid, grp in plan.talking_points.groupby("offer_id")}
+    after = evaluate([apply(o, by.get(o.id, []), ev.fx) for o in ev.offers], ev.assumptions, ev.fx)
+    for name in HEADLINES:
+        before, now = ev.headlines[name], after.headlines[name]
+        ok = np.isnan(before) | (now >= before - 0.005)
+        assert ok.all(), name

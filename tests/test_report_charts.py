@@ -1,0 +1,226 @@
+"""Charts: the numbers behind each figure (bar heights, line data, markers, labels), not pixels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import toolkit
+from toolkit.models import Offer
+from toolkit.montecarlo import simulate_equity
+from toolkit.report import charts
+
+
+def offer(**fields) -> Offer:
+    return Offer.model_validate(fields, context={"currency": fields["currency"]})
+
+
+FRONT = offer(id="front", company="Front Co", currency="USD", base_salary=150_000, sign_on=[{"amount": 100_000}],
+              bonus="10%")
+STEADY = offer(id="steady", company="Steady Co", currency="USD", base_salary=190_000)
+EQUITY = offer(id="equity", company="Equity Co", currency="USD", base_salary=120_000,
+               equity=[{"type": "rsu", "grant_value": 200_000, "vesting": "4y-annual"}])
+
+
+@pytest.fixture
+def e():
+    return toolkit.evaluate([FRONT, STEADY, EQUITY], {"horizon_years": 4})
+
+
+def line_data(ax):
+    return {line.get_label(): line.get_xydata() for line in ax.get_lines()}
+
+
+def test_charts_are_figures_made_without_pyplot(e):
+    import sys
+
+    fig = charts.plot_tc_by_year(e)
+    assert isinstance(fig, Figure)
+    assert "matplotlib.pyplot" not in sys.modules or not __import__("matplotlib.pyplot").pyplot.get_fignums()
+    assert matplotlib.get_backend().lower() == "agg"
+
+
+def test_tc_composition_bars_stack_the_average_components(e):
+    fig = charts.plot_tc_composition(e)
+    ax = fig.axes[0]
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["Base", "Bonus", "Sign-on", "Equity"]
+    heights = np.array([[bar.get_height() for bar in c] for c in ax.containers])  # components × offers
+    np.testing.assert_allclose(heights.sum(axis=0), e.headlines["average_tc"], atol=0.01)
+    np.testing.assert_allclose(heights[2], [25_000, 0, 0])  # 100k sign-on over 4 years
+    np.testing.assert_allclose(heights[1], [15_000, 0, 0])
+    np.testing.assert_allclose(heights[3], [0, 0, 50_000])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["front", "steady", "equity"]
+    assert "USD" in ax.get_title()
+
+
+def test_tc_composition_for_one_year_and_refreshers(e):
+    ax = charts.plot_tc_composition(e, year=1).axes[0]
+    heights = np.array([[bar.get_height() for bar in c] for c in ax.containers])
+    np.testing.assert_allclose(heights.sum(axis=0), e.figures.tc[:, 0], atol=0.01)
+    with pytest.raises(ValueError, match="year must be between 1 and 4"):
+        charts.plot_tc_composition(e, year=5)
+    with_refresh = toolkit.evaluate(
+        [offer(id="r", company="R", currency="USD", base_salary=100_000, refresher=40_000)],
+        {"horizon_years": 4, "include_refreshers": True},
+    )
+    ax = charts.plot_tc_composition(with_refresh).axes[0]
+    assert [c.get_label() for c in ax.containers][-1] == "Refreshers"
+
+
+def test_tc_by_year_lines_follow_the_engine(e):
+    ax = charts.plot_tc_by_year(e).axes[0]
+    data = line_data(ax)
+    assert list(data) == ["front", "steady", "equity"]
+    for i, oid in enumerate(e.ids):
+        np.testing.assert_allclose(data[oid][:, 0], [1, 2, 3, 4])
+        np.testing.assert_allclose(data[oid][:, 1], e.figures.tc[i], atol=0.01)
+    assert data["front"][0, 1] == pytest.approx(265_000)  # the year-1 sign-on step is visible
+    with pytest.raises(ValueError, match="metric must be one of"):
+        charts.plot_tc_by_year(e, metric="nope")
+
+
+def test_cumulative_lines_start_at_zero_and_mark_the_crossover(e):
+    ax = charts.plot_cumulative(e).axes[0]
+    data = line_data(ax)
+    np.testing.assert_allclose(data["front"][:, 1], [0, 265_000, 430_000, 595_000, 760_000])
+    np.testing.assert_allclose(data["steady"][:, 1], [0, 190_000, 380_000, 570_000, 760_000])
+    # front and steady are level after year 4 (760,000 each): level is not overtaking
+    assert not [c for c in ax.collections if c.get_label() == "crossover"]
+    assert "no crossover within 4 years" in [t.get_text() for t in ax.texts]
+
+
+def test_cumulative_crossover_marker_position():
+    front = offer(id="front", company="Front", currency="USD", base_salary=150_000, sign_on=[{"amount": 100_000}])
+    steady = offer(id="steady", company="Steady", currency="USD", base_salary=190_000)
+    e = toolkit.evaluate([front, steady], {"horizon_years": 4})
+    ax = charts.plot_cumulative(e).axes[0]
+    marks = [c for c in ax.collections if c.get_label() == "crossover"][0]
+    np.testing.assert_allclose(marks.get_offsets(), [[3, 570_000]])
+    assert [t.get_text() for t in ax.texts] == ["steady overtakes front (year 3)"]
+    e2 = toolkit.evaluate([steady], {"horizon_years": 4})
+    ax2 = charts.plot_cumulative(e2).axes[0]
+    assert "no crossover within 4 years" in [t.get_text() for t in ax2.texts]
+
+
+def market_frame():
+    return pd.DataFrame(
+        {
+            "offer_id": ["steady", "front", "front"],
+            "component": ["total", "total", "base"],
+            "value": [190_000.0, 265_000.0, 150_000.0],
+            "percentile": [55.0, 80.0, np.nan],
+            "p10": [100_000.0, 100_000.0, np.nan],
+            "p25": [150_000.0, 150_000.0, 120_000.0],
+            "p50": [180_000.0, 180_000.0, 140_000.0],
+            "p75": [220_000.0, 220_000.0, 160_000.0],
+            "p90": [260_000.0, 260_000.0, np.nan],
+        }
+    )
+
+
+def test_market_band_draws_each_row_with_the_offer_marked(e):
+    e = dataclasses.replace(e, market=market_frame())
+    fig = charts.plot_market_band(e)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["front · TC", "front · base", "steady · TC"]  # offer order, top to bottom
+    diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert sorted(float(d.get_xdata()[0]) for d in diamonds) == [150_000, 190_000, 265_000]
+    p10_p90 = [c for c in ax.collections if c.get_label() == "p10–p90"]
+    segments = [seg for c in ax.collections if c.__class__.__name__ == "LineCollection" for seg in c.get_segments()]
+    spans = sorted((float(s[0][0]), float(s[1][0])) for s in segments)
+    # the base row has no p10/p90, so its line falls back to p25–p75
+    assert spans == [(100_000, 260_000), (100_000, 260_000), (120_000, 160_000)]
+    assert p10_p90
+    boxes = [(p.get_x(), p.get_width()) for c in ax.containers for p in c]
+    assert (150_000, 70_000) in boxes and (120_000, 40_000) in boxes
+    assert "p80" in [t.get_text() for t in ax.texts]
+
+
+def test_market_band_one_component_and_no_market(e):
+    e2 = dataclasses.replace(e, market=market_frame())
+    ax = charts.plot_market_band(e2, component="base").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["front · base"]
+    with pytest.raises(ValueError, match="component must be one of"):
+        charts.plot_market_band(e2, component="stock")
+    with pytest.raises(ValueError, match="no market data"):
+        charts.plot_market_band(e)
+
+
+def test_stock_sensitivity_lines_and_break_even():
+    cash = offer(id="cash", company="Cash", currency="USD", base_salary=200_000)
+    eq = offer(id="equity", company="Eq", currency="USD", base_salary=150_000,
+               equity=[{"type": "rsu", "grant_value": 200_000, "vesting": "4y-annual"}])
+    e = toolkit.evaluate([cash, eq], {"horizon_years": 4, "stock_growth": 0.1})
+    ax = charts.plot_stock_sensitivity(e, growths=[-0.5, -0.25, 0.0, 0.25, 0.5]).axes[0]
+    data = line_data(ax)
+    np.testing.assert_allclose(data["cash"][:, 1], 200_000)
+    np.testing.assert_allclose(data["equity"][:, 0], [-0.5, -0.25, 0.0, 0.25, 0.5])
+    expected = [150_000 + 50_000 * np.mean([(1 + g) ** k for k in range(1, 5)]) for g in (-0.5, -0.25, 0.0, 0.25, 0.5)]
+    np.testing.assert_allclose(data["equity"][:, 1], expected, atol=0.01)
+    marks = [c for c in ax.collections if c.get_label() == "break-even"][0]
+    np.testing.assert_allclose(marks.get_offsets(), [[0.0, 200_000]], atol=1e-3)
+    assert any("at 0.0%" in t.get_text() for t in ax.texts)
+    assumed = [line for line in ax.get_lines() if line.get_label().startswith("assumed")]
+    assert assumed[0].get_xdata()[0] == pytest.approx(0.1)
+
+
+def test_stock_sensitivity_without_a_crossing_has_no_marker(e):
+    ax = charts.plot_stock_sensitivity(e, growths=[-0.5, 0.0]).axes[0]
+    assert not [c for c in ax.collections if c.get_label() == "break-even"]
+    with pytest.raises(ValueError, match="at least two"):
+        charts.plot_stock_sensitivity(e, growths=[0.1])
+
+
+def test_monte_carlo_bands_are_the_simulated_quantiles(e):
+    result = simulate_equity(e, volatility=0.3, paths=2_000, seed=1)
+    ax = charts.plot_monte_carlo(result).axes[0]
+    q = result.quantiles
+    q = q[(q["metric"] == "tc") & (q["offer_id"] == "equity")]
+    data = line_data(ax)
+    np.testing.assert_allclose(data["equity P50"][:, 1], q["p50"])
+    band = [c for c in ax.collections if c.get_label() == "equity P10–P90"][0]
+    ys = band.get_paths()[0].vertices[:, 1]
+    assert ys.min() == pytest.approx(q["p10"].min()) and ys.max() == pytest.approx(q["p90"].max())
+    # cash offers have a zero-width band: P10 = P50 = P90 = deterministic
+    np.testing.assert_allclose(data["steady P50"][:, 1], e.figures.tc[1])
+
+
+def test_monte_carlo_from_an_evaluation_is_seeded(e):
+    a = line_data(charts.plot_monte_carlo(e, paths=500, seed=3, metric="equity").axes[0])
+    b = line_data(charts.plot_monte_carlo(e, paths=500, seed=3, metric="equity").axes[0])
+    np.testing.assert_array_equal(a["equity P50"], b["equity P50"])
+    with pytest.raises(ValueError, match="metric must be one of"):
+        charts.plot_monte_carlo(e, metric="cash")
+
+
+def test_write_charts_saves_pngs_atomically(e, tmp_path):
+    folder = tmp_path / "charts"
+    paths = charts.write_charts(e, folder, paths=200)
+    names = [p.name for p in paths]
+    assert names == ["tc_composition.png", "tc_by_year.png", "cumulative.png", "stock_sensitivity.png", "monte_carlo.png"]
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(x.name for x in folder.iterdir()) == sorted(names)  # no temporary files left
+    with_market = dataclasses.replace(e, market=market_frame())
+    paths = charts.write_charts(with_market, folder, paths=200)
+    assert "market_band.png" in [p.name for p in paths]
+
+
+def test_write_charts_refuses_to_overwrite_an_input(e, tmp_path):
+    from toolkit.errors import OutputError
+
+    victim = tmp_path / "tc_composition.png"
+    victim.write_bytes(b"input")
+    with pytest.raises(OutputError, match="refusing to overwrite"):
+        charts.write_charts(e, tmp_path, inputs=[victim], paths=10)
+    assert victim.read_bytes() == b"input"

@@ -1,0 +1,63 @@
+"""`offer-toolkit negotiate`: the negotiation plan for each offer (see toolkit.negotiation).
+
+Thin: parse the flags, load and evaluate the offers with their `--market` placements (the
+shared `load_and_evaluate`), read `--current`, call `build_plan`, render.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import app, echo, handle_errors
+
+FORMATS = ("table", "json", "markdown")
+
+
+@app.command("negotiate")
+def negotiate(
+    files: List[Path] = typer.Argument(..., help="Offer files (every offer counts as a competing offer for the others)."),
+    market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data file (repeatable): percentiles, samples, BLS, LCA, OFLC levels."),
+    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML): pay, PTO, unvested equity, forfeited bonus."),
+    offer: Optional[str] = typer.Option(None, "--offer", help="Plan for this offer id only."),
+    today: Optional[str] = typer.Option(None, "--today", help="Plan as of this date (YYYY-MM-DD); default: the real date."),
+    target_percentile: float = typer.Option(65.0, "--target-percentile", help="Market percentile the base ask aims at (default 65)."),
+    rank_by: str = typer.Option("average_tc", "--rank-by", help="year1_tc, average_tc, average_total_rewards, col_adjusted or after_tax."),
+    assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="A separate assumptions file."),
+    fx: Optional[Path] = typer.Option(None, "--fx", help="FX rates: a currency,rate CSV or the ECB reference-rate CSV."),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Reporting currency."),
+    tax_rate: Optional[str] = typer.Option(None, "--tax-rate", help="Effective tax rate (after-tax ranking, net repayments, gross-up), like 30%."),
+    fmt: str = typer.Option("table", "--format", help="table, json or markdown."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+) -> None:
+    """Plan the negotiation: missing terms, prioritised asks, one bundled counter, walk-away figures and drafts."""
+    with handle_errors(debug):
+        from ..errors import InputError, Issue, raise_if
+        from ..negotiation import build_plan, load_current
+        from ..negotiation.render import render
+        from .commands import assumption_overrides, load_and_evaluate, load_markets, parse_today
+
+        issues: list[Issue] = []
+        if fmt not in FORMATS:
+            issues.append(Issue(source="--format", message=f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="flag"))
+        day = None
+        try:
+            day = parse_today(today)
+        except InputError as exc:
+            issues += exc.issues
+        job = None
+        if current is not None:
+            try:
+                job = load_current(current)
+            except InputError as exc:
+                issues += exc.issues
+        raise_if(issues)
+        overrides = assumption_overrides(horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
+                                         discount_rate=None, tax_rate=tax_rate, fx_date=None)
+        markets = load_markets(market)
+        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides, market=markets)
+        plan = build_plan(evaluation, current=job, today=day, target_percentile=target_percentile, rank_by=rank_by,
+                          offer_id=offer, wage_levels=evaluation.wage_levels)
+        echo(render(plan, fmt))

@@ -1,0 +1,218 @@
+"""Terms checklist: for each offer, whether each term a candidate should have in writing is
+`confirmed`, `missing` (left empty in the offer file) or `to_confirm` (given, but a detail that
+decides its value is not recorded). Never guesses: a status comes only from the record.
+
+Pure: Offer (+ today) → list of ChecklistItem. Amounts are written in the offer's currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from dataclasses import dataclass
+
+
+from ..models import Offer
+from ..report import format as fmt
+
+CONFIRMED, MISSING, TO_CONFIRM = "confirmed", "missing", "to_confirm"
+ITEMS = (
+    "written_offer", "base_salary", "bonus", "equity", "vesting_schedule", "share_price_basis", "refreshers",
+    "retirement", "health", "start_date", "relocation", "sign_on_repayment", "visa", "deadline",
+)
+COLUMNS = ("offer_id", "item", "status", "reason")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    item: str
+    status: str  # confirmed | missing | to_confirm
+    reason: str  # one line
+
+
+@lru_cache(maxsize=1)
+def us_calendar():
+    """The follow-up planner's US federal business calendar (built once)."""
+    from ..followup.calendar import make_calendar
+
+    return make_calendar("US")
+
+
+def business_days(start: dt.date, end: dt.date) -> int:
+    """Business days after `start` up to and including `end` (negative when `end` is earlier).
+
+    Weekends and US federal holidays are skipped, with the follow-up planner's calendar.
+    """
+    from ..followup.calendar import business_days_until
+
+    calendar = us_calendar()
+    if end >= start:
+        return business_days_until(start, end, calendar)
+    return -business_days_until(end, start, calendar)
+
+
+def _written(o: Offer, today: dt.date) -> ChecklistItem:
+    if o.status == "written":
+        return ChecklistItem("written_offer", CONFIRMED, "written offer received")
+    if o.status == "verbal":
+        return ChecklistItem("written_offer", TO_CONFIRM, "verbal only: ask for the offer letter before deciding")
+    return ChecklistItem("written_offer", MISSING, "status not in the file: record whether the offer is verbal or written")
+
+
+def _base(o: Offer, today: dt.date) -> ChecklistItem:
+    per = o.base_salary.per.value
+    given = fmt.money(o.base_salary.amount, o.currency) + (f" per {per}" if per != "year" else "")
+    annual = "" if per == "year" else f" ({fmt.money(o.annual_base, o.currency)} a year)"
+    return ChecklistItem("base_salary", CONFIRMED, f"{given}{annual}")
+
+
+def _bonus(o: Offer, today: dt.date) -> ChecklistItem:
+    b = o.bonus
+    if b is None:
+        return ChecklistItem("bonus", MISSING, "no bonus in the file: ask whether there is one, its target and how it is paid")
+    what = f"{fmt.percent(b.target, 0)} of base target" if b.target is not None else f"{fmt.money(b.amount, o.currency)} a year"
+    return ChecklistItem("bonus", CONFIRMED, f"{what}, expected payout {fmt.percent(b.expected_payout, 0)}; confirm payout timing and first-year proration")
+
+
+def _equity(o: Offer, today: dt.date) -> ChecklistItem:
+    if not o.equity:
+        return ChecklistItem("equity", MISSING, "no equity in the file: ask whether a grant is offered")
+    parts = []
+    for g in o.equity:
+        cur = g.currency or o.currency
+        if g.type == "option":
+            parts.append(f"{fmt.number(g.shares)} {(g.option_kind or 'stock').upper() if g.option_kind else 'stock'} options at strike {fmt.money(g.strike, cur, decimals=2)}{' (private)' if g.private else ''}")
+        elif g.grant_value is not None:
+            parts.append(f"RSUs worth {fmt.money(g.grant_value, cur)}")
+        else:
+            parts.append(f"{fmt.number(g.shares)} RSUs at {fmt.money(g.share_price, cur, decimals=2)}")
+    return ChecklistItem("equity", CONFIRMED, "; ".join(parts))
+
+
+def _vesting(o: Offer, today: dt.date) -> ChecklistItem:
+    if not o.equity:
+        return ChecklistItem("vesting_schedule", MISSING, "no equity, so no vesting schedule")
+    unstated = [i for i, g in enumerate(o.equity, 1) if "vesting" not in g.model_fields_set]
+    if unstated:
+        return ChecklistItem("vesting_schedule", TO_CONFIRM, f"grant {', '.join(map(str, unstated))}: schedule not in the file (assumed {o.equity[unstated[0] - 1].vesting.label}); ask for it")
+    return ChecklistItem("vesting_schedule", CONFIRMED, "; ".join(g.vesting.label for g in o.equity))
+
+
+def _price_basis(o: Offer, today: dt.date) -> ChecklistItem:
+    if not o.equity:
+        return ChecklistItem("share_price_basis", MISSING, "no equity in the file")
+    dollar = [i for i, g in enumerate(o.equity, 1) if g.type == "rsu" and g.grant_value is not None]
+    if dollar:
+        return ChecklistItem("share_price_basis", TO_CONFIRM, "dollar grant: ask which price turns it into shares (e.g. a 30-day average) and how shares are rounded")
+    private = [g for g in o.equity if g.private]
+    if private:
+        return ChecklistItem("share_price_basis", TO_CONFIRM, "private shares: ask for the 409A price, the latest preferred price and fully diluted shares")
+    return ChecklistItem("share_price_basis", CONFIRMED, "share count given in the offer")
+
+
+def _refreshers(o: Offer, today: dt.date) -> ChecklistItem:
+    if o.refresher is None:
+        return ChecklistItem("refreshers", MISSING, "no refresher in the file: ask about the refresh-grant policy")
+    return ChecklistItem("refreshers", CONFIRMED, f"expected {fmt.money(o.refresher.annual_value, o.refresher.currency or o.currency)} a year (not promised)")
+
+
+def _retirement(o: Offer, today: dt.date) -> ChecklistItem:
+    r = o.retirement
+    if r is None:
+        return ChecklistItem("retirement", MISSING, "no retirement plan in the file: ask for the match formula and vesting")
+    bits = [f"{fmt.percent(t.match, 0)} match up to {fmt.percent(t.up_to, 0)}" for t in r.tiers]
+    if r.employer_contribution is not None:
+        bits.append(f"{fmt.percent(r.employer_contribution, 0)} employer contribution")
+    return ChecklistItem("retirement", CONFIRMED, "; ".join(bits))
+
+
+def _health(o: Offer, today: dt.date) -> ChecklistItem:
+    if o.benefits is None or o.benefits.health is None:
+        return ChecklistItem("health", MISSING, "no health cover in the file: ask for the employer premium contribution")
+    return ChecklistItem("health", CONFIRMED, f"employer pays {fmt.money(o.benefits.health, o.currency)} a year")
+
+
+def _start(o: Offer, today: dt.date) -> ChecklistItem:
+    if o.start_date is None:
+        return ChecklistItem("start_date", MISSING, "no start date in the file: agree one in writing")
+    return ChecklistItem("start_date", CONFIRMED, o.start_date.isoformat())
+
+
+def _relocation(o: Offer, today: dt.date) -> ChecklistItem:
+    r = o.relocation
+    if r is None:
+        return ChecklistItem("relocation", MISSING, "no relocation in the file: ask whether it is offered (if you are moving)")
+    unknown = []
+    if r.grossed_up is None:
+        unknown.append("gross-up")
+    if r.clawback_months is None:
+        unknown.append("repayment period")
+    elif r.clawback_months > 0:
+        if r.clawback is None:
+            unknown.append("pro-rata or cliff repayment")
+        if r.repay_basis is None:
+            unknown.append("gross or net repayment basis")
+    head = f"{fmt.money(r.amount, o.currency)}{', grossed up' if r.grossed_up else (', not grossed up' if r.grossed_up is False else '')}"
+    if unknown:
+        return ChecklistItem("relocation", TO_CONFIRM, f"{head}; not recorded: {', '.join(unknown)}")
+    terms = f"repay {r.clawback} over {r.clawback_months} months on {r.repay_basis}" if r.clawback_months else "no repayment"
+    return ChecklistItem("relocation", CONFIRMED, f"{head}; {terms}")
+
+
+def _sign_on(o: Offer, today: dt.date) -> ChecklistItem:
+    if not o.sign_on:
+        return ChecklistItem("sign_on_repayment", MISSING, "no sign-on in the file: ask whether one is offered and its repayment terms")
+    unknown, known = [], []
+    for k, p in enumerate(o.sign_on, 1):
+        label = f"{fmt.money(p.amount, o.currency)} (year {p.year})"
+        gaps = []
+        if p.clawback_months is None:
+            gaps.append("repayment period")
+        elif p.clawback_months > 0:
+            if p.clawback is None:
+                gaps.append("pro-rata or cliff")
+            if p.repay_basis is None:
+                gaps.append("gross or net")
+        if gaps:
+            unknown.append(f"{label}: {', '.join(gaps)}")
+        else:
+            known.append(f"{label}: {f'{p.clawback} over {p.clawback_months} months, {p.repay_basis}' if p.clawback_months else 'no repayment'}")
+    if unknown:
+        return ChecklistItem("sign_on_repayment", TO_CONFIRM, "not recorded: " + "; ".join(unknown))
+    return ChecklistItem("sign_on_repayment", CONFIRMED, "; ".join(known))
+
+
+def _visa(o: Offer, today: dt.date) -> ChecklistItem:
+    v = o.visa
+    if v is None or v.sponsorship is None:
+        return ChecklistItem("visa", MISSING, "no visa terms in the file: record `visa: none`, or get sponsorship, fees and timing in writing")
+    if v.sponsorship == "none":
+        return ChecklistItem("visa", CONFIRMED, "no sponsorship needed")
+    gaps = []
+    if v.fees_paid_by in (None, "unknown"):
+        gaps.append("who pays the fees")
+    if v.green_card is None:
+        gaps.append("green-card sponsorship")
+    if gaps:
+        return ChecklistItem("visa", TO_CONFIRM, f"{v.sponsorship} sponsorship; not recorded: {', '.join(gaps)}; also confirm filing timing")
+    if v.fees_paid_by == "employee":
+        return ChecklistItem("visa", TO_CONFIRM, f"{v.sponsorship} sponsorship with fees paid by you: employer costs cannot be passed on; confirm")
+    gc = "green card sponsored" if v.green_card else "no green-card sponsorship"
+    return ChecklistItem("visa", CONFIRMED, f"{v.sponsorship}, fees paid by the employer, {gc}; confirm filing timing")
+
+
+def _deadline(o: Offer, today: dt.date) -> ChecklistItem:
+    if o.deadline is None:
+        return ChecklistItem("deadline", MISSING, "no response deadline in the file: ask when they need an answer")
+    days = business_days(today, o.deadline)
+    when = f"{days} business day{'s' if abs(days) != 1 else ''} from {today.isoformat()}" if days >= 0 else f"passed {-days} business day{'s' if days != -1 else ''} ago"
+    return ChecklistItem("deadline", CONFIRMED, f"respond by {o.deadline.isoformat()} ({when})")
+
+
+CHECKS = (_written, _base, _bonus, _equity, _vesting, _price_basis, _refreshers, _retirement, _health, _start,
+          _relocation, _sign_on, _visa, _deadline)
+
+
+def build_checklist(offer: Offer, today: dt.date) -> list[ChecklistItem]:
+    """Every checklist item for one offer, in the fixed order of ITEMS."""
+    return [check(offer, today) for check in CHECKS]

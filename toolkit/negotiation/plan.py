@@ -1,0 +1,251 @@
+"""`build_plan`: the negotiation plan for every offer (or one) of an Evaluation.
+
+Orchestration only (see the package docstring for the order). The plan is a frozen bundle of
+DataFrames whose columns other reports read by name (checklist, talking_points, counters,
+walkaway, ranking, drafts); `to_dict` gives the same content as plain data, and
+`offer_blocks()` / `document_blocks()` plug it into `report.text.build_document`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+import pandas as pd
+
+from ..errors import InputError, Issue
+from . import checklist as C
+from . import counter as K
+from . import drafts as D
+from . import ranking as R
+from . import rules as RU
+from . import walkaway as W
+from .current import CurrentJob, forfeited_value
+
+
+def _plain(value: Any) -> Any:
+    """numpy/pandas scalars → Python; NaN/NA → None."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame, drop: Sequence[str] = ("offer_id",)) -> list[dict[str, Any]]:
+    cols = [c for c in frame.columns if c not in drop]
+    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame[cols].itertuples(index=False, name=None)]
+
+
+@dataclass(frozen=True)
+class NegotiationPlan:
+    """Checklist, talking points, counters, walk-away figures, ranking and drafts (DataFrames)."""
+
+    evaluation: Any
+    today: dt.date
+    target_percentile: float
+    rank_by: str
+    offer_ids: tuple[str, ...]
+    checklist: pd.DataFrame
+    talking_points: pd.DataFrame
+    counters: pd.DataFrame
+    walkaway: pd.DataFrame
+    ranking: pd.DataFrame
+    drafts: pd.DataFrame
+    decision: Mapping[str, Any] = field(default_factory=dict)
+    bundles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # offer id → {"asks": [...], "terms": [...]}
+    forfeit: Optional[pd.DataFrame] = None
+    current: Optional[CurrentJob] = None
+
+    @property
+    def currency(self) -> str:
+        return self.evaluation.currency
+
+    # ---------------------------------------------------------- plain data
+
+    def offer_plan(self, offer_id: str) -> dict[str, Any]:
+        """Everything for one offer as plain data (the per-offer JSON blocks)."""
+        o = self.evaluation.offers[self.evaluation.ids.index(offer_id)]
+        pick = lambda f: f[f["offer_id"] == offer_id]  # noqa: E731
+        counter = _records(pick(self.counters))
+        return {
+            "id": offer_id, "company": o.company, "currency": o.currency,
+            "checklist": _records(pick(self.checklist)),
+            "talking_points": _records(pick(self.talking_points)),
+            "counter": {**(counter[0] if counter else {}), **_plain(dict(self.bundles.get(offer_id, {})))},
+            "walkaway": _records(pick(self.walkaway)),
+            "drafts": _records(pick(self.drafts)),
+        }
+
+    def ranking_dict(self) -> dict[str, Any]:
+        return {**_plain(dict(self.decision)), "currency": self.currency, "offers": _records(self.ranking, drop=())}
+
+    def forfeit_dict(self) -> Optional[dict[str, Any]]:
+        if self.forfeit is None:
+            return None
+        rows = _records(self.forfeit, drop=())
+        return {"company": self.current.company if self.current else None, "as_of": self.today.isoformat(),
+                "total": sum(r["amount"] for r in rows), "currency": self.current.currency if self.current else None,
+                "total_reporting": sum(r["amount_reporting"] for r in rows), "items": rows}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data (unrounded): the `negotiate --format json` document."""
+        return {
+            "today": self.today.isoformat(), "currency": self.currency, "target_percentile": self.target_percentile,
+            "offers": [self.offer_plan(oid) for oid in self.offer_ids],
+            "ranking": self.ranking_dict(),
+            "forfeit": self.forfeit_dict(),
+        }
+
+    # ---------------------------------------------------------- report.text hooks
+
+    def offer_blocks(self, include: Sequence[str] = ("checklist", "talking_points", "counter", "walkaway")) -> tuple[Callable[[Any, int], dict[str, Any]], ...]:
+        """Per-offer callables for `report.text.build_document(offer_blocks=...)`."""
+
+        def block(evaluation: Any, i: int) -> dict[str, Any]:
+            oid = evaluation.ids[i]
+            if oid not in self.offer_ids:
+                return {}
+            data = self.offer_plan(oid)
+            return {k: data[k] for k in include}
+
+        return (block,)
+
+    def document_blocks(self) -> tuple[Callable[[Any], dict[str, Any]], ...]:
+        """Top-level callables for `report.text.build_document(document_blocks=...)`: ranking (and forfeit)."""
+
+        def block(evaluation: Any) -> dict[str, Any]:
+            out = {"ranking": self.ranking_dict()}
+            if self.forfeit is not None:
+                out["forfeit"] = self.forfeit_dict()
+            return out
+
+        return (block,)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h3>Negotiation plan ({self.today.isoformat()}, {self.currency})</h3>"]
+        for title, frame in (("Ranking", self.ranking), ("Checklist", self.checklist), ("Talking points", self.talking_points),
+                             ("Counter-offers", self.counters), ("Walk-away", self.walkaway)):
+            parts.append(f"<h4>{title}</h4>" + frame.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:,.0f}"))
+        return "\n".join(parts)
+
+
+def _market_rows(evaluation: Any, oid: str) -> Optional[pd.DataFrame]:
+    m = getattr(evaluation, "market", None)
+    if m is None or not isinstance(m, pd.DataFrame) or not len(m):
+        return None
+    rows = m[m["offer_id"] == oid]
+    return rows if len(rows) else None
+
+
+def _wage_row(wage_levels: Optional[pd.DataFrame], oid: str) -> Optional[dict[str, Any]]:
+    if wage_levels is None or not len(wage_levels):
+        return None
+    rows = wage_levels[wage_levels["offer_id"] == oid]
+    return {k: _plain(v) for k, v in rows.iloc[0].to_dict().items()} if len(rows) else None
+
+
+def build_plan(
+    evaluation: Any,
+    *,
+    current: Optional[CurrentJob] = None,
+    today: dt.date,
+    target_percentile: float = 65,
+    rank_by: str = "average_tc",
+    offer_id: Optional[str] = None,
+    wage_levels: Optional[pd.DataFrame] = None,
+    months: Sequence[int] = W.DEFAULT_MONTHS,
+) -> NegotiationPlan:
+    """Build the negotiation plan.
+
+    Args:
+        evaluation: from `toolkit.evaluate` (its `.market` placements feed the market rules).
+        current: the current job (`load_current`), for make-whole, PTO and forfeit figures.
+        today: the date deadline rules count from (the CLI passes --today or the real date).
+        target_percentile: market percentile the base ask aims at (1–99, default 65).
+        rank_by: year1_tc, average_tc, total_tc, average_total_rewards, average_tc_col_adjusted, average_tc_after_tax.
+        offer_id: plan for this offer only (the others still count as competing offers).
+        wage_levels: `toolkit.market.wage_levels(...)` output, for the visa-wage-level rule.
+        months: walk-away months.
+
+    Raises:
+        InputError: unknown offer id, a percentile outside 1–99, an unknown rank figure, or a
+            current-job currency with no FX rate.
+    """
+    issues = []
+    if not 1 <= float(target_percentile) <= 99:
+        issues.append(Issue(source="--target-percentile", message=f"expected a percentile from 1 to 99, got {target_percentile!r}", code="flag"))
+    if offer_id is not None and offer_id not in evaluation.ids:
+        issues.append(Issue(source="--offer", message=f"no offer with id {offer_id!r}; ids: {', '.join(evaluation.ids)}", code="unknown_offer"))
+    bad_months = [m for m in months if not (isinstance(m, int) and 0 < m <= 480)]
+    if bad_months:
+        issues.append(Issue(source="months", message=f"walk-away months must be whole months from 1 to 480, got {bad_months!r}", code="flag"))
+    if issues:
+        raise InputError(issues)
+    rank_key = R.resolve_rank_by(rank_by)
+    ids = tuple(evaluation.ids) if offer_id is None else (offer_id,)
+    forfeit_rate = evaluation.fx.rate(current.currency) if current is not None else 1.0
+
+    checklist_rows, point_rows, drafts_rows, walk_rows = [], [], [], []
+    points_by: dict[str, list[RU.TalkingPoint]] = {}
+    events = evaluation.vest_events
+    for i, o in enumerate(evaluation.offers):
+        if o.id not in ids:
+            continue
+        for item in C.build_checklist(o, today):
+            checklist_rows.append({"offer_id": o.id, "item": item.item, "status": item.status, "reason": item.reason})
+        leave = o.start_date if (o.start_date is not None and o.start_date > today) else today
+        ctx = RU.RuleContext(
+            evaluation=evaluation, index=i, today=today, target_percentile=float(target_percentile),
+            market=_market_rows(evaluation, o.id), wage_level=_wage_row(wage_levels, o.id), current=current,
+            forfeit=forfeited_value(current, leave) if current is not None else None, forfeit_rate=forfeit_rate,
+        )
+        points = RU.run_rules(ctx)
+        points_by[o.id] = points
+        point_rows.extend(p.as_dict() for p in points)
+        walk_rows.extend(W.offer_walkaway(evaluation, i, months, events))
+    counter_rows, bundles = K.build_counters(evaluation, points_by)
+    for i, o in enumerate(evaluation.offers):
+        if o.id in ids:
+            asks, terms = bundles[o.id]
+            drafts_rows.extend(vars(d) for d in D.build_drafts(o, asks=asks, terms=terms, points=points_by[o.id], today=today,
+                                                               has_rivals=len(evaluation.offers) > 1))
+    ranking_rows, decision = R.build_ranking(evaluation, rank_key)
+    forfeit = None
+    if current is not None:
+        forfeit = pd.DataFrame(W.forfeit_rows(current, today, forfeit_rate), columns=list(W.FORFEIT_COLUMNS))
+    return NegotiationPlan(
+        evaluation=evaluation, today=today, target_percentile=float(target_percentile), rank_by=rank_key, offer_ids=ids,
+        checklist=pd.DataFrame(checklist_rows, columns=list(C.COLUMNS)),
+        talking_points=_typed(pd.DataFrame(point_rows, columns=list(RU.COLUMNS))),
+        counters=pd.DataFrame(counter_rows, columns=list(K.COLUMNS)),
+        walkaway=pd.DataFrame(walk_rows, columns=list(W.COLUMNS)),
+        ranking=pd.DataFrame(ranking_rows, columns=list(R.COLUMNS)),
+        drafts=pd.DataFrame(drafts_rows, columns=list(D.COLUMNS)),
+        decision=decision,
+        bundles={oid: {"asks": [a.as_dict() for a in b[0]], "terms": [t.rule + ": " + t.component for t in b[1]]} for oid, b in bundles.items()},
+        forfeit=forfeit, current=current,
+    )
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for c in ("current", "target", "ask"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    frame["priority"] = frame["priority"].astype(int)
+    return frame

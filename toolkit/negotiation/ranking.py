@@ -1,0 +1,88 @@
+"""Decision summary: offers ranked on one chosen figure, a personal score beside it, and for
+the top two the crossover year and the break-even stock growth.
+
+    score = Σ_f weight_f × rating_f / Σ_f weight_f   over the factors the offer rates (1–5)
+            and that carry a weight (assumptions `weights:`; all factors weigh 1 when none are given)
+
+The crossover year is the first year in which the cumulative TC of the runner-up overtakes the
+leader's (or the reverse); the break-even growth is the yearly share-price growth at which the
+two offers' average TC are equal. Both come from `toolkit.scenarios`. Pure (re-evaluation only).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from ..errors import InputError, Issue
+from ..scenarios import break_even_growth, crossover_year
+
+RANK_FIGURES = {
+    "year1_tc": "year1_tc",
+    "average_tc": "average_tc",
+    "total_tc": "total_tc",
+    "average_total_rewards": "average_total_rewards",
+    "average_tc_col_adjusted": "average_tc_col_adjusted",
+    "col_adjusted": "average_tc_col_adjusted",
+    "average_tc_after_tax": "average_tc_after_tax",
+    "after_tax": "average_tc_after_tax",
+}
+NEEDS = {"average_tc_col_adjusted": "col_index on every offer", "average_tc_after_tax": "tax_rate (on the offer or in assumptions)"}
+COLUMNS = ("rank", "offer_id", "company", "rank_by", "value", "currency", "score", "score_rank", "factors")
+
+
+def resolve_rank_by(rank_by: str) -> str:
+    key = RANK_FIGURES.get(str(rank_by).strip().lower().replace("-", "_"))
+    if key is None:
+        choices = ", ".join(k for k in RANK_FIGURES if k == RANK_FIGURES[k])
+        raise InputError([Issue(source="--rank-by", message=f"expected one of {choices}, got {rank_by!r}", code="rank_by")])
+    return key
+
+
+def personal_scores(offers, weights: Optional[dict[str, float]]) -> list[Optional[float]]:
+    """Weighted mean rating per offer (None when it rates no weighted factor).
+
+    Examples:
+        >>> from types import SimpleNamespace as O
+        >>> personal_scores([O(factors={"growth": 4, "commute": 2})], {"growth": 3, "commute": 1})
+        [3.5]
+    """
+    names = sorted({f for o in offers for f in (o.factors or {})})
+    w = dict(weights) if weights else {f: 1.0 for f in names}
+    out = []
+    for o in offers:
+        rated = {f: r for f, r in (o.factors or {}).items() if w.get(f, 0) > 0}
+        total = sum(w[f] for f in rated)
+        out.append(sum(w[f] * r for f, r in rated.items()) / total if total else None)
+    return out
+
+
+def build_ranking(evaluation: Any, rank_by: str = "average_tc") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Ranking rows (COLUMNS) and the decision summary for the top two."""
+    key = resolve_rank_by(rank_by)
+    values = np.asarray(evaluation.headlines[key], dtype=float)
+    if np.isnan(values).all():
+        raise InputError([Issue(source="--rank-by", message=f"cannot rank by {key}: it needs {NEEDS.get(key, 'more data')}", code="rank_by")])
+    order = sorted(range(len(values)), key=lambda i: (math.isnan(values[i]), -values[i] if not math.isnan(values[i]) else 0, i))
+    scores = personal_scores(evaluation.offers, evaluation.assumptions.weights)
+    by_score = sorted([i for i, s in enumerate(scores) if s is not None], key=lambda i: (-scores[i], i))
+    rows = []
+    for rank, i in enumerate(order, start=1):
+        o = evaluation.offers[i]
+        rows.append({
+            "rank": rank if not math.isnan(values[i]) else None, "offer_id": o.id, "company": o.company, "rank_by": key,
+            "value": float(values[i]), "currency": evaluation.currency, "score": scores[i],
+            "score_rank": (by_score.index(i) + 1) if i in by_score else None,
+            "factors": dict(o.factors or {}),
+        })
+    decision: dict[str, Any] = {"rank_by": key, "top": None, "runner_up": None, "crossover_year": None, "break_even_growth": None}
+    ranked = [i for i in order if not math.isnan(values[i])]
+    if len(ranked) >= 2:
+        a, b = evaluation.ids[ranked[0]], evaluation.ids[ranked[1]]
+        decision.update({"top": a, "runner_up": b, "crossover_year": crossover_year(evaluation, a, b),
+                         "break_even_growth": break_even_growth(evaluation, a, b)})
+    elif ranked:
+        decision["top"] = evaluation.ids[ranked[0]]
+    return rows, decision

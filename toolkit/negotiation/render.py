@@ -1,0 +1,158 @@
+"""Render a NegotiationPlan as a plain-text table view, Markdown or JSON (all return str).
+
+Everything is read from `plan.to_dict()`, so the three views cannot disagree. Money is
+formatted by `report.format`; JSON money is rounded to cents there too. Deterministic: no
+colour, no terminal width, no clock.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..report import format as fmt
+from ..report.text import round_document
+
+STATUS_MARK = {"confirmed": "[x]", "missing": "[ ]", "to_confirm": "[?]"}
+
+
+def render_json(plan: Any) -> str:
+    return json.dumps(round_document(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _amount(value: Any, unit: Any) -> str:
+    if value is None:
+        return "—"
+    if unit == "days":
+        return f"{fmt.number(value)} days"
+    return fmt.money(value, unit or "")
+
+
+def _change(tp: dict[str, Any]) -> str:
+    if tp.get("current") is None or tp.get("target") is None:
+        return ""
+    ask = tp["ask"]
+    sign = "+" if ask >= 0 else "-"
+    return f"{_amount(tp['current'], tp['unit'])} → {_amount(tp['target'], tp['unit'])} ({sign}{_amount(abs(ask), tp['unit'])})"
+
+
+def _decision_lines(doc: dict[str, Any]) -> list[str]:
+    r = doc["ranking"]
+    out = []
+    if r.get("top") and r.get("runner_up"):
+        cross = r.get("crossover_year")
+        cross_text = (f"cumulative TC changes leader in year {cross}" if cross is not None
+                      else "cumulative TC keeps the same leader over the horizon")
+        g = r.get("break_even_growth")
+        g_text = f"break-even stock growth {fmt.percent(g)} a year" if g is not None else "no break-even stock growth between −90% and +200% a year"
+        out.append(f"{r['top']} leads {r['runner_up']} on {r['rank_by']}; {cross_text}; {g_text}.")
+    return out
+
+
+def _walk_rows(o: dict[str, Any], cur: str) -> list[list[str]]:
+    return [[str(w["month"]), fmt.money(w["cash_received"], cur), fmt.money(w["equity_received"], cur),
+             fmt.money(w["repayment_owed"], cur), fmt.money(w["net_value"], cur)] for w in o["walkaway"]]
+
+
+def _grid(rows: list[list[str]], header: list[str], indent: str = "  ", left: int = 1) -> list[str]:
+    """Fixed-width columns: the first `left` columns left-aligned, the rest right-aligned."""
+    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
+    fmt_row = lambda r: indent + "  ".join(str(c).ljust(w) if k < left else str(c).rjust(w) for k, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return [fmt_row(header).rstrip(), *[fmt_row(r).rstrip() for r in rows]]
+
+
+def _ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    r = doc["ranking"]
+    header = ["rank", "offer", "company", r["rank_by"], "personal score"]
+    rows = [[str(x["rank"]) if x["rank"] is not None else "—", x["offer_id"], x["company"], fmt.money(x["value"], r["currency"]),
+             f"{x['score']:.2f}" if x["score"] is not None else "—"] for x in r["offers"]]
+    return header, rows
+
+
+def render_table(plan: Any) -> str:
+    doc = plan.to_dict()
+    cur = doc["currency"]
+    out = [f"Negotiation plan as of {doc['today']} (figures in {cur}; market target p{doc['target_percentile']:g})", ""]
+    header, rows = _ranking_rows(doc)
+    out += [f"Decision summary (ranked by {doc['ranking']['rank_by']})", *_grid(rows, header, left=3)]
+    out += [f"  {line}" for line in _decision_lines(doc)]
+    f = doc.get("forfeit")
+    if f:
+        out += ["", f"Leaving {f['company'] or 'your current job'} now forfeits {fmt.money(f['total'], f['currency'])}:"]
+        out += [f"  - {i['item']}{' vesting ' + i['date'] if i['date'] else ''}: {fmt.money(i['amount'], i['currency'])}" for i in f["items"]]
+    for o in doc["offers"]:
+        oc = o["currency"]
+        out += ["", f"== {o['id']}: {o['company']} ({oc}) ==", "", "Terms checklist ([x] confirmed, [?] to confirm, [ ] missing)"]
+        out += [f"  {STATUS_MARK[c['status']]} {c['item']}: {c['reason']}" for c in o["checklist"]]
+        out += ["", "Talking points (in priority order)"]
+        if not o["talking_points"]:
+            out.append("  none")
+        for t in o["talking_points"]:
+            change = _change(t)
+            out.append(f"  {t['priority']}. {t['rule']} [{t['component']}]{': ' + change if change else ''}")
+            out += [f"     why: {t['rationale']}", f"     evidence: {t['evidence']}", f"     say: {t['script']}"]
+        c = o["counter"]
+        out += ["", "Bundled counter-offer", f"  {c.get('summary', '')}"]
+        if c:
+            out.append(f"  year-1 TC {fmt.money(c['year1_tc_before'], cur)} → {fmt.money(c['year1_tc_after'], cur)}; "
+                       f"average TC {fmt.money(c['average_tc_before'], cur)} → {fmt.money(c['average_tc_after'], cur)} a year")
+        out += ["", "Walk-away value if you leave after N months (repayments under the clawback terms)"]
+        out += _grid(_walk_rows(o, cur), ["month", "cash", "equity", "repay", "net"])
+        out += ["", "Message drafts"]
+        for d in o["drafts"]:
+            out += ["", f"--- {d['kind']} ---", f"Subject: {d['subject']}", "", d["body"].rstrip("\n")]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]]
+
+
+def render_markdown(plan: Any) -> str:
+    doc = plan.to_dict()
+    cur = doc["currency"]
+    out = ["# Negotiation plan", "", f"As of {doc['today']}; figures in {cur}; market target p{doc['target_percentile']:g}.", "",
+           f"## Decision summary (ranked by {doc['ranking']['rank_by']})", ""]
+    header, rows = _ranking_rows(doc)
+    out += _md_table(header, rows)
+    lines = _decision_lines(doc)
+    if lines:
+        out += ["", *lines]
+    f = doc.get("forfeit")
+    if f:
+        out += ["", f"Leaving {f['company'] or 'your current job'} now forfeits **{fmt.money(f['total'], f['currency'])}**:", ""]
+        out += [f"- {i['item']}{' vesting ' + i['date'] if i['date'] else ''}: {fmt.money(i['amount'], i['currency'])}" for i in f["items"]]
+    for o in doc["offers"]:
+        out += ["", f"## {_md(o['company'])} (`{o['id']}`)", "", "### Terms checklist", ""]
+        out += _md_table(["item", "status", "reason"], [[c["item"], c["status"], c["reason"]] for c in o["checklist"]])
+        out += ["", "### Talking points", ""]
+        if not o["talking_points"]:
+            out.append("None.")
+        for t in o["talking_points"]:
+            change = _change(t)
+            out += [f"{t['priority']}. **{t['rule']}** ({t['component']}){': ' + change if change else ''}  ",
+                    f"   {t['rationale']}  ", f"   *Evidence:* {t['evidence']}  ", f"   *Say:* “{t['script']}”"]
+        c = o["counter"]
+        out += ["", "### Bundled counter-offer", "", c.get("summary", "")]
+        if c:
+            out += ["", f"Year-1 TC {fmt.money(c['year1_tc_before'], cur)} → {fmt.money(c['year1_tc_after'], cur)}; "
+                        f"average TC {fmt.money(c['average_tc_before'], cur)} → {fmt.money(c['average_tc_after'], cur)} a year."]
+        out += ["", "### Walk-away value", ""]
+        out += _md_table(["month", "cash", "equity", "repay", "net"], _walk_rows(o, cur))
+        out += ["", "### Message drafts"]
+        for d in o["drafts"]:
+            out += ["", f"#### {d['kind']}", "", f"**Subject:** {_md(d['subject'])}", "", "```text", d["body"].rstrip("\n"), "```"]
+    return "\n".join(out) + "\n"
+
+
+def render(plan: Any, fmt_name: str) -> str:
+    if fmt_name == "json":
+        return render_json(plan)
+    if fmt_name == "markdown":
+        return render_markdown(plan)
+    return render_table(plan)

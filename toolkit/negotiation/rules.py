@@ -1,0 +1,576 @@
+"""Talking-point rules: the offer, its market placement, the rival offers and the current job
+→ prioritised asks (domain.md §7.4). RULES is a tuple of small functions, each
+`(ctx: RuleContext) -> TalkingPoint | list[TalkingPoint] | None`; `run_rules` calls them all
+and numbers the results by the fixed order of RULE_ORDER (time-critical first, then base,
+then one-off cash, then terms, then strategy notes).
+
+Amounts: `current`, `target` and `ask` (= target − current) are in the offer's own currency
+(`unit`), or in days for PTO, or None for terms and information requests. Targets are rounded
+with `report.format.round_money` (nearest 1,000; up to the next 1,000 where falling short would
+miss the point, e.g. a wage level or a make-whole). A rule never proposes a target below the
+current figure. Pure: no I/O, no clock (today is passed in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from ..models import Offer
+from ..report import format as fmt
+from .checklist import business_days, us_calendar
+from .current import CurrentJob, Forfeit
+
+PERCENTILE_POINTS = (10, 25, 50, 75, 90)
+MAX_BASE_RAISE_FRACTION = 0.20  # a counter is offer × 1.10–1.20 on the component [S54]
+VISA_REACH_FRACTION = 0.10  # the next wage level is "within reach" if it is ≤ 10% above base
+DEFAULT_GROSS_UP_RATE = 0.2965  # 22% federal supplemental + 7.65% FICA, state excluded [S32][S31a]
+SHORT_DEADLINE_BUSINESS_DAYS = 3  # R19
+EXTENSION_BUSINESS_DAYS = 5
+FRONT_LOADED_YEAR1 = 0.25  # a schedule vesting < 25% in year 1 is back-loaded (e.g. 5/15/40/40)
+COLUMNS = ("offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "rationale", "evidence", "script")
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    """One ask (or one strategy note) for one offer, with its reason, evidence and words to say."""
+
+    rule: str
+    component: str
+    rationale: str
+    evidence: str
+    script: str
+    current: Optional[float] = None
+    target: Optional[float] = None
+    unit: Optional[str] = None
+    offer_id: str = ""
+    priority: int = 0
+
+    @property
+    def ask(self) -> Optional[float]:
+        if self.current is None or self.target is None:
+            return None
+        return self.target - self.current
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in COLUMNS}
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may read for one offer. Reporting-currency figures come from `evaluation`."""
+
+    evaluation: Any
+    index: int
+    today: dt.date
+    target_percentile: float = 65.0
+    market: Any = None  # DataFrame: this offer's market rows (one per component), or None
+    wage_level: Optional[Mapping[str, Any]] = None  # this offer's wage-level row, or None
+    current: Optional[CurrentJob] = None
+    forfeit: Optional[Forfeit] = None
+    forfeit_rate: float = 1.0  # reporting units per 1 unit of the current job's currency
+
+    @property
+    def offer(self) -> Offer:
+        return self.evaluation.offers[self.index]
+
+    @property
+    def currency(self) -> str:
+        return self.offer.currency
+
+    @property
+    def rate(self) -> float:
+        """Reporting-currency units per 1 unit of the offer's currency."""
+        return float(self.evaluation.figures.rates[self.index])
+
+    @property
+    def rivals(self) -> list[int]:
+        return [j for j in range(len(self.evaluation.offers)) if j != self.index]
+
+    def money(self, value: float) -> str:
+        return fmt.money(value, self.currency)
+
+    def reporting_money(self, value: float) -> str:
+        return fmt.money(value, self.evaluation.currency)
+
+    def market_row(self, component: str) -> Optional[Mapping[str, Any]]:
+        m = self.market
+        if m is None or not len(m):
+            return None
+        rows = m[m["component"] == component]
+        if not len(rows):
+            return None
+        row = rows.iloc[0].to_dict()
+        if _nan(row.get("value")) or _nan(row.get("p50")):
+            return None
+        return row
+
+
+def _nan(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(np.isnan(float(x)))
+    except (TypeError, ValueError):
+        return True
+
+
+def interpolate_percentile(row: Mapping[str, Any], percentile: float) -> float:
+    """The market figure at `percentile`, linear between the row's known points, clamped outside them.
+
+    Examples:
+        >>> interpolate_percentile({"p25": 165000, "p50": 180000, "p75": 195000}, 65)
+        189000.0
+    """
+    xs, ys = [], []
+    for p in PERCENTILE_POINTS:
+        v = row.get(f"p{p}")
+        if not _nan(v):
+            xs.append(p)
+            ys.append(float(v))
+    if not xs:
+        raise ValueError("the market row has no percentile points")
+    return float(np.interp(percentile, xs, ys))
+
+
+def round_up(value: float, step: float = 1000.0) -> float:
+    return float(math.ceil(value / step - 1e-9) * step)
+
+
+def _ordinal(p: float) -> str:
+    n = int(round(p))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _cite(row: Mapping[str, Any]) -> str:
+    bits = [str(row.get("source") or "market data")]
+    if not _nan(row.get("sample_size")):
+        bits.append(f"n={int(row['sample_size'])}")
+    if row.get("match"):
+        bits.append(f"match: {row['match']}")
+    return ", ".join(bits)
+
+
+def _who(o: Offer) -> str:
+    return " ".join(x for x in (o.level, o.role) if x) or "this role"
+
+
+def _sign_on_year(o: Offer, years: Sequence[int] = (1,)) -> float:
+    return float(sum(p.amount for p in o.sign_on or () if p.year in years))
+
+
+def _grant_value_own(ctx: RuleContext) -> float:
+    """Initial grants' quoted value in the offer's currency."""
+    fx = ctx.evaluation.fx
+    return float(sum(g.start_value * fx.rate(g.currency or ctx.currency) for g in ctx.offer.equity or ())) / ctx.rate
+
+
+def _vest_years(o: Offer) -> int:
+    months = [max(m for m, _ in g.vesting.schedule) for g in o.equity or ()]
+    return max(1, math.ceil(max(months) / 12)) if months else 4
+
+
+def year1_fraction(o: Offer) -> Optional[float]:
+    """Share of the initial grants' value vesting in the first 12 months (None without equity)."""
+    grants = [g for g in o.equity or () if g.start_value > 0]
+    if not grants:
+        return None
+    total = sum(g.start_value for g in grants)
+    return sum(g.start_value * sum(f for m, f in g.vesting.schedule if m <= 12) for g in grants) / total
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def rule_base_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R1: base below the market median → ask for base at the target percentile (default p65)."""
+    row = ctx.market_row("base")
+    if row is None or not float(row["value"]) < float(row["p50"]):
+        return None
+    current = ctx.offer.annual_base
+    market_target = interpolate_percentile(row, ctx.target_percentile) / ctx.rate
+    target = round_money_at_least(market_target, current)
+    cap = current * (1 + MAX_BASE_RAISE_FRACTION)
+    capped = target > cap
+    if capped:
+        target = float(math.floor(cap / 1000.0) * 1000.0)
+    if target <= current:
+        return None
+    tp = _ordinal(ctx.target_percentile)
+    if row.get("clamped") == "below":
+        where = f"below the {_ordinal(float(row['percentile']))} percentile"
+    elif not _nan(row.get("percentile")):
+        where = f"at the {_ordinal(float(row['percentile']))} percentile"
+    else:
+        where = "below the median"
+    rationale = (f"Base {ctx.money(current)} sits {where} of the market for {_who(ctx.offer)} (median {ctx.reporting_money(row['p50'])}); "
+                 f"the {tp} percentile is {ctx.reporting_money(market_target * ctx.rate)}")
+    rationale += f", capped at a {MAX_BASE_RAISE_FRACTION:.0%} raise on the offer." if capped else "."
+    evidence = (f"{_cite(row)}: base p50 {ctx.reporting_money(row['p50'])}, p75 {ctx.reporting_money(row['p75'])}; "
+                f"offer at {fmt.percentile(row.get('percentile'))} [S58][S54]")
+    script = (f"Based on {row.get('source') or 'market data'} for {_who(ctx.offer)}"
+              f"{' in ' + ctx.offer.location if ctx.offer.location else ''}, the {tp} percentile for base is about "
+              f"{ctx.money(market_target)}. Could you bring the base to {ctx.money(target)}?")
+    return TalkingPoint("base-below-market", "base", rationale, evidence, script, current, target, ctx.currency)
+
+
+def round_money_at_least(value: float, floor_value: float) -> float:
+    """`value` rounded to the nearest 1,000, or up to the next 1,000 if the nearest is not above `floor_value`."""
+    r = fmt.round_money(value)
+    return r if r > floor_value else round_up(value)
+
+
+def rule_total_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R2: base at or above the median but total comp below it → equity (public RSUs) or sign-on."""
+    base, total = ctx.market_row("base"), ctx.market_row("total")
+    if base is None or total is None:
+        return None
+    if float(base["value"]) < float(base["p50"]) or not float(total["value"]) < float(total["p50"]):
+        return None
+    gap = (interpolate_percentile(total, ctx.target_percentile) - float(total["value"])) / ctx.rate
+    if gap <= 0:
+        return None
+    o, tp = ctx.offer, _ordinal(ctx.target_percentile)
+    public_rsu = any(g.type == "rsu" and not g.private for g in o.equity or ())
+    if public_rsu:
+        years = _vest_years(o)
+        current = _grant_value_own(ctx)
+        target = round_money_at_least(current + gap * years, current)
+        component, what = "equity", f"an RSU grant of {ctx.money(target)} (+{ctx.money(target - current)} over {years} years)"
+    else:
+        current = _sign_on_year(o)
+        target = round_money_at_least(current + gap, current)
+        component, what = "sign_on", f"a year-1 sign-on of {ctx.money(target)}"
+    rationale = (f"Base is at or above the market median, but total comp {ctx.reporting_money(total['value'])} is below the median "
+                 f"{ctx.reporting_money(total['p50'])}; closing the gap to the {tp} percentile needs about {ctx.money(gap)} a year. "
+                 f"Hold base; equity and sign-on move more easily.")
+    evidence = f"{_cite(total)}: total p50 {ctx.reporting_money(total['p50'])}, p75 {ctx.reporting_money(total['p75'])}; offer at {fmt.percentile(total.get('percentile'))} [S58]"
+    script = (f"The base works for me. On total compensation the offer is below the market median for {_who(o)}; "
+              f"would {what} be possible to bring it to the {tp} percentile?")
+    return TalkingPoint("total-below-market", component, rationale, evidence, script, current, target, ctx.currency)
+
+
+def rule_make_whole(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R5: unvested equity or bonus forfeited at the current job → a make-whole sign-on."""
+    f = ctx.forfeit
+    if f is None or f.total <= 0:
+        return None
+    forfeit_own = f.total * ctx.forfeit_rate / ctx.rate
+    current = _sign_on_year(ctx.offer)
+    if forfeit_own <= current:
+        return None
+    target = round_up(forfeit_own)
+    company = ctx.current.company if ctx.current and ctx.current.company else "my current employer"
+    parts = []
+    if f.equity:
+        parts.append(f"{fmt.money(f.equity, f.currency)} in equity vesting by {f.until.isoformat()}")
+    if f.bonus:
+        parts.append(f"a {fmt.money(f.bonus, f.currency)} bonus")
+    rationale = (f"Leaving {company} on {f.leave_date.isoformat()} forfeits {' and '.join(parts)}; "
+                 f"the year-1 sign-on of {ctx.money(current)} covers only part of it.")
+    evidence = f"current job: {' + '.join(parts)} = {fmt.money(f.total, f.currency)} [S59a][S59b][S59c]"
+    script = (f"By moving I'd forfeit about {ctx.money(forfeit_own)} in unvested equity and bonus at {company}. "
+              f"A year-1 sign-on of {ctx.money(target)}{f' (rather than {ctx.money(current)})' if current else ''} would make me whole.")
+    return TalkingPoint("make-whole", "sign_on", rationale, evidence, script, current, target, ctx.currency)
+
+
+def rule_clawback_terms(ctx: RuleContext) -> list[TalkingPoint]:
+    """R6/R8: cliff or gross-basis repayment (or relocation repayment beyond 12 months) → pro-rata on net."""
+    o, out = ctx.offer, []
+    bad = [p for p in o.sign_on or () if (p.clawback_months or 0) > 0 and (p.clawback == "cliff" or p.repay_basis == "gross")]
+    if bad:
+        what = "; ".join(f"{ctx.money(p.amount)} (year {p.year}): {p.clawback or 'repayment'} over {p.clawback_months} months on {p.repay_basis or 'an unstated'} basis" for p in bad)
+        out.append(TalkingPoint(
+            "clawback-terms", "sign_on_terms",
+            "Repaying a cliff or the gross amount costs more than the cash you kept; monthly pro-rata on the net amount is the fair standard.",
+            f"offer: {what}; domain.md §2.3 [S16a][S16b][S16c]",
+            "Could the sign-on repayment be monthly pro-rata on the net amount, and waived if I'm let go without cause?",
+        ))
+    r = o.relocation
+    if r is not None and (r.clawback_months or 0) > 0 and (r.clawback == "cliff" or r.repay_basis == "gross" or r.clawback_months > 12):
+        out.append(TalkingPoint(
+            "clawback-terms", "relocation_terms",
+            "Relocation repayment should run at most 12 months, pro-rata, on the net amount (a gross-up paid to the tax office is hard to recover).",
+            f"offer: relocation {ctx.money(r.amount)} repayable over {r.clawback_months} months, {r.clawback or 'type not stated'}, {r.repay_basis or 'basis not stated'}; domain.md §4 [S34][S35]",
+            "Could the relocation repayment be a 12-month pro-rata schedule on the net amount?",
+        ))
+    return out
+
+
+def rule_relocation_gross_up(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R7: taxable relocation without a gross-up → ask for it (net ÷ (1 − t))."""
+    o = ctx.offer
+    r = o.relocation
+    if r is None or r.grossed_up is not False or r.amount <= 0:
+        return None
+    t = o.tax_rate if o.tax_rate is not None else (ctx.evaluation.assumptions.tax_rate if ctx.evaluation.assumptions.tax_rate is not None else DEFAULT_GROSS_UP_RATE)
+    target = round_money_at_least(r.amount / (1 - t), r.amount)
+    rationale = (f"Relocation money is taxable wages, so {ctx.money(r.amount)} leaves about {ctx.money(r.amount * (1 - t))} after tax "
+                 f"at {fmt.percent(t, 2)}; a gross-up of {ctx.money(r.amount)} ÷ (1 − {fmt.percent(t, 2)}) keeps the move covered.")
+    evidence = f"US: moving reimbursements are taxable since 2018, made permanent in 2025 [S29a][S30a]; inverse gross-up net/(1 − t) [S31a]; t = {fmt.percent(t, 2)}"
+    script = f"Since relocation is taxed as income, could it be grossed up (about {ctx.money(target)}) so the {ctx.money(r.amount)} covers the move?"
+    return TalkingPoint("relocation-gross-up", "relocation", rationale, evidence, script, r.amount, target, ctx.currency)
+
+
+def rule_back_loaded_vesting(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R9: back-loaded vesting against a front-loaded rival that pays more in years 1–2 → years 1–2 sign-on."""
+    o = ctx.offer
+    f1 = year1_fraction(o)
+    if f1 is None or f1 >= FRONT_LOADED_YEAR1 - 1e-9:
+        return None
+    tc = ctx.evaluation.figures.tc
+    best, best_gap = None, 0.0
+    for j in ctx.rivals:
+        rf = year1_fraction(ctx.evaluation.offers[j])
+        if rf is None or rf < FRONT_LOADED_YEAR1 - 1e-9:
+            continue
+        gaps = [max(float(tc[j, k] - tc[ctx.index, k]), 0.0) for k in range(min(2, tc.shape[1]))]
+        if sum(gaps) > best_gap:
+            best, best_gap = j, sum(gaps)
+    if best is None:
+        return None
+    gap_own = best_gap / ctx.rate
+    current = _sign_on_year(o, (1, 2))
+    target = round_money_at_least(current + gap_own, current)
+    rival = ctx.evaluation.offers[best]
+    years = ", ".join(f"year {k + 1}: {ctx.reporting_money(tc[best, k])} vs {ctx.reporting_money(tc[ctx.index, k])}" for k in range(min(2, tc.shape[1])))
+    rationale = (f"Only {fmt.percent(f1, 0)} of the grant vests in year 1, while {rival.company} vests {fmt.percent(year1_fraction(rival), 0)}; "
+                 f"years 1–2 pay {ctx.reporting_money(best_gap)} less here in total.")
+    evidence = f"{rival.id}: TC {years} [S4a][S4b][S5a]"
+    script = (f"Year by year, the vesting here is back-loaded, so my first two years come in about {ctx.money(gap_own)} below another offer. "
+              f"Could a years 1–2 sign-on of {ctx.money(target - current)} level that out?")
+    return TalkingPoint("back-loaded-vesting", "sign_on", rationale, evidence, script, current, target, ctx.currency)
+
+
+def rule_private_options_info(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R10: private-company equity → ask for the numbers that value it, and the exercise window."""
+    private = [g for g in ctx.offer.equity or () if g.private]
+    if not private:
+        return None
+    options = any(g.type == "option" for g in private)
+    ask = "the current 409A price, the latest preferred price and the fully diluted share count"
+    if options:
+        ask += ", plus the post-termination exercise window (and whether it can be extended) and early exercise"
+    return TalkingPoint(
+        "private-options-info", "equity_info",
+        "Private shares are valued on paper only; without these numbers the grant's ownership share and value cannot be checked.",
+        "domain.md §1.5–1.6: ownership % = shares / fully diluted shares [S11c][S9d][S11b]",
+        f"To value the equity properly, could you share {ask}?",
+    )
+
+
+def rule_visa_wage_level(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R12/R13: the offered wage is below prevailing-wage Level I (blocker) or just below the next level."""
+    row = ctx.wage_level
+    if not row:
+        return None
+    level = row.get("level_reached")
+    if _nan(level):
+        return None
+    level = int(level)
+    factor = 1.0
+    cur = row.get("currency")
+    if cur and cur != ctx.currency:
+        factor = ctx.evaluation.fx.rate(cur) / ctx.rate
+    current = ctx.offer.annual_base
+    source = row.get("source") or "prevailing-wage data"
+    if level == 0:
+        wage = row.get("level_1")
+        if _nan(wage):
+            return None
+        target = round_up(float(wage) * factor)
+        return TalkingPoint(
+            "visa-wage-level", "base",
+            f"Blocker: base {ctx.money(current)} is below prevailing-wage Level I ({ctx.money(float(wage) * factor)}); the petition cannot be filed below the required wage.",
+            f"{source}: Level I {ctx.money(float(wage) * factor)} [S36a]",
+            f"For the visa filing the base has to meet the prevailing wage; could it be set at {ctx.money(target)}?",
+            current, max(target, current), ctx.currency,
+        )
+    nxt, wage = row.get("next_level"), row.get("next_level_wage")
+    if _nan(nxt) or _nan(wage):
+        return None
+    wage_own = float(wage) * factor
+    gap = wage_own - current
+    if gap <= 0 or gap > VISA_REACH_FRACTION * current:
+        return None
+    target = round_up(wage_own)
+    return TalkingPoint(
+        "visa-wage-level", "base",
+        f"Base {ctx.money(current)} reaches prevailing-wage Level {level}; {ctx.money(gap)} more reaches Level {int(nxt)}, "
+        f"which gives {int(nxt)} lottery entries instead of {level} and matches a more senior role.",
+        f"{source}: Level {int(nxt)} {ctx.money(wage_own)}; weighted H-1B lottery from FY2027 [S39a][S37c]",
+        f"Moving the base to {ctx.money(target)} would reach prevailing-wage Level {int(nxt)}, which improves my H-1B chances; could we do that?",
+        current, target, ctx.currency,
+    )
+
+
+def rule_sponsorship_costs(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R14: sponsorship needed and the fees not settled (or put on the employee) → employer pays, in writing."""
+    v = ctx.offer.visa
+    if v is None or v.sponsorship in (None, "none") or v.fees_paid_by == "employer":
+        return None
+    who = {"employee": "the offer puts them on you", "unknown": "the offer leaves open who pays", None: "the offer does not say who pays"}[v.fees_paid_by]
+    gc = " and a green-card (PERM) start date" if v.green_card is not False else ""
+    return TalkingPoint(
+        "sponsorship-costs", "visa",
+        f"Sponsorship ({v.sponsorship}) costs are the employer's by law for the LCA, ACWIA and PERM; {who}.",
+        "DOL Fact Sheet #62H; 20 CFR 656.12(b) [S42a][S42c][S40a]",
+        f"Could the offer letter state that the company pays all visa and green-card costs (filing, legal and any special fees){gc}?",
+    )
+
+
+def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R16: a rival in the same currency pays more on average → signal demand, anchored on the
+    component where it is higher. The ask is the smaller of the rival's lead on that component and
+    the average yearly TC gap (a base ask is also capped at +20%, R3)."""
+    ev, i = ctx.evaluation, ctx.index
+    avg = ev.headlines["average_tc"]
+    better = [j for j in ctx.rivals if avg[j] > avg[i] + 0.5 and ev.offers[j].currency == ctx.currency]
+    if not better:
+        return None
+    j = max(better, key=lambda k: avg[k])
+    rival = ev.offers[j]
+    parts = ev.figures.parts
+    gap = float(avg[j] - avg[i]) / ctx.rate  # a year, in the offer's currency
+    diffs = {c: float(parts[c][j].mean() - parts[c][i].mean()) for c in ("base", "sign_on", "equity")}
+    component = max(diffs, key=lambda c: diffs[c])
+    if diffs[component] <= 0:
+        return None
+    o = ctx.offer
+    if component == "base":
+        current = o.annual_base
+        rival_value = float(parts["base"][j, 0]) / ctx.rate
+        target = round_money_at_least(min(rival_value, current + gap), current)
+        target = min(target, float(math.floor(current * (1 + MAX_BASE_RAISE_FRACTION) / 1000.0) * 1000.0))
+        shown = f"a base of {ctx.money(rival_value)}"
+        want = f"the base to {ctx.money(target)}"
+    elif component == "equity":
+        years = _vest_years(o)
+        current = _grant_value_own(ctx)
+        target = round_money_at_least(current + min(diffs["equity"] / ctx.rate, gap) * years, current)
+        shown = f"equity worth {ctx.reporting_money(parts['equity'][j].mean())} a year"
+        want = f"the equity grant to {ctx.money(target)}"
+    else:
+        current = _sign_on_year(o, tuple(range(1, ev.horizon_years + 1)))
+        lead = float(parts["sign_on"][j].sum() - parts["sign_on"][i].sum()) / ctx.rate
+        target = round_money_at_least(current + min(lead, gap), current)
+        shown = f"{ctx.reporting_money(parts['sign_on'][j].sum())} in sign-on"
+        want = f"the sign-on to {ctx.money(target)}"
+    if target <= current:
+        return None
+    rationale = (f"{rival.company} pays {ctx.money(gap)} a year more on average, most of it in "
+                 f"{component.replace('_', '-')}; share it as a sign of demand, not an ultimatum.")
+    evidence = f"{rival.id}: average TC {ctx.reporting_money(avg[j])} vs {ctx.reporting_money(avg[i])}; {shown} [S57][S52a][S58]"
+    script = (f"I'd prefer to join {o.company}, and I want to be open with you: I have another offer with {shown}. "
+              f"If you could bring {want}, I'd be ready to move forward.")
+    return TalkingPoint("competing-offer", component, rationale, evidence, script, current, target, ctx.currency)
+
+
+def rule_no_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R17: no competing offer → don't bluff; lean on market data and reasons."""
+    if ctx.rivals:
+        return None
+    return TalkingPoint(
+        "no-competing-offer", "strategy",
+        "There is no competing offer to cite: don't invent one. Anchor each ask on market data and a stated reason.",
+        "domain.md §7.1 [S52a][S53a]",
+        "I'm excited about the role; based on the market data for it, here is what would make this an easy yes for me.",
+    )
+
+
+def rule_deadline_extension(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R19: a deadline under 3 business days away (or passed) → ask for an extension, with a reason."""
+    d = ctx.offer.deadline
+    if d is None:
+        return None
+    days = business_days(ctx.today, d)
+    if days >= SHORT_DEADLINE_BUSINESS_DAYS:
+        return None
+    proposed = extension_date(ctx.today, d)
+    when = f"in {days} business day{'s' if days != 1 else ''}" if days >= 0 else "already passed"
+    return TalkingPoint(
+        "deadline-extension", "deadline",
+        f"The deadline {d.isoformat()} is {when}: too short to decide well. Short or exploding deadlines are a pressure tactic; ask for time and tell your other processes.",
+        f"deadline {d.isoformat()}, today {ctx.today.isoformat()} [S56][S61a][S53b]",
+        f"I want to give this the careful decision it deserves; could I have until {proposed.isoformat()} to respond?",
+    )
+
+
+def extension_date(today: dt.date, deadline: dt.date) -> dt.date:
+    """The date to propose: EXTENSION_BUSINESS_DAYS business days after the later of today and the deadline."""
+    from ..followup.calendar import add_business_days
+
+    return add_business_days(max(today, deadline), EXTENSION_BUSINESS_DAYS, us_calendar())
+
+
+def rule_pto_match(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R22: fewer PTO days than the current job → ask for a match, valued at base ÷ 260 a day."""
+    cur, o = ctx.current, ctx.offer
+    if cur is None or cur.pto_days is None or o.pto_days is None or not o.pto_days < cur.pto_days:
+        return None
+    days = cur.pto_days - o.pto_days
+    value = days * o.annual_base / 260.0
+    return TalkingPoint(
+        "pto-match", "pto_days",
+        f"{fmt.number(o.pto_days)} PTO days against {fmt.number(cur.pto_days)} now: {fmt.number(days)} days worth about {ctx.money(value)} a year at base ÷ 260.",
+        f"current job: {fmt.number(cur.pto_days)} days [S27c][S52d]",
+        f"I have {fmt.number(cur.pto_days)} days of PTO today; could you match that?",
+        float(o.pto_days), float(cur.pto_days), "days",
+    )
+
+
+def rule_bonus_fixed(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R4: a bonus given as a % target → usually fixed per level; spend capital elsewhere."""
+    b = ctx.offer.bonus
+    if b is None or b.target is None:
+        return None
+    return TalkingPoint(
+        "bonus-fixed", "bonus",
+        f"The {fmt.percent(b.target, 0)} bonus target is usually fixed per level, especially at large companies; don't spend negotiating capital on it.",
+        "levels.fyi: bonus % fixed per level [S12a]",
+        "(No ask: confirm how the bonus is paid and prorated in the first year.)",
+    )
+
+
+Rule = Callable[[RuleContext], Union[TalkingPoint, list, None]]
+RULES: tuple[Rule, ...] = (
+    rule_deadline_extension,
+    rule_visa_wage_level,
+    rule_base_below_market,
+    rule_competing_offer,
+    rule_total_below_market,
+    rule_make_whole,
+    rule_back_loaded_vesting,
+    rule_private_options_info,
+    rule_sponsorship_costs,
+    rule_clawback_terms,
+    rule_relocation_gross_up,
+    rule_pto_match,
+    rule_no_competing_offer,
+    rule_bonus_fixed,
+)
+RULE_IDS = (
+    "deadline-extension", "visa-wage-level", "base-below-market", "competing-offer", "total-below-market", "make-whole",
+    "back-loaded-vesting", "private-options-info", "sponsorship-costs", "clawback-terms", "relocation-gross-up",
+    "pto-match", "no-competing-offer", "bonus-fixed",
+)
+
+
+def run_rules(ctx: RuleContext, rules: Sequence[Rule] = RULES) -> list[TalkingPoint]:
+    """Every rule's points for one offer, numbered 1..n in RULES order (the priority)."""
+    points: list[TalkingPoint] = []
+    for rule in rules:
+        out = rule(ctx)
+        if out is None:
+            continue
+        points.extend(out if isinstance(out, list) else [out])
+    # R3/R24 guard: an ask is always an increase; a point whose rounded target is not above
+    # the current figure is dropped rather than shown as a zero or negative ask.
+    points = [p for p in points if p.ask is None or p.ask > 0]
+    oid = ctx.offer.id or ""
+    return [replace(p, offer_id=oid, priority=k) for k, p in enumerate(points, start=1)]

@@ -1,0 +1,365 @@
+"""Charts: matplotlib `Figure` builders for an Evaluation, and `write_charts` to save them.
+
+Every `plot_*` function takes results (an Evaluation, a MonteCarloResult) and returns a new
+`matplotlib.figure.Figure`. They use `Figure()` directly, never `pyplot`, so there is no
+global figure state to leak between calls or tests, and nothing is ever shown: a notebook
+displays the returned figure, the command line saves it with `write_charts`. Numbers are
+formatted by `report.format`; what each chart shows is described in docs/charts.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from . import format as fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..montecarlo import MonteCarloResult
+    from ..pipeline import Evaluation
+
+FIGSIZE = (8.0, 4.5)
+DPI = 150
+# Colour-blind-safe palette (Okabe–Ito), one colour per offer in evaluation order.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+COMPONENT_LABELS = {
+    "base": "Base",
+    "bonus": "Bonus",
+    "sign_on": "Sign-on",
+    "equity": "Equity",
+    "refresh_equity": "Refreshers",
+}
+COMPONENT_COLORS = {
+    "base": "#0072B2",
+    "bonus": "#56B4E9",
+    "sign_on": "#E69F00",
+    "equity": "#009E73",
+    "refresh_equity": "#CC79A7",
+}
+MARKET_COMPONENT_LABELS = {"base": "base", "bonus": "bonus", "equity": "equity", "total": "TC"}
+DEFAULT_GROWTHS = tuple(np.round(np.linspace(-0.5, 1.0, 31), 10))
+CHART_FILES = (
+    "tc_composition.png",
+    "tc_by_year.png",
+    "cumulative.png",
+    "market_band.png",
+    "stock_sensitivity.png",
+    "monte_carlo.png",
+)
+
+
+def offer_color(i: int) -> str:
+    """The colour of the i-th offer (the same in every chart)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def _figure() -> tuple[Figure, Any]:
+    fig = Figure(figsize=FIGSIZE, dpi=100, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _money_axis(axis, currency: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.money(v, currency)))
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
+
+
+def tc_parts(evaluation: "Evaluation") -> tuple[str, ...]:
+    """The components that add up to TC under the evaluation's assumptions."""
+    parts = ("base", "bonus", "sign_on", "equity")
+    return parts + (("refresh_equity",) if evaluation.assumptions.include_refreshers else ())
+
+
+# ---------------------------------------------------------------- deterministic charts
+
+
+def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) -> Figure:
+    """Stacked bars, one per offer: the components of TC (average per year, or one year).
+
+    Args:
+        evaluation: the evaluation to draw.
+        year: 1-based year to show; None (default) shows the average over the horizon, so each
+            bar's height is the offer's `average_tc`.
+    """
+    h = evaluation.horizon_years
+    if year is not None and not 1 <= year <= h:
+        raise ValueError(f"year must be between 1 and {h}, got {year!r}")
+    fig, ax = _figure()
+    x = np.arange(len(evaluation.ids))
+    bottom = np.zeros(len(x))
+    for comp in tc_parts(evaluation):
+        arr = evaluation.figures.parts[comp]
+        heights = arr.mean(axis=1) if year is None else arr[:, year - 1]
+        ax.bar(x, heights, bottom=bottom, label=COMPONENT_LABELS[comp], color=COMPONENT_COLORS[comp], width=0.6)
+        bottom = bottom + heights
+    for xi, total in zip(x, bottom):
+        ax.annotate(fmt.money(total, evaluation.currency), (xi, total), ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points", fontsize=9)
+    ax.set_xticks(x, evaluation.ids)
+    _money_axis(ax.yaxis, evaluation.currency)
+    when = f"year {year}" if year is not None else f"average per year over {h} years"
+    ax.set_title(f"TC composition ({when}, {evaluation.currency})")
+    ax.set_ylabel(f"TC ({evaluation.currency})")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.margins(y=0.12)
+    return fig
+
+
+def plot_tc_by_year(evaluation: "Evaluation", *, metric: str = "tc") -> Figure:
+    """One line per offer: TC (or `total_rewards`, or one component) in each year.
+
+    A year-5 cliff, a back-loaded vesting schedule or a year-1 sign-on shows as a step.
+    """
+    f = evaluation.figures
+    values = {"tc": f.tc, "total_rewards": f.total_rewards, **f.parts}
+    if metric not in values:
+        raise ValueError(f"metric must be one of {sorted(values)}, got {metric!r}")
+    fig, ax = _figure()
+    years = np.arange(1, evaluation.horizon_years + 1)
+    for i, oid in enumerate(evaluation.ids):
+        ax.plot(years, values[metric][i], marker="o", label=oid, color=offer_color(i))
+    ax.set_xticks(years)
+    ax.set_xlabel("Year")
+    _money_axis(ax.yaxis, evaluation.currency)
+    name = {"tc": "TC", "total_rewards": "Total rewards"}.get(metric, COMPONENT_LABELS.get(metric, metric))
+    ax.set_title(f"{name} by year ({evaluation.currency})")
+    ax.set_ylabel(f"{name} ({evaluation.currency})")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_cumulative(evaluation: "Evaluation") -> Figure:
+    """Cumulative TC from the start date, one line per offer, each crossover marked.
+
+    A crossover (scenarios.crossovers) is the first year in which the offer that was behind
+    has earned more in total; it is marked at the overtaker's cumulative TC that year.
+    """
+    from ..scenarios import crossovers
+
+    fig, ax = _figure()
+    h = evaluation.horizon_years
+    years = np.arange(0, h + 1)
+    cum = np.concatenate([np.zeros((len(evaluation.ids), 1)), np.cumsum(evaluation.figures.tc, axis=1)], axis=1)
+    for i, oid in enumerate(evaluation.ids):
+        ax.plot(years, cum[i], marker="o", label=oid, color=offer_color(i))
+    found = crossovers(evaluation)
+    if found:
+        ax.scatter([c["year"] for c in found], [c["cumulative"] for c in found], s=160, facecolors="none",
+                   edgecolors="#D55E00", linewidths=2, zorder=5, label="crossover")
+        for c in found:
+            ax.annotate(f"{c['overtaker']} overtakes {c['leader']} (year {c['year']})", (c["year"], c["cumulative"]),
+                        xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8, color="#D55E00")
+    else:
+        ax.text(0.02, 0.95, f"no crossover within {h} years", transform=ax.transAxes, va="top", fontsize=8)
+    ax.set_xticks(years)
+    ax.set_xlabel("Years from start")
+    _money_axis(ax.yaxis, evaluation.currency)
+    ax.set_title(f"Cumulative TC ({evaluation.currency})")
+    ax.set_ylabel(f"Cumulative TC ({evaluation.currency})")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, 0.9) if not found else None)
+    return fig
+
+
+def market_rows(evaluation: "Evaluation", component: str | None = None):
+    """The market placements a band chart draws: rows of `evaluation.market` (offer order kept).
+
+    `component=None` keeps every component. Raises ValueError without market data.
+    """
+    market = evaluation.market
+    if market is None or len(market) == 0:
+        raise ValueError("no market data in this evaluation; pass market=[load_market(path)] to evaluate()")
+    rows = market
+    if component is not None:
+        known = sorted(set(market["component"]))
+        if component not in known:
+            raise ValueError(f"component must be one of {known}, got {component!r}")
+        rows = market[market["component"] == component]
+    order = {oid: i for i, oid in enumerate(evaluation.ids)}
+    rows = rows.assign(_order=rows["offer_id"].map(order)).sort_values(["_order"], kind="stable").drop(columns="_order")
+    return rows.reset_index(drop=True)
+
+
+def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) -> Figure:
+    """Each offer against its market band: p10–p90 line, p25–p75 box, p50 tick, the offer as a diamond.
+
+    One row per (offer, component) in `evaluation.market`; `component` ("base", "total", ...)
+    keeps one. Percentiles the source does not give (NaN) are left out; the percentile of the
+    offer is written beside its marker.
+    """
+    rows = market_rows(evaluation, component)
+    fig = Figure(figsize=(FIGSIZE[0], max(2.5, 0.55 * len(rows) + 1.5)), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    currency = evaluation.currency
+    color = {oid: offer_color(i) for i, oid in enumerate(evaluation.ids)}
+    labels = []
+    for yi, (_, r) in zip(y, rows.iterrows()):
+        comp = MARKET_COMPONENT_LABELS.get(r["component"], str(r["component"]))
+        labels.append(f"{r['offer_id']} · {comp}")
+        p = {k: float(r[k]) if r.get(k) is not None and not _isnan(r.get(k)) else None for k in ("p10", "p25", "p50", "p75", "p90")}
+        lo, hi = p["p10"] if p["p10"] is not None else p["p25"], p["p90"] if p["p90"] is not None else p["p75"]
+        if lo is not None and hi is not None:
+            ax.hlines(yi, lo, hi, color="#999999", linewidth=2, label="p10–p90" if yi == y[0] else None)
+        if p["p25"] is not None and p["p75"] is not None:
+            ax.barh(yi, p["p75"] - p["p25"], left=p["p25"], height=0.4, color="#DDDDDD", edgecolor="#777777",
+                    label="p25–p75" if yi == y[0] else None)
+        if p["p50"] is not None:
+            ax.plot([p["p50"]], [yi], marker="|", markersize=14, color="#333333", linestyle="none",
+                    label="p50" if yi == y[0] else None)
+        value = r.get("value")
+        if value is not None and not _isnan(value):
+            ax.plot([float(value)], [yi], marker="D", markersize=8, color=color.get(r["offer_id"], "#000000"),
+                    linestyle="none", label="offer" if yi == y[0] else None)
+            pct = r.get("percentile")
+            ax.annotate(fmt.percentile(None if pct is None or _isnan(pct) else pct), (float(value), yi),
+                        xytext=(6, 6), textcoords="offset points", fontsize=8)
+    ax.set_yticks(y, labels)
+    _money_axis(ax.xaxis, currency)
+    ax.set_title(f"Offers against the market ({currency})")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def _isnan(value: Any) -> bool:
+    try:
+        return bool(np.isnan(float(value)))
+    except (TypeError, ValueError):
+        return value is None
+
+
+def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float] | None = None) -> Figure:
+    """Average TC against the annual stock growth, one line per offer, break-even rates marked.
+
+    Args:
+        evaluation: the base evaluation (its own stock growth is drawn as a dashed line).
+        growths: the growth rates on the x axis (fractions; default −50 % to +100 %).
+
+    Each pair of offers whose lines cross inside the range gets a marker at the break-even
+    growth (scenarios.break_even_growth) and a label.
+    """
+    from ..scenarios import break_even_growth, evaluate_at, sweep
+
+    xs = np.array(sorted(set(DEFAULT_GROWTHS if growths is None else (float(g) for g in growths))), dtype=float)
+    if len(xs) < 2:
+        raise ValueError(f"growths needs at least two distinct values, got {list(xs)}")
+    table = sweep(evaluation, "stock_growth", list(xs))
+    fig, ax = _figure()
+    for i, oid in enumerate(evaluation.ids):
+        sel = table[table["offer_id"] == oid]
+        ax.plot(sel["stock_growth"].to_numpy(float), sel["average_tc"].to_numpy(float), label=oid, color=offer_color(i))
+    ids = evaluation.ids
+    points = []
+    for a in range(len(ids)):
+        for b in range(a + 1, len(ids)):
+            g = break_even_growth(evaluation, ids[a], ids[b], lo=float(xs[0]), hi=float(xs[-1]))
+            if g is not None:
+                avg = float(evaluate_at(evaluation, stock_growth=g).headlines["average_tc"][a])
+                points.append((g, avg, ids[a], ids[b]))
+    if points:
+        ax.scatter([p[0] for p in points], [p[1] for p in points], s=80, marker="X", color="#D55E00", zorder=5,
+                   label="break-even")
+        for g, avg, a_id, b_id in points:
+            ax.annotate(f"{a_id} = {b_id} at {fmt.percent(g)}", (g, avg), xytext=(6, -12), textcoords="offset points",
+                        fontsize=8, color="#D55E00")
+    current = evaluation.assumptions.stock_growth
+    ax.axvline(current, color="#777777", linestyle="--", linewidth=1, label=f"assumed ({fmt.percent(current, 0)})")
+    _percent_axis(ax.xaxis)
+    _money_axis(ax.yaxis, evaluation.currency)
+    ax.set_xlabel("Annual stock growth")
+    ax.set_ylabel(f"Average TC ({evaluation.currency})")
+    ax.set_title(f"Sensitivity of average TC to stock growth ({evaluation.currency})")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_monte_carlo(
+    result: "MonteCarloResult | Evaluation",
+    *,
+    metric: str = "tc",
+    volatility: float = 0.3,
+    paths: int = 10_000,
+    seed: int | None = 0,
+) -> Figure:
+    """The spread of outcomes under uncertain stock prices: P50 line and P10–P90 band per offer.
+
+    Args:
+        result: a MonteCarloResult, or an Evaluation to simulate with `volatility`, `paths`, `seed`.
+        metric: "tc" (default) or "equity".
+
+    The engine's deterministic value is drawn as a dotted line for comparison.
+    """
+    from ..montecarlo import METRICS, MonteCarloResult, simulate_equity
+
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}")
+    if not isinstance(result, MonteCarloResult):
+        result = simulate_equity(result, volatility=volatility, paths=paths, seed=seed)
+    q = result.quantiles
+    q = q[q["metric"] == metric]
+    fig, ax = _figure()
+    for i, oid in enumerate(result.ids):
+        sel = q[q["offer_id"] == oid]
+        years = sel["year"].to_numpy()
+        ax.fill_between(years, sel["p10"].to_numpy(float), sel["p90"].to_numpy(float), color=offer_color(i), alpha=0.2,
+                        label=f"{oid} P10–P90")
+        ax.plot(years, sel["p50"].to_numpy(float), marker="o", color=offer_color(i), label=f"{oid} P50")
+        ax.plot(years, sel["deterministic"].to_numpy(float), linestyle=":", color=offer_color(i), linewidth=1)
+    ax.set_xticks(list(result.years))
+    ax.set_xlabel("Year")
+    _money_axis(ax.yaxis, result.currency)
+    name = "TC" if metric == "tc" else "Equity"
+    ax.set_ylabel(f"{name} ({result.currency})")
+    ax.set_title(f"{name} under uncertain stock prices (volatility {fmt.percent(result.volatility, 0)}, "
+                 f"{fmt.number(result.paths)} paths; dotted: deterministic)", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
+# ---------------------------------------------------------------- saving
+
+
+def build_charts(
+    evaluation: "Evaluation", *, volatility: float = 0.3, paths: int = 10_000, seed: int | None = 0
+) -> dict[str, Figure]:
+    """Every chart for an evaluation, keyed by file name (the market band only with market data)."""
+    charts = {
+        "tc_composition.png": plot_tc_composition(evaluation),
+        "tc_by_year.png": plot_tc_by_year(evaluation),
+        "cumulative.png": plot_cumulative(evaluation),
+    }
+    if evaluation.market is not None and len(evaluation.market):
+        charts["market_band.png"] = plot_market_band(evaluation)
+    charts["stock_sensitivity.png"] = plot_stock_sensitivity(evaluation)
+    charts["monte_carlo.png"] = plot_monte_carlo(evaluation, volatility=volatility, paths=paths, seed=seed)
+    return charts
+
+
+def write_charts(
+    evaluation: "Evaluation",
+    folder: str | os.PathLike,
+    inputs: Sequence[str | os.PathLike] = (),
+    *,
+    volatility: float = 0.3,
+    paths: int = 10_000,
+    seed: int | None = 0,
+    dpi: int = DPI,
+) -> list[Path]:
+    """Save every chart as a PNG in `folder` (created if missing); return the paths written.
+
+    Each file is written to a temporary name and renamed into place (toolkit.io.write_with), so
+    an interrupted run never leaves a half-written PNG; a path that is one of `inputs` is refused.
+    The Monte Carlo chart uses a fixed seed by default so reruns give the same picture.
+    """
+    from ..io import write_with
+
+    out = []
+    for name, fig in build_charts(evaluation, volatility=volatility, paths=paths, seed=seed).items():
+        out.append(write_with(Path(folder) / name, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=dpi), inputs))
+    return out
