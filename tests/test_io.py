@@ -105,3 +105,14 @@ def test_outputs_refuse_to_overwrite_inputs_and_create_folders(tmp_path):
     assert src.read_text() == "x"
     target = write_with(tmp_path / "new" / "dir" / "f.bin", lambda p: p.write_bytes(b"ok"))
     assert target.read_bytes() == b"ok"
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "out.txt", "x")
+    finally:
+        os.umask(umask)
+    assert (path.stat().st_mode & 0o777) == 0o644

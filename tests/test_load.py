@@ -164,3 +164,19 @@ def test_flat_table_errors_name_the_row(write):
 def test_flat_table_without_company_column(write):
     lines, _ = issues(write("o.csv", "name,salary\nA,1\n"))
     assert "needs a 'company' column" in lines[0] and "['name', 'salary']" in lines[0]
+
+
+def test_xlsx_date_column_with_blanks(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["company", "currency", "base_salary", "start_date"])
+    ws.append(["A", "USD", 100000, dt.datetime(2027, 1, 4)])
+    ws.append(["B", "USD", 90000, None])
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    a, b = load_offers(path).offers
+    assert a.start_date == dt.date(2027, 1, 4) and b.start_date is None

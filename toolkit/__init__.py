@@ -33,6 +33,7 @@ _LAZY = {
     "InputError": ("toolkit.errors", "InputError"),
     "ToolkitError": ("toolkit.errors", "ToolkitError"),
     "Issue": ("toolkit.errors", "Issue"),
+    "write_report": ("toolkit.report.excel", "write_report"),
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .load import OfferSet, load_offers
     from .models import Assumptions, Offer
     from .pipeline import Evaluation, evaluate
+    from .report.excel import write_report
 
 
 def __getattr__(name: str) -> Any:

@@ -36,6 +36,10 @@ class Issue:
         }
 
 
+class ToolkitWarning(UserWarning):
+    """Something was changed or left out on purpose and the user should know (printed as 'warning:')."""
+
+
 class ToolkitError(Exception):
     """Base class for every error this package raises on purpose (exit code 2 in the CLI)."""
 

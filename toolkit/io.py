@@ -322,6 +322,18 @@ def check_output_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike
     return p
 
 
+def _publish(tmp: str, target: Path) -> None:
+    """Give the finished temporary file the usual permissions, then rename it over `target`.
+
+    mkstemp creates files readable by the owner only; a report should get the same mode as
+    any file the user creates (0666 less the umask).
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)
+
+
 @contextlib.contextmanager
 def atomic_output(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), mode: str = "wb") -> Iterator[Any]:
     """Open a temporary file beside `out`; rename it over `out` only if the block succeeds.
@@ -338,7 +350,7 @@ def atomic_output(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = 
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
             yield fh
-        os.replace(tmp, p)
+        _publish(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -366,7 +378,7 @@ def write_with(out: str | os.PathLike, writer: Callable[[Path], None], inputs: S
     os.close(fd)
     try:
         writer(Path(tmp))
-        os.replace(tmp, p)
+        _publish(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

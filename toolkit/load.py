@@ -231,6 +231,8 @@ def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> dict[str, Any
 
 
 def _table_rows(path: str) -> list[_Raw]:
+    import pandas as pd
+
     frame = read_table(path)
     if frame.empty:
         raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
@@ -246,6 +248,8 @@ def _table_rows(path: str) -> list[_Raw]:
         col = frame[name]
         if col.dtype.kind in "if":
             cleaned.append([None if v != v else v for v in col.tolist()])
+        elif col.dtype.kind == "M":  # a date column from a workbook; blanks are NaT
+            cleaned.append([None if pd.isna(v) else _clean_cell(v) for v in col.tolist()])
         elif col.dtype.kind == "b":
             cleaned.append(col.tolist())
         else:

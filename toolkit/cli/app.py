@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from typing import Iterator
 
 import typer
 
-from ..errors import InputError, ToolkitError
+from ..errors import InputError, ToolkitError, ToolkitWarning
 
 app = typer.Typer(
     name="offer-toolkit",
@@ -29,9 +30,17 @@ EXIT_INPUT = 2
 
 @contextlib.contextmanager
 def handle_errors(debug: bool = False) -> Iterator[None]:
-    """Turn ToolkitError into 'file: record field x: message' lines on stderr and exit code 2."""
+    """Turn ToolkitError into 'file: record field x: message' lines on stderr and exit code 2,
+    and ToolkitWarnings into 'warning: ...' lines on stderr."""
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ToolkitWarning)
+            try:
+                yield
+            finally:
+                for w in caught:
+                    if issubclass(w.category, ToolkitWarning):
+                        print(f"warning: {w.message}", file=sys.stderr)
     except ToolkitError as exc:
         if debug:
             raise

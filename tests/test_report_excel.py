@@ -1,0 +1,177 @@
+"""The Excel report's structure, text safety, atomic writing and golden snapshot (no LibreOffice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.errors import OutputError
+from toolkit.report import excel as X
+from toolkit.report.excel import ExcelTextWarning, write_report
+
+from conftest import ROOT, assert_golden
+
+SAMPLE = ROOT / "data" / "offers.yaml"
+HOSTILE = ["=1+1", "+1+1", "-1+1", "@SUM(1,2)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://example.invalid","x")', "#N/A"]
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return toolkit.evaluate(toolkit.load_offers(SAMPLE))
+
+
+def snapshot(path: Path) -> str:
+    """Canonical text of a workbook (style.md D9): sheets, panes, widths, filters and every cell."""
+    wb = openpyxl.load_workbook(path)
+    out = []
+    for ws in wb.worksheets:
+        out.append(f"== sheet {ws.title!r} dims={ws.dimensions} freeze={ws.freeze_panes} filter={ws.auto_filter.ref} "
+                   f"print={ws.print_area} orient={ws.page_setup.orientation} charts={len(ws._charts)}")
+        for letter, dim in sorted(ws.column_dimensions.items()):
+            if dim.width:
+                out.append(f"   col {letter} width={dim.width:g}")
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                flags = [f"fmt={c.number_format!r}"] if c.number_format != "General" else []
+                if c.font and c.font.b:
+                    flags.append("bold")
+                if c.fill and c.fill.fgColor and c.fill.fgColor.rgb == "00" + X.INPUT_FILL:
+                    flags.append("input")
+                value = round(c.value, 6) if isinstance(c.value, float) else c.value
+                out.append(f"   {c.coordinate}: {value!r} {c.data_type} {' '.join(flags)}".rstrip())
+        for rng in ws.conditional_formatting:
+            for rule in rng.rules:
+                out.append(f"   cf {rng.sqref}: {rule.formula}")
+    return "\n".join(out) + "\n"
+
+
+def test_sample_report_matches_golden_snapshot(evaluation, tmp_path):
+    path = write_report(evaluation, tmp_path / "offer-comparison.xlsx")
+    assert_golden(snapshot(path), "report_sample.xlsx.txt")
+
+
+def test_sheets_in_order_with_panes_filters_and_landscape_print(evaluation, tmp_path):
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    assert wb.sheetnames == ["Summary", "Year by year", "Market", "Negotiation", "Inputs", "Grants", "Assumptions", "Vest events"]
+    for name in ("Year by year", "Inputs", "Grants", "Vest events"):
+        ws = wb[name]
+        assert ws.freeze_panes and ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.print_area
+        assert ws["A1"].font.name == "Calibri"
+    summary = wb["Summary"]
+    assert len(summary._charts) == 2 and summary.freeze_panes == "B5"
+    assert wb["Year by year"]["N4"].value.startswith("=F4+G4+H4+I4")
+    assert wb["Year by year"]["F4"].number_format == '"$"#,##0'
+
+
+def test_every_figure_is_a_formula(evaluation, tmp_path):
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    ws = wb["Year by year"]
+    for row in ws.iter_rows(min_row=4, min_col=5, max_col=15):
+        assert all(c.data_type == "f" for c in row)
+    rows = X.summary_rows(evaluation.horizon_years)
+    for key in ("year1_tc", "average_tc", "total_tc", "rank", "pto_value", "exercise_cost"):
+        assert wb["Summary"][f"B{rows[key]}"].data_type == "f"
+
+
+def test_hostile_text_is_written_as_text(evaluation, tmp_path):
+    offers = [o.model_copy(update={"company": h, "notes": h}) for o, h in zip(evaluation.offers * 3, HOSTILE)]
+    offers = [o.model_copy(update={"id": f"o{i}"}) for i, o in enumerate(offers)]
+    e = toolkit.evaluate(offers, evaluation.assumptions, evaluation.fx)
+    wb = openpyxl.load_workbook(write_report(e, tmp_path / "r.xlsx"))
+    header = [c for c in wb["Summary"][4]][1:]
+    assert [c.value for c in header] == [h.replace("\r", "\n") for h in HOSTILE]
+    assert all(c.data_type == "s" for c in header)
+    assert all(c.quotePrefix for c in header if c.value.startswith(X.FORMULA_STARTS))
+    for name in ("Year by year", "Inputs"):
+        for row in wb[name].iter_rows(min_row=4):
+            for c in row:
+                if isinstance(c.value, str) and c.value in [h.replace("\r", "\n") for h in HOSTILE]:
+                    assert c.data_type == "s", (name, c.coordinate)
+
+
+def test_control_characters_removed_and_long_text_cut_with_warnings(evaluation, tmp_path):
+    o = evaluation.offers[0]
+    bad = o.model_copy(update={"company": "Acme\x00\x07 Corp", "notes": "x" * 40_000})
+    e = toolkit.evaluate([bad], evaluation.assumptions, evaluation.fx)
+    with pytest.warns(ExcelTextWarning) as caught:
+        path = write_report(e, tmp_path / "r.xlsx")
+    messages = " ".join(str(w.message) for w in caught)
+    assert "control character" in messages and "32,767" in messages
+    wb = openpyxl.load_workbook(path)
+    assert wb["Summary"]["B4"].value == "Acme Corp"
+    notes = [c.value for row in wb["Inputs"].iter_rows(min_row=4) for c in row if isinstance(c.value, str) and c.value.startswith("xxx")]
+    assert notes and len(notes[0]) == X.MAX_CELL_CHARS and notes[0].endswith("…")
+
+
+def test_failed_write_leaves_the_old_report_intact(evaluation, tmp_path, monkeypatch):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"old report")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full halfway")
+
+    monkeypatch.setattr(X, "_write_vest", boom)
+    with pytest.raises(RuntimeError):
+        write_report(evaluation, path)
+    assert path.read_bytes() == b"old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_refuses_to_overwrite_an_input(evaluation, tmp_path):
+    src = tmp_path / "offers.xlsx"
+    src.write_bytes(b"input")
+    with pytest.raises(OutputError, match="refusing to overwrite"):
+        write_report(evaluation, src, inputs=[src])
+    assert src.read_bytes() == b"input"
+
+
+def test_missing_folder_is_created(evaluation, tmp_path):
+    path = write_report(evaluation, tmp_path / "reports" / "deep" / "r.xlsx")
+    assert path.exists()
+
+
+def test_market_sheet_plan_and_followups(evaluation, tmp_path):
+    market = pd.DataFrame([
+        {"offer_id": "globex", "component": "base", "value": 185000.0, "percentile": 62.0, "clamped": None, "p10": 120000, "p25": 150000,
+         "p50": 175000, "p75": 200000, "p90": 230000, "gap_to_p50": -10000, "gap_to_p75": 15000, "match": "=role SWE", "sample_size": 40, "source": "@levels"},
+        {"offer_id": "initech", "component": "total", "value": 236000.0, "percentile": 20.0, "clamped": "below", "p10": 240000, "p25": 250000,
+         "p50": 280000, "p75": 320000, "p90": 360000, "gap_to_p50": 44000, "gap_to_p75": 84000, "match": "role", "sample_size": 12, "source": "survey"},
+    ])
+    e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
+    object.__setattr__(e, "market", market)
+
+    class Plan:
+        checklist = pd.DataFrame({"offer_id": ["globex"], "item": ["refresher"], "status": ["missing"], "reason": ["ask"]})
+        talking_points = pd.DataFrame({"offer_id": ["globex"], "priority": [1], "rule": ["below-p50"], "component": ["base"], "current": [185000.0],
+                                       "target": [200000.0], "ask": [200000.0], "rationale": ["r"], "evidence": ["e"], "script": ["-say this"]})
+        counters = pd.DataFrame({"offer_id": ["globex"], "year1_tc_before": [1.0], "year1_tc_after": [2.0], "average_tc_before": [1.0],
+                                 "average_tc_after": [2.0], "summary": ["s"]})
+        drafts = pd.DataFrame({"offer_id": ["globex"], "kind": ["counter"], "subject": ["Re: offer"], "body": ["Hello"]})
+
+    follow = pd.DataFrame({"company": ["=Globex"], "action": ["reply"], "due": ["2026-11-20"], "status": ["open"], "reason": ["r"], "draft": ["d"]})
+    wb = openpyxl.load_workbook(write_report(e, tmp_path / "r.xlsx", plan=Plan(), followups=follow))
+    assert "Follow-ups" in wb.sheetnames
+    m = wb["Market"]
+    assert m["E4"].value == 185000 and m["O4"].value == "=role SWE" and m["O4"].data_type == "s"
+    assert len(m.conditional_formatting) >= 1 and len(m._charts) == 1
+    assert wb["Follow-ups"]["A4"].value == "=Globex" and wb["Follow-ups"]["A4"].data_type == "s"
+    texts = [c.value for row in wb["Negotiation"].iter_rows() for c in row if c.value]
+    assert "Talking points" in texts and "-say this" in texts and "Message drafts" in texts
+    rows = X.summary_rows(e.horizon_years)
+    assert wb["Summary"][f"B{rows['market_base']}"].value == 62
+
+
+def test_without_market_or_plan_the_sheets_say_so(evaluation, tmp_path):
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    assert "No market file was given" in wb["Market"]["A2"].value
+    assert "offer-toolkit negotiate" in wb["Negotiation"]["A2"].value
+    items = [(r[0].value, r[1].value, r[2].value) for r in wb["Negotiation"].iter_rows(min_row=4)]
+    assert ("initech", "visa", "missing") in items

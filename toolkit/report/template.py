@@ -1,0 +1,252 @@
+"""The fill-in offer workbook: one offer per row, dotted column names, dropdowns.
+
+`offer-toolkit template offers.xlsx` writes it empty; `--from data/offers.yaml` pre-fills it.
+`compare offers.xlsx` reads it back through the flat-table loader (`toolkit.load._nest`):
+nested fields are dotted column names (`bonus.target`), one grant and one sign-on per row.
+An offer with more than one grant, sign-on or matching tier, or a custom vesting schedule,
+cannot be written in one row: its first item is kept and a `TemplateWarning` names what was
+left out. Text is written so that it can never become a formula (see `excel.py`).
+"""
+
+from __future__ import annotations
+
+import typing
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import ToolkitWarning
+from .excel import DATE, FONT, FORMULA_STARTS, INPUT_FILL, HEADER_FILL, PCT, clean_text
+
+TEMPLATE_ROWS = 200  # rows that get dropdowns in an empty template
+
+# (column, kind, help). kind: text, money, pct, int, num, bool, date
+COLUMNS: list[tuple[str, str, str]] = [
+    ("id", "text", "short unique id (optional; made from the company when empty)"),
+    ("company", "text", "required"),
+    ("role", "text", ""), ("level", "text", ""), ("location", "text", ""),
+    ("currency", "text", "required: a 3-letter code"),
+    ("status", "text", "verbal or written"),
+    ("start_date", "date", "YYYY-MM-DD"), ("deadline", "date", "YYYY-MM-DD"),
+    ("base_salary", "money", "required: a yearly number, or text like 7300/month or 95/hour"),
+    ("extra_months", "num", "monthly pay only: extra salaries a year"),
+    ("hours_per_year", "num", "hourly pay only (default 2080)"),
+    ("bonus.target", "pct", "fraction of base, like 10%"), ("bonus.amount", "money", "or a fixed amount"),
+    ("bonus.expected_payout", "pct", "default 100%"),
+    ("sign_on.amount", "money", ""), ("sign_on.year", "int", "employment year it is paid in (default 1)"),
+    ("sign_on.clawback_months", "int", ""), ("sign_on.clawback", "text", "prorata or cliff"),
+    ("sign_on.repay_basis", "text", "gross or net"),
+    ("equity.type", "text", "rsu or option"), ("equity.grant_value", "money", "RSUs: value of the whole grant"),
+    ("equity.shares", "num", ""), ("equity.share_price", "money", ""), ("equity.strike", "money", "options only"),
+    ("equity.option_kind", "text", "iso or nso"), ("equity.vesting", "text", "a vesting preset"),
+    ("equity.private", "bool", "TRUE for a private company"), ("equity.currency", "text", "when the stock is priced in another currency"),
+    ("equity.stock_growth", "pct", "overrides the stock-growth assumption"),
+    ("refresher.annual_value", "money", "expected refresh grant a year"), ("refresher.vesting", "text", "a vesting preset"),
+    ("refresher.private", "bool", ""), ("refresher.currency", "text", ""), ("refresher.stock_growth", "pct", ""),
+    ("retirement.match", "pct", "employer match"), ("retirement.up_to", "pct", "on pay up to"),
+    ("retirement.employer_contribution", "pct", "flat contribution, fraction of base"),
+    ("benefits.health", "money", "annual"), ("benefits.hsa", "money", "annual"),
+    ("benefits.espp.discount", "pct", ""), ("benefits.espp.contribution", "pct", ""),
+    ("pto_days", "num", ""),
+    ("relocation.amount", "money", ""), ("relocation.grossed_up", "bool", ""), ("relocation.clawback_months", "int", ""),
+    ("relocation.clawback", "text", "prorata or cliff"), ("relocation.repay_basis", "text", "gross or net"),
+    ("visa.sponsorship", "text", "see the dropdown"), ("visa.green_card", "bool", ""), ("visa.fees_paid_by", "text", "employer, employee or unknown"),
+    ("col_index", "num", "cost-of-living index (100 = reference)"), ("tax_rate", "pct", "effective tax rate"),
+    ("notes", "text", ""),
+]
+# dynamic columns: benefits.other.<name> and factors.<name>, inserted before pto_days / notes
+
+
+class TemplateWarning(ToolkitWarning):
+    """An offer term could not be written in the one-row template and was left out."""
+
+
+def _choices() -> dict[str, list[str]]:
+    from .. import vesting
+    from ..models import Sponsorship
+    from .format import SYMBOL
+
+    presets = list(vesting.PRESETS)
+    return {
+        "currency": sorted(set(SYMBOL) | {"SEK", "NOK", "DKK", "PLN", "SGD", "HKD", "NZD", "BRL", "MXN", "CNY", "KRW", "ZAR"}),
+        "equity.currency": [], "refresher.currency": [],
+        "status": ["verbal", "written"],
+        "equity.type": ["rsu", "option"], "equity.option_kind": ["iso", "nso"],
+        "equity.vesting": presets, "refresher.vesting": presets,
+        "visa.sponsorship": list(typing.get_args(Sponsorship)),
+        "visa.fees_paid_by": ["employer", "employee", "unknown"],
+        "sign_on.clawback": ["prorata", "cliff"], "relocation.clawback": ["prorata", "cliff"],
+        "sign_on.repay_basis": ["gross", "net"], "relocation.repay_basis": ["gross", "net"],
+    }
+
+
+def _warn(offer: Any, what: str) -> None:
+    warnings.warn(f"offer {offer.id or offer.company!r}: {what} cannot be written in one template row; left out", TemplateWarning, stacklevel=3)
+
+
+def offer_row(offer: Any) -> dict[str, Any]:
+    """One offer as {dotted column: cell value}; terms that need more than one row are warned about."""
+    from ..models import DEFAULT_VESTING
+
+    o = offer
+    row: dict[str, Any] = {k: getattr(o, k) for k in ("id", "company", "role", "level", "location", "currency", "status",
+                                                     "start_date", "deadline", "extra_months", "hours_per_year", "pto_days",
+                                                     "col_index", "tax_rate", "notes")}
+    for key in ("start_date", "deadline"):  # as ISO text: a date column with blanks reads back as NaT
+        if row[key] is not None:
+            row[key] = row[key].isoformat()
+    pay = o.base_salary
+    row["base_salary"] = pay.amount if pay.per.value == "year" else f"{pay.amount!r}/{pay.per.value}"
+    if o.bonus:
+        row.update({"bonus.target": o.bonus.target, "bonus.amount": o.bonus.amount, "bonus.expected_payout": o.bonus.expected_payout})
+    if o.sign_on:
+        if len(o.sign_on) > 1:
+            _warn(o, f"{len(o.sign_on) - 1} sign-on payment(s) after the first")
+        s = o.sign_on[0]
+        row.update({f"sign_on.{k}": getattr(s, k) for k in ("amount", "year", "clawback_months", "clawback", "repay_basis")})
+    if o.equity:
+        if len(o.equity) > 1:
+            _warn(o, f"{len(o.equity) - 1} equity grant(s) after the first")
+        g = o.equity[0]
+        row.update({f"equity.{k}": getattr(g, k) for k in ("type", "grant_value", "shares", "share_price", "strike", "option_kind", "currency", "stock_growth")})
+        row["equity.private"] = g.private if g.private else None
+        row["equity.vesting"] = _preset(o, g.vesting, DEFAULT_VESTING, "the equity vesting schedule")
+    if o.refresher:
+        r = o.refresher
+        row.update({f"refresher.{k}": getattr(r, k) for k in ("annual_value", "currency", "stock_growth")})
+        row["refresher.private"] = r.private if r.private else None
+        row["refresher.vesting"] = _preset(o, r.vesting, DEFAULT_VESTING, "the refresher vesting schedule")
+    if o.retirement:
+        tiers = o.retirement.tiers
+        if len(tiers) > 1:
+            _warn(o, f"{len(tiers) - 1} retirement matching tier(s) after the first")
+        if tiers:
+            row["retirement.match"], row["retirement.up_to"] = tiers[0].match, tiers[0].up_to
+        row["retirement.employer_contribution"] = o.retirement.employer_contribution
+    if o.benefits:
+        b = o.benefits
+        row.update({"benefits.health": b.health, "benefits.hsa": b.hsa})
+        if b.espp:
+            row.update({"benefits.espp.discount": b.espp.discount, "benefits.espp.contribution": b.espp.contribution})
+        for name, value in b.other.items():
+            row[f"benefits.other.{name}"] = value
+        if not (b.health is not None or b.hsa is not None or b.espp or b.other):
+            _warn(o, "an empty benefits section")
+    if o.relocation:
+        rel = o.relocation
+        row.update({f"relocation.{k}": getattr(rel, k) for k in ("amount", "grossed_up", "clawback_months", "clawback", "repay_basis")})
+    if o.visa:
+        row.update({f"visa.{k}": getattr(o.visa, k) for k in ("sponsorship", "green_card", "fees_paid_by")})
+        if o.visa.sponsorship is None and o.visa.green_card is None and o.visa.fees_paid_by is None:
+            _warn(o, "an empty visa section")
+    for name, rating in (o.factors or {}).items():
+        row[f"factors.{name}"] = rating
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _preset(offer: Any, vesting: Any, default: Any, what: str) -> str | None:
+    if vesting == default:
+        return None
+    if vesting.preset is not None:
+        return vesting.preset
+    _warn(offer, f"{what} ({vesting.label}; only presets fit in a cell)")
+    return None
+
+
+def template_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """The fixed columns plus benefits.other.<name> and factors.<name> for the names in `rows`."""
+    other = sorted({k for r in rows for k in r if k.startswith("benefits.other.")})
+    factors = sorted({k for r in rows for k in r if k.startswith("factors.")})
+    out = []
+    for col in COLUMNS:
+        if col[0] == "pto_days":
+            out += [(k, "money", "annual") for k in other]
+        if col[0] == "notes":
+            out += [(k, "int", "your rating 1-5") for k in factors]
+        out.append(col)
+    return out
+
+
+def build_template(offers: Sequence[Any] = ()) -> Any:
+    """The template workbook (openpyxl, unsaved): sheet 'Offers' (read by the loader) and 'Help'."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rows = [offer_row(o) for o in offers]
+    cols = template_columns(rows)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Offers"
+    head_font, font = Font(name=FONT, bold=True, color="FFFFFF"), Font(name=FONT, color="0000FF")
+    head_fill, fill = PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=INPUT_FILL)
+    formats = {"money": "#,##0.##", "pct": PCT, "int": "0", "num": "#,##0.##", "date": DATE}
+    for j, (name, kind, _) in enumerate(cols, start=1):
+        c = ws.cell(row=1, column=j, value=name)
+        c.data_type = "s"
+        c.font, c.fill = head_font, head_fill
+        c.alignment = Alignment(vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = max(12, min(len(name) + 3, 34)) if kind != "text" or name != "notes" else 40
+    last = max(len(rows) + 1, TEMPLATE_ROWS + 1)
+    for i, row in enumerate(rows, start=2):
+        for j, (name, kind, _) in enumerate(cols, start=1):
+            value = row.get(name)
+            c = ws.cell(row=i, column=j)
+            if value is None:
+                pass
+            elif isinstance(value, str):
+                s = clean_text(value, f"Offers!{get_column_letter(j)}{i}")
+                c._value = s
+                c.data_type = "s"
+                if s.startswith(FORMULA_STARTS):
+                    c.quotePrefix = True
+            else:
+                c.value = value
+            if kind in formats and not isinstance(value, str):
+                c.number_format = formats[kind]
+            c.font, c.fill = font, fill
+    choices = _choices()
+    present = sorted({r["currency"] for r in rows if r.get("currency")} | set(choices["currency"]))
+    choices["currency"] = choices["equity.currency"] = choices["refresher.currency"] = present
+    for j, (name, kind, _) in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        options = choices.get(name)
+        if kind == "bool":
+            options = ["TRUE", "FALSE"]
+        if not options:
+            continue
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        dv.error, dv.errorTitle = f"choose one of: {', '.join(options)}", name
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
+    ws.page_setup.orientation = "landscape"
+    help_ws = wb.create_sheet("Help")
+    help_ws.append(["column", "meaning"])
+    for c in help_ws[1]:
+        c.font = Font(name=FONT, bold=True)
+    help_ws.append(["", "One offer per row on the Offers sheet; one equity grant and one sign-on per row. "
+                        "Percentages as 10% (or 0.1). Run: offer-toolkit compare THIS_FILE.xlsx"])
+    for name, _, meaning in cols:
+        help_ws.append([name, meaning])
+    for row in help_ws.iter_rows():
+        for c in row:
+            if c.font is None or not c.font.b:
+                c.font = Font(name=FONT)
+            if isinstance(c.value, str):
+                c.data_type = "s"
+    help_ws.column_dimensions["A"].width, help_ws.column_dimensions["B"].width = 34, 90
+    return wb
+
+
+def write_template(path: str | Path, offers: Sequence[Any] = (), *, inputs: Sequence[str | Path] = ()) -> Path:
+    """Write the fill-in template (pre-filled with `offers`) atomically; never over one of `inputs`.
+
+    Warns:
+        TemplateWarning: an offer term needs more than one row (a second grant, a custom vesting schedule).
+    """
+    from ..io import write_with
+
+    return write_with(path, lambda tmp: build_template(offers).save(tmp), inputs)
