@@ -133,3 +133,31 @@ def test_sample_file_validates_against_the_printed_schema():
     jsonschema.validate(plain(yaml.safe_load(open(SAMPLE))), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"offers": [{"company": "A", "currency": "USD", "base_salary": 1, "equity": {"vesting": "weird"}}]}, schema)
+
+
+def test_compare_reports_every_input_problem_together(write):
+    bad = write("bad.yaml", "offers:\n  - {company: A, currency: USD, base_salary: -1}\n")
+    r = run("compare", str(bad), "--current", "missing-current.yaml", "--market", "missing-market.csv", "--today", "soon")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "error: --today: expected a date like 2026-11-25, got 'soon'",
+        "error: missing-market.csv: file not found",
+        "error: missing-current.yaml: file not found",
+        f"error: {bad}: offer 'A' field base_salary: expected a number greater than 0, got -1",
+        "4 problems found; nothing was written.",
+    ]
+
+
+def test_compare_refuses_to_write_over_an_input_before_printing(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["company", "currency", "base_salary"])
+    wb.active.append(["A", "USD", 100000])
+    offers = tmp_path / "offers.xlsx"
+    wb.save(offers)
+    before = offers.read_bytes()
+    r = run("compare", str(offers), "-o", str(offers))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == f"error: {offers}: refusing to overwrite one of the input files\n"
+    assert offers.read_bytes() == before

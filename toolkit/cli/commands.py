@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from .app import app, echo, handle_errors
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, raise_if
+from ..io import check_output_path
 
 
 def _version(value: bool) -> None:
@@ -139,11 +140,38 @@ def parse_today(value: Optional[str]):
         raise InputError([Issue(source="--today", message=f"expected a date like 2026-11-25, got {value!r}", code="flag")]) from None
 
 
-def build_negotiation_plan(evaluation, *, current_file=None, today, **options):
-    """The negotiation plan for compare and negotiate (current job read from --current)."""
-    from ..negotiation import build_plan, load_current
+def collect(issues: list[Issue], step):
+    """Run one loading step; on bad input keep its issues and return None, so every input's
+    problems are reported together."""
+    try:
+        return step()
+    except InputError as exc:
+        issues.extend(exc.issues)
+        return None
 
-    current = load_current(current_file) if current_file is not None else None
+
+def load_followup_pipeline(path: Optional[Path]):
+    """The --pipeline file, or None."""
+    if path is None:
+        return None
+    from ..followup import load_pipeline
+
+    return load_pipeline(path)
+
+
+def load_current_job(path: Optional[Path]):
+    """The --current file as a CurrentJob, or None."""
+    if path is None:
+        return None
+    from ..negotiation import load_current
+
+    return load_current(path)
+
+
+def build_negotiation_plan(evaluation, *, current=None, today, **options):
+    """The negotiation plan for compare (the wage levels come from the market placement)."""
+    from ..negotiation import build_plan
+
     return build_plan(evaluation, current=current, today=today, wage_levels=evaluation.wage_levels, **options)
 
 
@@ -180,24 +208,38 @@ def compare(
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
     with handle_errors(debug):
-        check_format(fmt)
-        overrides = assumption_overrides(
+        issues: list[Issue] = []
+        overrides = collect(issues, lambda: assumption_overrides(
             horizon=horizon, raise_=raise_, stock_growth=stock_growth, include_refreshers=include_refreshers,
             private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate, fx_date=fx_date,
-        )
-        day = parse_today(today)
+        ))
+        collect(issues, lambda: check_format(fmt))
+        day = collect(issues, lambda: parse_today(today))
         if output is not None and output.suffix.lower() != ".xlsx":
-            raise InputError([Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="flag")])
-        markets = load_markets(market, map_)
-        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides, market=markets)
-        plan = build_negotiation_plan(evaluation, current_file=current, today=day)
-        followups = None
-        if pipeline is not None:
-            from ..followup import load_pipeline, plan_followups
-
-            followups = plan_followups(load_pipeline(pipeline), today=day, country=country, subdivision=subdivision).to_frame(labels=True)
-        echo(render(evaluation, fmt, offer_blocks=(market_block, *plan.offer_blocks(("checklist", "talking_points"))), document_blocks=plan.document_blocks()))
+            issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="flag"))
+        markets = collect(issues, lambda: load_markets(market, map_)) or []
+        job = collect(issues, lambda: load_current_job(current))
+        followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
+        evaluation = collect(issues, lambda: load_and_evaluate(
+            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
+        raise_if(issues)
+        # Refuse a bad output path before printing anything.
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
+        for target in (output, charts):
+            if target is not None:
+                check_output_path(target / "x.png" if target is charts else target, inputs)
+
+        # The plan re-evaluates each offer for its counter; only JSON and the workbook show it.
+        plan = build_negotiation_plan(evaluation, current=job, today=day) if fmt == "json" or output is not None else None
+        followups = None
+        if followup_pipeline is not None:
+            from ..followup import plan_followups
+
+            followups = plan_followups(followup_pipeline, today=day, country=country, subdivision=subdivision).to_frame(labels=True)
+        blocks = {}
+        if plan is not None and fmt == "json":
+            blocks = {"offer_blocks": (market_block, *plan.offer_blocks(("checklist", "talking_points"))), "document_blocks": plan.document_blocks()}
+        echo(render(evaluation, fmt, **blocks))
         if output is not None:
             from ..report.excel import write_report
 
