@@ -161,3 +161,15 @@ def test_compare_refuses_to_write_over_an_input_before_printing(tmp_path):
     assert r.exit_code == 2 and r.stdout == ""
     assert r.stderr == f"error: {offers}: refusing to overwrite one of the input files\n"
     assert offers.read_bytes() == before
+
+
+def test_compare_market_with_alias_places_offers_in_the_bls_table():
+    bls = str(ROOT / "data" / "market" / "bls_oews_national_M2022_sample.xlsx")
+    doc = json.loads(run("compare", SAMPLE, "--market", bls, "--alias", "Software Engineer=Software Developers", "--format", "json").stdout)
+    base = doc["offers"][0]["market"][0]
+    assert base["component"] == "base" and base["p50"] == 127_260 and base["match"] == "role+level (any location)"
+    # 185,000 lies between p75 161,480 and p90 198,100: 75 + 15 × (185,000 − 161,480) / (198,100 − 161,480)
+    assert base["percentile"] == pytest.approx(75 + 15 * (185_000 - 161_480) / (198_100 - 161_480), abs=0.01)
+    without = json.loads(run("compare", SAMPLE, "--market", bls, "--format", "json").stdout)
+    assert without["offers"][0]["market"][0]["percentile"] is None
+    assert without["offers"][0]["market"][0]["match"].startswith("no market data for role 'Software Engineer'")

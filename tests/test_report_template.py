@@ -85,8 +85,11 @@ def test_hostile_text_in_the_template_stays_text(tmp_path):
 def test_terms_that_need_two_rows_are_warned_about(tmp_path):
     from conftest import ROOT
 
-    with pytest.warns(TemplateWarning, match="sign-on payment"):
+    with pytest.warns(TemplateWarning) as caught:
         write_template(tmp_path / "t.xlsx", toolkit.load_offers(ROOT / "data" / "offers.yaml").offers)
+    messages = [str(w.message) for w in caught]
+    assert any("offer 'globex'" in m and "sign-on payment" in m for m in messages)
+    assert any("offer 'hooli-de'" in m and "vesting schedule" in m for m in messages)
 
 
 def test_cli_template_from_an_offer_file_and_compare_reads_it(tmp_path):

@@ -86,6 +86,19 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
     return evaluate(offer_set, fx=fx, currency=reporting, market=market)
 
 
+def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int] = None):
+    """--alias A=B (repeatable) and --min-samples N as MarketOptions, or None for the defaults."""
+    if not alias and min_samples is None:
+        return None
+    from ..market import MarketOptions
+    from .market import _parse_pairs
+
+    settings: dict = {"aliases": _parse_pairs(alias or [], "--alias")}
+    if min_samples is not None:
+        settings["min_samples"] = min_samples
+    return MarketOptions(**settings)
+
+
 def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
     """Every --market file, with every file's problems reported together."""
     if not paths:
@@ -196,6 +209,8 @@ def compare(
     fx_date: Optional[str] = typer.Option(None, "--fx-date", help="Date of the bundled ECB rates to use (YYYY-MM-DD)."),
     market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data to place the offers in (repeatable)."),
     map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
+    alias: Optional[List[str]] = typer.Option(None, "--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable)."),
+    min_samples: Optional[int] = typer.Option(None, "--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5)."),
     current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML), for make-whole and forfeit figures."),
     today: Optional[str] = typer.Option(None, "--today", help="The date deadline rules count from (default: today)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the live Excel report here (.xlsx)."),
@@ -217,7 +232,7 @@ def compare(
         day = collect(issues, lambda: parse_today(today))
         if output is not None and output.suffix.lower() != ".xlsx":
             issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="flag"))
-        markets = collect(issues, lambda: load_markets(market, map_)) or []
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples))) or []
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(

@@ -20,6 +20,9 @@ FORMATS = ("table", "json", "markdown")
 def negotiate(
     files: List[Path] = typer.Argument(..., help="Offer files (every offer counts as a competing offer for the others)."),
     market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data file (repeatable): percentiles, samples, BLS, LCA, OFLC levels."),
+    map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
+    alias: Optional[List[str]] = typer.Option(None, "--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable)."),
+    min_samples: Optional[int] = typer.Option(None, "--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5)."),
     current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML): pay, PTO, unvested equity, forfeited bonus."),
     offer: Optional[str] = typer.Option(None, "--offer", help="Plan for this offer id only."),
     today: Optional[str] = typer.Option(None, "--today", help="Plan as of this date (YYYY-MM-DD); default: the real date."),
@@ -37,7 +40,7 @@ def negotiate(
         from ..errors import InputError, Issue, raise_if
         from ..negotiation import build_plan, load_current
         from ..negotiation.render import render
-        from .commands import assumption_overrides, load_and_evaluate, load_markets, parse_today
+        from .commands import assumption_overrides, load_and_evaluate, load_markets, market_options, parse_today
 
         issues: list[Issue] = []
         if fmt not in FORMATS:
@@ -56,7 +59,7 @@ def negotiate(
         raise_if(issues)
         overrides = assumption_overrides(horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
                                          discount_rate=None, tax_rate=tax_rate, fx_date=None)
-        markets = load_markets(market)
+        markets = load_markets(market, map_, market_options(alias, min_samples))
         evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides, market=markets)
         plan = build_plan(evaluation, current=job, today=day, target_percentile=target_percentile, rank_by=rank_by,
                           offer_id=offer, wage_levels=evaluation.wage_levels)
