@@ -180,3 +180,15 @@ def test_xlsx_date_column_with_blanks(tmp_path):
     wb.save(path)
     a, b = load_offers(path).offers
     assert a.start_date == dt.date(2027, 1, 4) and b.start_date is None
+
+
+def test_an_offer_table_far_larger_than_any_real_one_is_refused_without_reading_it(tmp_path):
+    import time
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as fh:  # sparse: 100 MB on paper, nothing to parse
+        fh.truncate(100 * 1024 * 1024)
+    start = time.perf_counter()
+    lines, _ = issues(path)
+    assert time.perf_counter() - start < 1
+    assert lines == [f"{path}: the file is 104.9 MB, larger than the 67 MB limit for this kind of file"]

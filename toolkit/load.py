@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._util import paused_gc
 from .errors import InputError, Issue
-from .io import MAX_TABLE_BYTES, check_input_path, file_kind, read_document, read_table
+from .io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, read_document, read_table
 from .models import Assumptions, Offer
 from .money import AmountError, parse_currency
 
@@ -233,7 +233,7 @@ def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> dict[str, Any
 def _table_rows(path: str) -> list[_Raw]:
     import pandas as pd
 
-    frame = read_table(path)
+    frame = read_table(path, max_bytes=MAX_OFFER_TABLE_BYTES)
     if frame.empty:
         raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
     columns = [str(c) for c in frame.columns]
@@ -382,7 +382,7 @@ def load_offers(
     for path in paths:
         source = str(path)
         try:
-            check_input_path(path, max_bytes=MAX_TABLE_BYTES)
+            check_input_path(path, max_bytes=MAX_OFFER_TABLE_BYTES)
             kind = file_kind(Path(path))
             if kind in ("csv", "xlsx"):
                 raws.extend(_table_rows(source))
