@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["toolkit.money", "toolkit.models", "toolkit.vesting", "toolkit.io", "toolkit.load", "toolkit.fx", "toolkit.normalize", "toolkit.pipeline"]
+CORE = [
+    "toolkit.money", "toolkit.models", "toolkit.vesting", "toolkit.io", "toolkit.load", "toolkit.fx", "toolkit.normalize",
+    "toolkit.pipeline", "toolkit.format", "toolkit.market", "toolkit.negotiation", "toolkit.followup", "toolkit.scenarios",
+    "toolkit.montecarlo",
+]
 
 
 def imported_after(code: str) -> set[str]:
@@ -16,6 +20,7 @@ def imported_after(code: str) -> set[str]:
 def test_core_does_not_import_presentation_libraries():
     mods = imported_after("import " + ", ".join(CORE))
     assert not {"openpyxl", "matplotlib", "typer", "rich"} & mods
+    assert not {m for m in mods if m.startswith(("toolkit.report", "toolkit.cli"))}
 
 
 def test_help_does_not_import_pandas_or_pydantic():

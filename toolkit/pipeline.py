@@ -167,7 +167,7 @@ class Evaluation:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data with the JSON output's shape (unrounded; report.format rounds)."""
+        """Plain data with the JSON output's shape (unrounded; toolkit.format rounds)."""
         used = self.fx.used(
             [o.currency for o in self.offers]
             + [g.currency for o in self.offers for g in (o.equity or ()) if g.currency]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 
 from ..models import Offer
-from ..report import format as fmt
+from .. import format as fmt
 
 CONFIRMED, MISSING, TO_CONFIRM = "confirmed", "missing", "to_confirm"
 ITEMS = (

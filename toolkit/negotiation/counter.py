@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..models import Offer, SignOn
-from ..report import format as fmt
+from .. import format as fmt
 from .rules import TalkingPoint
 
 MONEY_COMPONENTS = ("base", "equity", "sign_on", "relocation", "pto_days")

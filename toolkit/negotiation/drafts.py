@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..models import Offer
-from ..report import format as fmt
+from .. import format as fmt
 from .counter import BundledAsk
 from .rules import TalkingPoint, extension_date
 

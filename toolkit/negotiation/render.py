@@ -1,7 +1,7 @@
 """Render a NegotiationPlan as a plain-text table view, Markdown or JSON (all return str).
 
 Everything is read from `plan.to_dict()`, so the three views cannot disagree. Money is
-formatted by `report.format`; JSON money is rounded to cents there too. Deterministic: no
+formatted by `toolkit.format`; JSON money is rounded to cents there too. Deterministic: no
 colour, no terminal width, no clock.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import format as fmt
+from .. import format as fmt
 from ..report.text import round_document
 
 STATUS_MARK = {"confirmed": "[x]", "missing": "[ ]", "to_confirm": "[?]"}

@@ -6,7 +6,7 @@ then one-off cash, then terms, then strategy notes).
 
 Amounts: `current`, `target` and `ask` (= target − current) are in the offer's own currency
 (`unit`), or in days for PTO, or None for terms and information requests. Targets are rounded
-with `report.format.round_money` (nearest 1,000; up to the next 1,000 where falling short would
+with `toolkit.format.round_money` (nearest 1,000; up to the next 1,000 where falling short would
 miss the point, e.g. a wage level or a make-whole). A rule never proposes a target below the
 current figure. Pure: no I/O, no clock (today is passed in).
 """
@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from ..models import Offer
-from ..report import format as fmt
+from .. import format as fmt
 from .checklist import business_days, us_calendar
 from .current import CurrentJob, Forfeit
 

@@ -4,7 +4,7 @@ Every `plot_*` function takes results (an Evaluation, a MonteCarloResult) and re
 `matplotlib.figure.Figure`. They use `Figure()` directly, never `pyplot`, so there is no
 global figure state to leak between calls or tests, and nothing is ever shown: a notebook
 displays the returned figure, the command line saves it with `write_charts`. Numbers are
-formatted by `report.format`; what each chart shows is described in docs/charts.md.
+formatted by `toolkit.format`; what each chart shows is described in docs/charts.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from . import format as fmt
+from .. import format as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..montecarlo import MonteCarloResult

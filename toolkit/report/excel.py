@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..errors import ToolkitWarning
-from .format import SYMBOL
+from ..format import SYMBOL
 
 FONT = "Calibri"
 MAX_CELL_CHARS = 32_767

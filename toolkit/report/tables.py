@@ -2,7 +2,7 @@
 
 Pure: results in, an HTML string out. Every piece of user text (company names, notes, ids,
 column names, cell values) is HTML-escaped, so an offer file cannot inject markup into a
-notebook. Numbers are formatted by `report.format`; nothing here rounds on its own.
+notebook. Numbers are formatted by `toolkit.format`; nothing here rounds on its own.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from numbers import Number
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from . import format as fmt
+from .. import format as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -64,7 +64,7 @@ class TemplateWarning(ToolkitWarning):
 def _choices() -> dict[str, list[str]]:
     from .. import vesting
     from ..models import Sponsorship
-    from .format import SYMBOL
+    from ..format import SYMBOL
 
     presets = list(vesting.PRESETS)
     return {

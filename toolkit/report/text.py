@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any, Callable
 
-from . import format as fmt
+from .. import format as fmt
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
 NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile"})
