@@ -74,8 +74,8 @@ def test_validate_ok_and_bad(write):
     r = run("validate", str(bad))
     assert r.exit_code == 2
     assert r.stderr.splitlines() == [
-        f"error: {bad}: offer 'A' field bonus.target: expected a percentage like 15% or 0.15, got 15; write 15% (or 0.15) if you mean 15 percent",
-        f"error: {bad}: offer 'B' field base_salary: required, but missing",
+        f"error: {bad}: offer 'a' field bonus.target: expected a percentage like 15% or 0.15, got 15; write 15% (or 0.15) if you mean 15 percent",
+        f"error: {bad}: offer 'b' field base_salary: required, but missing",
         "2 problems found; nothing was written.",
     ]
 
@@ -84,7 +84,7 @@ def test_validate_ok_and_bad(write):
     "args, line",
     [
         (["compare", "nope.yaml"], "error: nope.yaml: file not found"),
-        (["compare", SAMPLE, "--raise", "3"], "error: --raise: expected a percentage like 15% or 0.15, got 3.0; write 3.0% (or 0.03) if you mean 3.0 percent"),
+        (["compare", SAMPLE, "--raise", "3"], "error: --raise: expected a percentage like 15% or 0.15, got 3; write 3% (or 0.03) if you mean 3 percent"),
         (["compare", SAMPLE, "--currency", "ZZZ"], "error: --currency: expected an ISO 4217 currency code like USD, EUR or GBP, got 'ZZZ'"),
         (["compare", SAMPLE, "--format", "xml"], "error: --format: expected one of table, json, csv, markdown, got 'xml'"),
         (["compare", SAMPLE, "--horizon", "41"], "error: command line: assumptions field horizon_years: expected a number at most 40, got 41"),
@@ -143,7 +143,7 @@ def test_compare_reports_every_input_problem_together(write):
         "error: --today: expected a date like 2026-11-25, got 'soon'",
         "error: missing-market.csv: file not found",
         "error: missing-current.yaml: file not found",
-        f"error: {bad}: offer 'A' field base_salary: expected a number greater than 0, got -1",
+        f"error: {bad}: offer 'a' field base_salary: expected a number greater than 0, got -1",
         "4 problems found; nothing was written.",
     ]
 
@@ -173,3 +173,15 @@ def test_compare_market_with_alias_places_offers_in_the_bls_table():
     without = json.loads(run("compare", SAMPLE, "--market", bls, "--format", "json").stdout)
     assert without["offers"][0]["market"][0]["percentile"] is None
     assert without["offers"][0]["market"][0]["match"].startswith("no market data for role 'Software Engineer'")
+
+
+def test_a_value_above_a_top_coded_point_is_reported_as_top_coded(write):
+    bls = str(ROOT / "data" / "market" / "bls_oews_national_M2022_sample.xlsx")
+    ceo = write("ceo.yaml", "company: A\nrole: Chief Executives\ncurrency: USD\nbase_salary: 300000\n")
+    r = run("compare", str(ceo), "--market", bls, "--format", "json")
+    base = json.loads(r.stdout)["offers"][0]["market"][0]
+    # p75 and p90 are '#' (at or above $239,200): no number is invented for them
+    assert (base["percentile"], base["clamped"], base["p75"], base["p90"], base["top_coded"]) == (50.0, "above", None, None, ["p75", "p90"])
+    assert "note: " in r.stderr and "top-coded" in r.stderr
+    table = run("compare", str(ceo), "--market", bls).stdout
+    assert "above p50 (p75, p90 top-coded)" in table

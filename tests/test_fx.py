@@ -70,3 +70,23 @@ def test_bad_fx_section(write):
     lines = [str(i) for i in err.value.issues]
     assert any("field fx.EUR: expected a positive rate (units of USD per 1 EUR), got -2" in l for l in lines)
     assert any("field fx.ABC: expected an ISO 4217" in l for l in lines)
+
+
+def test_an_fx_file_with_no_rates_is_an_error():
+    with pytest.raises(InputError, match="the FX file has a header but no rates"):
+        read_fx_csv("currency,rate\n", "USD", "fx.csv")
+
+
+def test_with_assumptions_fx_date_moves_bundled_rates_but_not_given_ones(write):
+    s = load_offers(write("o.yaml", "reporting_currency: USD\nfx: {GBP: 1.3}\noffers:\n  - {company: B, currency: EUR, base_salary: 1}\n  - {company: C, currency: GBP, base_salary: 1}\n"))
+    e = evaluate(s, {"fx_date": "2026-04-13"})
+    later = e.with_assumptions(fx_date=dt.date(2025, 1, 2))
+    assert e.fx.rates["EUR"].rate == pytest.approx(1.1684) and later.fx.rates["EUR"].date == dt.date(2025, 1, 2)
+    assert later.fx.rates["EUR"].rate != e.fx.rates["EUR"].rate
+    assert later.fx.rates["GBP"].rate == 1.3
+
+
+def test_evaluate_with_bad_assumptions_raises_input_error(write):
+    s = load_offers(write("o.yaml", EUR_OFFER))
+    with pytest.raises(InputError, match="assumptions field horizon_years: expected a number at least 1, got 0"):
+        evaluate(s, {"horizon_years": 0})

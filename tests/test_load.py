@@ -42,7 +42,8 @@ def issues(path, **kw):
         ("benefits: {espp: {discount: 100%, contribution: 10%}}", "benefits.espp.discount", "below 100%"),
         ("status: signed", "status", "expected 'verbal' or 'written', got 'signed'"),
         ("start_date: 2026-02-30", "start_date", "expected a date like 2026-01-15"),
-        ("extra_months: 1", "", "extra_months applies only to a base salary given per month"),
+        ("extra_months: 1", "extra_months", "applies only to a base salary given per month (like \"5000/month\"); base_salary is per year"),
+        ("hours_per_year: 1800", "hours_per_year", "applies only to a base salary given per hour"),
         ("visa: {sponsorship: h1b}", "visa.sponsorship", "expected 'none', 'h1b-new'"),
         ("retirement: {match: 50%}", "retirement.tiers[0].up_to", "required, but missing"),
     ],
@@ -53,7 +54,7 @@ def test_bad_offer_fields_name_file_offer_and_field(write, offer, field, fragmen
     text = "\n".join(line for line in text.splitlines() if not line.strip().startswith(key + ":")) + f"\n    {offer}\n"
     path = write("offers.yaml", text)
     lines, found = issues(path)
-    prefix = f"{path}: offer 'Acme'" + (f" field {field}: " if field else ": ")
+    prefix = f"{path}: offer 'acme'" + (f" field {field}: " if field else ": ")  # the default id names it
     assert any(line.startswith(prefix) and fragment in line for line in lines), lines
 
 
@@ -62,7 +63,7 @@ def test_all_problems_in_all_files_reported_together(write):
     b = write("b.json", json.dumps([{"company": "C", "currency": "USD"}]))
     lines, _ = issues([a, b])
     assert len(lines) == 3
-    assert lines[2] == f"{b}: offer 'C' field base_salary: required, but missing"
+    assert lines[2] == f"{b}: offer 'c' field base_salary: required, but missing"
 
 
 def test_document_shapes(write):
@@ -157,8 +158,8 @@ def test_flat_xlsx_table(tmp_path):
 def test_flat_table_errors_name_the_row(write):
     path = write("o.csv", "company,currency,base_salary,bonus.target\nAcme,USD,100000,15\nBeta,USD,abc,\n")
     lines, _ = issues(path)
-    assert lines[0].startswith(f"{path}: row 2 (offer 'Acme') field bonus.target: expected a percentage")
-    assert lines[1].startswith(f"{path}: row 3 (offer 'Beta') field base_salary: expected an amount")
+    assert lines[0].startswith(f"{path}: row 2 (offer 'acme') field bonus.target: expected a percentage")
+    assert lines[1].startswith(f"{path}: row 3 (offer 'beta') field base_salary: expected an amount")
 
 
 def test_flat_table_without_company_column(write):
@@ -192,3 +193,36 @@ def test_an_offer_table_far_larger_than_any_real_one_is_refused_without_reading_
     lines, _ = issues(path)
     assert time.perf_counter() - start < 1
     assert lines == [f"{path}: the file is 104.9 MB, larger than the 67 MB limit for this kind of file"]
+
+
+def test_assumptions_that_mean_the_same_agree_and_flags_settle_conflicts(write):
+    a = write("a.yaml", "assumptions: {annual_raise: 3%}\nfx: {EUR: 1.2}\n" + GOOD)
+    b = write("b.yaml", "assumptions: {annual_raise: 0.03}\nfx: {EUR: '1.20'}\n" + GOOD.replace("Acme Corp", "Beta"))
+    assert load_offers([a, b]).assumptions.annual_raise == 0.03
+    c = write("c.yaml", "assumptions: {annual_raise: 5%}\n" + GOOD.replace("Acme Corp", "Gamma"))
+    lines, _ = issues([a, c])
+    assert lines == [f"{c}: assumptions field annual_raise: '5%' disagrees with 0.03 in {a}; set it in one file or with a command-line flag"]
+    assert load_offers([a, c], overrides={"annual_raise": 0.01}).assumptions.annual_raise == 0.01
+
+
+def test_errors_name_the_offer_by_its_assigned_id(write):
+    path = write("o.yaml", "offers:\n  - {company: acme, currency: USD, base_salary: 1}\n  - {company: acme, currency: USD, base_salary: -1}\n")
+    lines, _ = issues(path)
+    assert lines == [f"{path}: offer 'acme-2' field base_salary: expected a number greater than 0, got -1"]
+
+
+def test_flat_table_cells_may_hold_a_whole_term_as_yaml(write):
+    path = write("o.csv", 'company,currency,base_salary,sign_on,equity.grant_value,equity.vesting\n'
+                          'A,USD,1,"[{amount: 10k, year: 1}, {amount: 5k, year: 2}]",100000,"{yearly: [50, 50], frequency: annual}"\n')
+    offer = load_offers(path).offers[0]
+    assert [(s.amount, s.year) for s in offer.sign_on] == [(10_000, 1), (5_000, 2)]
+    assert offer.equity[0].vesting.schedule == ((12, 0.5), (24, 0.5))
+
+
+def test_flat_table_yaml_cell_problems_name_row_and_field(write):
+    path = write("o.csv", 'company,currency,base_salary,sign_on,sign_on.amount,equity\n'
+                          'A,USD,1,"[{amount: 1}]",5,\n'
+                          'B,USD,1,,,"[{grant_value: 1"\n')
+    lines, _ = issues(path)
+    assert lines[0] == f"{path}: row 2 (offer 'A') field sign_on.amount: sign_on is already given as a whole; give it either in one cell or as sign_on.* columns"
+    assert lines[1].startswith(f"{path}: row 3 (offer 'B') field equity: malformed YAML in the cell")

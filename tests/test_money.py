@@ -74,3 +74,9 @@ def test_currency_codes():
     assert parse_currency(" usd ") == "USD"
     with pytest.raises(AmountError, match="ISO 4217"):
         parse_currency("XYZ")
+
+
+def test_ambiguous_hint_is_built_from_the_input():
+    with pytest.raises(AmountError) as err:
+        parse_amount("1.234.567", "EUR")
+    assert str(err.value).endswith("write 1234567 or 1,234,567 if you mean 1,234,567")

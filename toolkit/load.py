@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._util import paused_gc
 from .errors import InputError, Issue
-from .io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, read_document, read_table
+from .io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, parse_yaml_cell, read_document, read_table, sheet_names
 from .models import Assumptions, Offer
 from .money import AmountError, parse_currency
 
@@ -148,18 +148,27 @@ def issues_from_validation(
 
 @dataclass
 class _Raw:
+    """One offer's raw data and where it came from ("#2" in a document, "row 5" in a table)."""
+
     data: Any
-    record: str  # "offer 'acme'" / "offer #2" / "row 5"
+    position: str
     source: str
 
+    @property
+    def record(self) -> str:
+        """How messages name the offer: "offer 'acme-2'", "offer #2", "row 5 (offer 'acme')".
 
-def _offer_label(raw: Any, position: str) -> str:
-    if isinstance(raw, dict):
-        for key in ("id", "company"):
-            value = raw.get(key)
-            if isinstance(value, str) and value.strip():
-                return f"offer {value.strip()!r}"
-    return f"offer {position}"
+        Read after ids are assigned, so a defaulted id names the right offer."""
+        name = None
+        if isinstance(self.data, dict):
+            for key in ("id", "company"):
+                value = self.data.get(key)
+                if isinstance(value, str) and value.strip():
+                    name = f"offer {value.strip()!r}"
+                    break
+        if self.position.startswith("row"):
+            return f"{self.position} ({name})" if name else self.position
+        return name or f"offer {self.position}"
 
 
 def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any], list[Issue]]:
@@ -186,7 +195,7 @@ def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any],
         return [], {}, [Issue(source=source, message=f"expected offers, got {_got(data)}", code="no_offers")]
     if not offers:
         return [], sections, [Issue(source=source, message="the file contains no offers", code="no_offers")]
-    raws = [_Raw(o, _offer_label(o, f"#{i + 1}"), source) for i, o in enumerate(offers)]
+    raws = [_Raw(o, f"#{i + 1}", source) for i, o in enumerate(offers)]
     return raws, sections, []
 
 
@@ -207,27 +216,66 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
-def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+# Cells under these names may hold a whole term as YAML flow text, for what one row of
+# dotted columns cannot hold: several grants or sign-on payments, matching tiers, a custom
+# vesting schedule (`equity.vesting: "{yearly: [25, 25, 25, 25], frequency: quarterly}"`).
+YAML_CELLS = frozenset({"bonus", "sign_on", "equity", "refresher", "retirement", "benefits", "relocation", "visa",
+                        "factors", "vesting", "espp", "other", "tiers"})
+
+
+def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Cells with dotted column paths → nested mappings: ('bonus', 'target') → {'bonus': {'target': v}}.
 
     Cells arrive cleaned (see `_clean_cell`); empty cells are left out, so a missing term
-    stays missing.
+    stays missing. Returns the mapping and (field, message) problems found in the cells.
     """
     out: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
     for path, value in zip(paths, row):
         if value is None:
             continue
-        if len(path) == 1:
-            out[path[0]] = value
-            continue
+        field_name = ".".join(path)
+        if path[-1] in YAML_CELLS and isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = parse_yaml_cell(value)
+            except ValueError as exc:
+                problems.append((field_name, str(exc)))
+                continue
         node = out
-        for part in path[:-1]:
+        for depth, part in enumerate(path[:-1]):
             nxt = node.get(part)
-            if not isinstance(nxt, dict):
-                nxt = node[part] = {"preset": nxt} if part == "vesting" and nxt is not None else {}
+            if nxt is None:
+                nxt = node[part] = {}
+            elif isinstance(nxt, str) and part == "vesting":  # equity.vesting: preset, plus a detail column
+                nxt = node[part] = {"preset": nxt}
+            elif not isinstance(nxt, dict):
+                problems.append((field_name, f"{'.'.join(path[:depth + 1])} is already given as a whole; give it either in one cell or as {'.'.join(path[:depth + 1])}.* columns"))
+                break
             node = nxt
-        node[path[-1]] = value
-    return out
+        else:
+            if isinstance(node.get(path[-1]), dict):
+                problems.append((field_name, f"{field_name} is also given as {field_name}.* columns; use one or the other"))
+            else:
+                node[path[-1]] = value
+    return out, problems
+
+
+def _table_sections(path: str) -> dict[str, Any]:
+    """An XLSX offer table's optional 'Assumptions' sheet (columns setting, value) as the
+    `assumptions`, `fx` and `reporting_currency` sections a document would have."""
+    if file_kind(Path(path)) != "xlsx" or "Assumptions" not in sheet_names(path):
+        return {}
+    frame = read_table(path, sheet="Assumptions", max_bytes=MAX_OFFER_TABLE_BYTES)
+    if list(frame.columns[:2]) != ["setting", "value"]:
+        raise InputError.single(path, f"the Assumptions sheet needs columns setting, value; columns present: {list(frame.columns)}", code="columns")
+    pairs = {str(k).strip(): _clean_cell(v) for k, v in zip(frame["setting"], frame["value"]) if _clean_cell(k) is not None}
+    nested, problems = _nest(list(pairs.values()), [tuple(k.split(".")) for k in pairs])
+    if problems:
+        raise InputError([Issue(source=path, record="Assumptions sheet", field=f, message=m, code="invalid") for f, m in problems])
+    sections = {k: nested.pop(k) for k in ("fx", "reporting_currency") if k in nested}
+    if nested:
+        sections["assumptions"] = nested
+    return sections
 
 
 def _table_rows(path: str) -> list[_Raw]:
@@ -254,12 +302,16 @@ def _table_rows(path: str) -> list[_Raw]:
             cleaned.append(col.tolist())
         else:
             cleaned.append([_clean_cell(v) for v in col.tolist()])
-    raws = []
+    raws, issues = [], []
     for i, row in enumerate(zip(*cleaned)):
-        nested = _nest(row, paths)
-        if not nested:
-            continue
-        raws.append(_Raw(nested, f"row {i + 2} ({_offer_label(nested, '')})".replace(" (offer )", ""), path))
+        nested, problems = _nest(row, paths)
+        raw = _Raw(nested, f"row {i + 2}", path)
+        if problems:  # the row is not validated: its other errors would only be noise
+            issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
+        elif nested:
+            raws.append(raw)
+    if issues:
+        raise InputError(issues)
     if not raws:
         raise InputError.single(path, "the table has no offers (every row is empty)", code="no_offers")
     return raws
@@ -321,22 +373,46 @@ def _assign_ids(raws: list[_Raw]) -> list[Issue]:
     return issues
 
 
-def _merge_assumptions(found: list[tuple[str, dict]]) -> tuple[dict, dict[str, str], list[Issue]]:
+def _parse_assumptions(values: Mapping[str, Any], source: str) -> tuple[dict[str, Any], list[Issue]]:
+    """One file's (or the flags') assumptions, parsed: only the keys it sets."""
+    try:
+        model = Assumptions.model_validate(dict(values))
+    except ValidationError as exc:
+        return {}, issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)
+    return {k: getattr(model, k) for k in model.model_fields_set}, []
+
+
+def _merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, Any]) -> tuple[Assumptions, list[Issue]]:
+    """Files' assumptions merged; flags win. Two files that set one key to different values
+    (after parsing: 3% and 0.03 agree) are an error unless a flag sets that key."""
+    flags, issues = _parse_assumptions({k: v for k, v in overrides.items() if v is not None}, "command line")
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    issues: list[Issue] = []
     for source, values in found:
-        for key, value in values.items():
+        parsed, problems = _parse_assumptions(values, source)
+        issues.extend(problems)
+        for key, value in parsed.items():
+            if key in flags:
+                continue
             if key in merged and merged[key] != value:
-                issues.append(
-                    Issue(source=source, record="assumptions", field=key,
-                          message=f"{value!r} disagrees with {merged[key]!r} in {origin[key]}; set it in one file or with a command-line flag",
-                          code="conflict")
-                )
-            else:
-                merged[key] = value
-                origin[key] = source
-    return merged, origin, issues
+                issues.append(Issue(
+                    source=source, record="assumptions", field=key,
+                    message=f"{values[key]!r} disagrees with {merged[key]!r} in {origin[key]}; set it in one file or with a command-line flag",
+                    code="conflict",
+                ))
+            elif key not in merged:
+                merged[key], origin[key] = value, source
+    merged.update(flags)
+    return Assumptions.model_validate(merged), issues
+
+
+def _rate_of(spec: Any) -> Any:
+    """An fx-section entry's rate as a number when it is one ({rate: 1.2}, 1.2 and "1.20" agree)."""
+    value = spec.get("rate") if isinstance(spec, dict) else spec
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def load_offers(
@@ -386,6 +462,7 @@ def load_offers(
             kind = file_kind(Path(path))
             if kind in ("csv", "xlsx"):
                 raws.extend(_table_rows(source))
+                take_sections(_table_sections(source), source)
             else:
                 found, sections, problems = _split_document(read_document(path), source)
                 issues.extend(problems)
@@ -420,18 +497,8 @@ def load_offers(
         elif reporting_currency is None:
             reporting_currency = (source, code)
 
-    merged, origin, problems = _merge_assumptions(assumption_sets)
+    assumptions_model, problems = _merge_assumptions(assumption_sets, overrides or {})
     issues.extend(problems)
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            merged[key], origin[key] = value, "command line"
-    try:
-        assumptions_model = Assumptions.model_validate(merged)
-    except ValidationError as exc:
-        for issue in issues_from_validation(exc, source="", record="assumptions", model=Assumptions):
-            src = origin.get(issue.field.split(".")[0].split("[")[0], "assumptions")
-            issues.append(Issue(source=src, record=issue.record, field=issue.field, message=issue.message, code=issue.code))
-        assumptions_model = Assumptions()
 
     # offers
     issues.extend(_assign_ids(raws))
@@ -448,7 +515,7 @@ def load_offers(
     for source, section in fx_sections[1:]:
         for code, value in section.items():
             earlier = next((s for s, sec in fx_sections if code in sec and s != source), None)
-            if earlier is not None and dict(fx_sections)[earlier][code] != value:
+            if earlier is not None and _rate_of(dict(fx_sections)[earlier][code]) != _rate_of(value):
                 issues.append(Issue(source=source, record="fx", field=f"fx.{code}", message=f"{value!r} disagrees with the rate in {earlier}", code="conflict"))
 
     if issues:

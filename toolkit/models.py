@@ -477,13 +477,16 @@ class Offer(Frozen):
             raise ValueError(f"the tax rate must be below 100%, got {v:.0%}")
         return v
 
-    @model_validator(mode="after")
-    def _coherent(self) -> "Offer":
-        if self.extra_months is not None and self.base_salary.per is not Period.MONTH:
-            raise ValueError("extra_months applies only to a base salary given per month (like \"5000/month\")")
-        if self.hours_per_year is not None and self.base_salary.per is not Period.HOUR:
-            raise ValueError("hours_per_year applies only to a base salary given per hour (like \"95/hour\")")
-        return self
+    @field_validator("extra_months", "hours_per_year")
+    @classmethod
+    def _matches_pay_period(cls, value: Optional[float], info: ValidationInfo) -> Optional[float]:
+        # Checked per field (base_salary is validated first) so that both problems are reported.
+        needs = {"extra_months": (Period.MONTH, "month", "5000/month"), "hours_per_year": (Period.HOUR, "hour", "95/hour")}
+        period, word, example = needs[info.field_name]
+        base = info.data.get("base_salary")
+        if value is not None and base is not None and base.per is not period:
+            raise ValueError(f"applies only to a base salary given per {word} (like \"{example}\"); base_salary is per {base.per.value}")
+        return value
 
     def _repr_html_(self) -> str:
         from .report.tables import offer_html  # presentation stays out of the core's imports

@@ -150,9 +150,10 @@ def parse_number(text: str, raw: Any) -> float:
     """'185,000' → 185000.0, '185k' → 185000.0, '1.5M' → 1500000.0; refuses '65.000' and '65.000,00'."""
     t = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", t) or re.fullmatch(r"[+-]?\d+\.\d{3},\d+", t):
+        whole = int(t.split(",")[0].replace(".", ""))
         raise AmountError(
             f"{raw!r} is ambiguous: is '.' a thousands separator or a decimal point? "
-            "write 65000 or 65,000 (or 65.5 for a decimal)"
+            f"write {whole} or {whole:,} if you mean {whole:,}"
         )
     if re.fullmatch(r"[+-]?\d+,\d{1,2}", t):
         raise AmountError(f"{raw!r} uses a decimal comma; write it with a decimal point, like {t.replace(',', '.')}")
@@ -238,8 +239,9 @@ def parse_fraction(value: Any, *, max_bare: float = 1.0, example: str = "15% or 
         if not math.isfinite(v):
             raise AmountError(f"expected a finite percentage, got {value!r}")
         if abs(v) > max_bare:
-            hint = f"; write {value}% (or {v / 100:g}) if you mean {value} percent"
-            raise AmountError(f"expected a percentage like {example}, got {value!r}{hint}")
+            shown = f"{v:g}"  # 15.0 from a spreadsheet cell reads as 15
+            hint = f"; write {shown}% (or {v / 100:g}) if you mean {shown} percent"
+            raise AmountError(f"expected a percentage like {example}, got {shown}{hint}")
         return v
     text = str(value).strip().replace(" ", "")
     m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)%", text)

@@ -147,12 +147,21 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> Terms
     )
 
 
-def _value_by_year(schedule, rows, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For grants sharing one schedule: (offer index, value by year [g × H], exercise cost [g]).
+def event_values(months: np.ndarray, fracs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Value of every vest event of every grant: [grants × events], in the reporting currency.
 
-    Event value = fraction × max(start_value × (1 + growth)^(month / 12) − shares × strike, 0),
-    converted at the grant's rate and scaled by the private-equity multiplier.
+    value = fraction × max(start_value × (1 + growth)^(months / 12) − strike_total, 0) × rate × multiplier,
+    with `months` counted from the grant date and `rows` columns (offer index, start_value,
+    strike_total, growth, rate, multiplier). The one place this rule is written.
     """
+    start, strike, growth, rate, mult = rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5]
+    price_factor = np.power((1.0 + growth)[:, None], (months / 12.0)[None, :])
+    spread = np.maximum(start[:, None] * price_factor - strike[:, None], 0.0)
+    return spread * fracs[None, :] * (rate * mult)[:, None]
+
+
+def _value_by_year(schedule, rows, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For grants sharing one schedule: (offer index, value by year [g × H], exercise cost [g])."""
     months = np.array([m for m, _ in schedule], dtype=float)
     fracs = np.array([f for _, f in schedule], dtype=float)
     years = np.ceil(months / 12).astype(int) - 1
@@ -160,10 +169,8 @@ def _value_by_year(schedule, rows, horizon: int) -> tuple[np.ndarray, np.ndarray
     months, fracs, years = months[keep], fracs[keep], years[keep]
     arr = np.array(rows, dtype=float).reshape(-1, 6)
     idx = arr[:, 0].astype(int)
-    start, strike, growth, rate, mult = arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4], arr[:, 5]
-    price_factor = np.power((1.0 + growth)[:, None], (months / 12.0)[None, :])
-    spread = np.maximum(start[:, None] * price_factor - strike[:, None], 0.0)
-    values = spread * fracs[None, :] * (rate * mult)[:, None]
+    strike, rate = arr[:, 2], arr[:, 4]
+    values = event_values(months, fracs, arr)
     onehot = np.zeros((len(years), horizon))
     onehot[np.arange(len(years)), years] = 1.0
     by_year = values @ onehot
@@ -274,16 +281,17 @@ def vest_events(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> list[di
     horizon = a.horizon_years
 
     def add(offer: Offer, grant_no: int, kind: str, granted: int, schedule, start, strike, growth, rate, mult) -> None:
-        for month, frac in schedule:
+        kept = [(m, f) for m, f in schedule if -(-(granted + m) // 12) <= horizon]
+        if not kept:
+            return
+        months = np.array([m for m, _ in kept], dtype=float)
+        fracs = np.array([f for _, f in kept], dtype=float)
+        values = event_values(months, fracs, np.array([[0, start, strike, growth, rate, mult]], dtype=float))[0]
+        for (month, frac), value in zip(kept, values):
             m = granted + month
-            year = -(-m // 12)
-            if year > horizon:
-                continue
-            price_factor = (1.0 + growth) ** (month / 12.0)
-            value = frac * max(start * price_factor - strike, 0.0) * rate * mult
-            rows.append(dict(offer_id=offer.id, grant=grant_no, kind=kind, anniversary=granted, month=m, year=year,
+            rows.append(dict(offer_id=offer.id, grant=grant_no, kind=kind, anniversary=granted, month=m, year=-(-m // 12),
                              fraction=frac, start_value=start, strike_total=strike, growth=growth, rate=rate,
-                             multiplier=mult, value=value))
+                             multiplier=mult, value=float(value)))
 
     for offer in offers:
         for g, grant in enumerate(offer.equity or (), start=1):

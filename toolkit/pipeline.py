@@ -186,23 +186,29 @@ class Evaluation:
 
     def with_assumptions(self, **changes: Any) -> "Evaluation":
         """A new Evaluation with some assumptions changed (`stock_growth=-0.3`), without reloading."""
-        merged = {**self.assumptions.model_dump(), **changes}
-        try:
-            assumptions = Assumptions.model_validate(merged)
-        except Exception as exc:  # pydantic ValidationError → InputError with the field named
-            from pydantic import ValidationError
-
-            from .load import issues_from_validation
-
-            if isinstance(exc, ValidationError):
-                raise InputError(issues_from_validation(exc, source="with_assumptions", record="assumptions", model=Assumptions)) from None
-            raise
-        return evaluate(self.offers, assumptions, self.fx, market=self.extras.get("markets"))
+        assumptions = _parse_assumptions({**self.assumptions.model_dump(), **changes}, "with_assumptions")
+        fx: Any = self.fx
+        if assumptions.fx_date != self.assumptions.fx_date:
+            # bundled ECB rates follow fx_date; rates given in a file or the fx section stay
+            fx = {c: r for c, r in self.fx.rates.items() if not r.bundled}
+        return evaluate(self.offers, assumptions, fx, currency=self.currency, market=self.extras.get("markets"))
 
     def _repr_html_(self) -> str:
         from .report.tables import summary_html
 
         return summary_html(self)
+
+
+def _parse_assumptions(values: Mapping[str, Any], source: str) -> Assumptions:
+    """Assumptions from a mapping; bad values raise InputError naming `source` and the field."""
+    from pydantic import ValidationError
+
+    from .load import issues_from_validation
+
+    try:
+        return Assumptions.model_validate(values)
+    except ValidationError as exc:
+        raise InputError(issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)) from None
 
 
 def _as_fx(fx: Any, reporting: str, codes: Sequence[str], fx_date, section_rates: Mapping[str, FxRate]) -> FxTable:
@@ -255,7 +261,7 @@ def evaluate(
     if assumptions is None:
         assumptions = Assumptions()
     elif not isinstance(assumptions, Assumptions):
-        assumptions = Assumptions.model_validate(dict(assumptions))
+        assumptions = _parse_assumptions(dict(assumptions), "assumptions")
     reporting = currency or (fx.reporting if isinstance(fx, FxTable) else offers[0].currency)
     section_rates: dict[str, FxRate] = {}
     problems: list[Issue] = []

@@ -114,6 +114,8 @@ def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
             issues.extend(exc.issues)
     if issues:
         raise InputError(issues)
+    for m in markets:  # rows read, kept and dropped (and why), as `market summary` prints them
+        print(f"note: {m.report.render()}", file=sys.stderr)
     return markets
 
 
@@ -123,8 +125,10 @@ def market_block(evaluation, i: int) -> dict:
         return {}
     from ..market import to_market_json
 
-    placed = to_market_json(evaluation.market)
-    return {"market": placed.get(evaluation.ids[i], [])}
+    entries = to_market_json(evaluation.market, extra=("top_coded",)).get(evaluation.ids[i], [])
+    for entry in entries:  # "p75,p90" → ["p75", "p90"]: the points the source only gives as "at or above"
+        entry["top_coded"] = entry["top_coded"].split(",") if entry.get("top_coded") else []
+    return {"market": entries}
 
 
 def render(evaluation, fmt: str, **blocks) -> str:
@@ -240,9 +244,10 @@ def compare(
         raise_if(issues)
         # Refuse a bad output path before printing anything.
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
-        for target in (output, charts):
-            if target is not None:
-                check_output_path(target / "x.png" if target is charts else target, inputs)
+        if output is not None:
+            check_output_path(output, inputs)
+        if charts is not None and charts.exists() and not charts.is_dir():
+            raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="flag")])
 
         # The plan re-evaluates each offer for its counter; only JSON and the workbook show it.
         plan = build_negotiation_plan(evaluation, current=job, today=day) if fmt == "json" or output is not None else None

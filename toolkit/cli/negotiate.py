@@ -37,30 +37,26 @@ def negotiate(
 ) -> None:
     """Plan the negotiation: missing terms, prioritised asks, one bundled counter, walk-away figures and drafts."""
     with handle_errors(debug):
-        from ..errors import InputError, Issue, raise_if
-        from ..negotiation import build_plan, load_current
+        from ..errors import Issue, raise_if
+        from ..negotiation import build_plan
         from ..negotiation.render import render
-        from .commands import assumption_overrides, load_and_evaluate, load_markets, market_options, parse_today
+        from .commands import (
+            assumption_overrides, check_format, collect, load_and_evaluate, load_current_job, load_markets, market_options,
+            parse_today,
+        )
 
         issues: list[Issue] = []
-        if fmt not in FORMATS:
-            issues.append(Issue(source="--format", message=f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="flag"))
-        day = None
-        try:
-            day = parse_today(today)
-        except InputError as exc:
-            issues += exc.issues
-        job = None
-        if current is not None:
-            try:
-                job = load_current(current)
-            except InputError as exc:
-                issues += exc.issues
+        collect(issues, lambda: check_format(fmt, FORMATS))
+        day = collect(issues, lambda: parse_today(today))
+        job = collect(issues, lambda: load_current_job(current))
+        overrides = collect(issues, lambda: assumption_overrides(
+            horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
+            discount_rate=None, tax_rate=tax_rate, fx_date=None,
+        ))
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples))) or []
+        evaluation = collect(issues, lambda: load_and_evaluate(
+            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
         raise_if(issues)
-        overrides = assumption_overrides(horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
-                                         discount_rate=None, tax_rate=tax_rate, fx_date=None)
-        markets = load_markets(market, map_, market_options(alias, min_samples))
-        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides, market=markets)
         plan = build_plan(evaluation, current=job, today=day, target_percentile=target_percentile, rank_by=rank_by,
                           offer_id=offer, wage_levels=evaluation.wage_levels)
         echo(render(plan, fmt))

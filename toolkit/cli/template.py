@@ -20,11 +20,19 @@ def template(
     with handle_errors(debug):
         from ..errors import InputError, Issue
         from ..load import load_offers
-        from ..report.template import write_template
+        from ..report.template import assumption_rows, write_template
 
         if output.suffix.lower() != ".xlsx":
             raise InputError([Issue(source=str(output), message=f"expected a .xlsx output file, got {output.suffix or 'no extension'!r}", code="flag")])
-        offers = load_offers(from_).offers if from_ else ()
-        path = write_template(output, offers, inputs=from_ or ())
+        offers, settings = (), ()
+        if from_:
+            offer_set = load_offers(from_)
+            fx: dict = {}
+            for _, section in offer_set.fx_sections:
+                for code, spec in section.items():
+                    fx.setdefault(code, spec)
+            offers = offer_set.offers
+            settings = assumption_rows(offer_set.assumptions, offer_set.reporting_currency, fx)
+        path = write_template(output, offers, settings=settings, inputs=from_ or ())
         n = len(offers)
         echo(f"wrote {path}" + (f" with {n} offer{'s' if n != 1 else ''}" if n else " (empty; one offer per row)"))

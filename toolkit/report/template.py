@@ -2,20 +2,20 @@
 
 `offer-toolkit template offers.xlsx` writes it empty; `--from data/offers.yaml` pre-fills it.
 `compare offers.xlsx` reads it back through the flat-table loader (`toolkit.load._nest`):
-nested fields are dotted column names (`bonus.target`), one grant and one sign-on per row.
-An offer with more than one grant, sign-on or matching tier, or a custom vesting schedule,
-cannot be written in one row: its first item is kept and a `TemplateWarning` names what was
-left out. Text is written so that it can never become a formula (see `excel.py`).
+nested fields are dotted column names (`bonus.target`). What one row of such columns cannot
+hold — several grants or sign-on payments, matching tiers, a custom vesting schedule — is
+written as YAML flow text in one cell (`equity`, `sign_on`, `retirement`, `equity.vesting`),
+which the loader parses back; the assumptions, FX rates and reporting currency go on an
+'Assumptions' sheet. So YAML → template → YAML loses nothing. Text is written so that it can
+never become a formula (see `excel.py`).
 """
 
 from __future__ import annotations
 
 import typing
-import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import ToolkitWarning
 from .excel import DATE, FONT, FORMULA_STARTS, INPUT_FILL, HEADER_FILL, PCT, clean_text
 
 TEMPLATE_ROWS = 200  # rows that get dropdowns in an empty template
@@ -57,10 +57,6 @@ COLUMNS: list[tuple[str, str, str]] = [
 # dynamic columns: benefits.other.<name> and factors.<name>, inserted before pto_days / notes
 
 
-class TemplateWarning(ToolkitWarning):
-    """An offer term could not be written in the one-row template and was left out."""
-
-
 def _choices() -> dict[str, list[str]]:
     from .. import vesting
     from ..models import Sponsorship
@@ -80,12 +76,19 @@ def _choices() -> dict[str, list[str]]:
     }
 
 
-def _warn(offer: Any, what: str) -> None:
-    warnings.warn(f"offer {offer.id or offer.company!r}: {what} cannot be written in one template row; left out", TemplateWarning, stacklevel=3)
+def _yaml(value: Any) -> str:
+    """A term as one line of YAML flow text, the form the loader reads from a cell."""
+    import yaml
+
+    return yaml.safe_dump(value, default_flow_style=True, width=10**9, sort_keys=False).strip()
+
+
+def _term(model: Any) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
 def offer_row(offer: Any) -> dict[str, Any]:
-    """One offer as {dotted column: cell value}; terms that need more than one row are warned about."""
+    """One offer as {column: cell value}; terms that need more than one row become YAML cells."""
     from ..models import DEFAULT_VESTING
 
     o = offer
@@ -99,66 +102,106 @@ def offer_row(offer: Any) -> dict[str, Any]:
     row["base_salary"] = pay.amount if pay.per.value == "year" else f"{pay.amount!r}/{pay.per.value}"
     if o.bonus:
         row.update({"bonus.target": o.bonus.target, "bonus.amount": o.bonus.amount, "bonus.expected_payout": o.bonus.expected_payout})
-    if o.sign_on:
-        if len(o.sign_on) > 1:
-            _warn(o, f"{len(o.sign_on) - 1} sign-on payment(s) after the first")
+    if o.sign_on and len(o.sign_on) > 1:
+        row["sign_on"] = _yaml([_term(s) for s in o.sign_on])
+    elif o.sign_on:
         s = o.sign_on[0]
         row.update({f"sign_on.{k}": getattr(s, k) for k in ("amount", "year", "clawback_months", "clawback", "repay_basis")})
-    if o.equity:
-        if len(o.equity) > 1:
-            _warn(o, f"{len(o.equity) - 1} equity grant(s) after the first")
+    if o.equity and len(o.equity) > 1:
+        row["equity"] = _yaml([_term(g) for g in o.equity])
+    elif o.equity:
         g = o.equity[0]
         row.update({f"equity.{k}": getattr(g, k) for k in ("type", "grant_value", "shares", "share_price", "strike", "option_kind", "currency", "stock_growth")})
         row["equity.private"] = g.private if g.private else None
-        row["equity.vesting"] = _preset(o, g.vesting, DEFAULT_VESTING, "the equity vesting schedule")
+        row["equity.vesting"] = _vesting_cell(g, DEFAULT_VESTING)
     if o.refresher:
         r = o.refresher
         row.update({f"refresher.{k}": getattr(r, k) for k in ("annual_value", "currency", "stock_growth")})
         row["refresher.private"] = r.private if r.private else None
-        row["refresher.vesting"] = _preset(o, r.vesting, DEFAULT_VESTING, "the refresher vesting schedule")
-    if o.retirement:
+        row["refresher.vesting"] = _vesting_cell(r, DEFAULT_VESTING)
+    if o.retirement and len(o.retirement.tiers) > 1:
+        row["retirement"] = _yaml(_term(o.retirement))
+    elif o.retirement:
         tiers = o.retirement.tiers
-        if len(tiers) > 1:
-            _warn(o, f"{len(tiers) - 1} retirement matching tier(s) after the first")
         if tiers:
             row["retirement.match"], row["retirement.up_to"] = tiers[0].match, tiers[0].up_to
         row["retirement.employer_contribution"] = o.retirement.employer_contribution
     if o.benefits:
         b = o.benefits
+        if not (b.health is not None or b.hsa is not None or b.espp or b.other):
+            row["benefits"] = "{}"  # an empty but present section stays present
         row.update({"benefits.health": b.health, "benefits.hsa": b.hsa})
         if b.espp:
             row.update({"benefits.espp.discount": b.espp.discount, "benefits.espp.contribution": b.espp.contribution})
         for name, value in b.other.items():
             row[f"benefits.other.{name}"] = value
-        if not (b.health is not None or b.hsa is not None or b.espp or b.other):
-            _warn(o, "an empty benefits section")
     if o.relocation:
         rel = o.relocation
         row.update({f"relocation.{k}": getattr(rel, k) for k in ("amount", "grossed_up", "clawback_months", "clawback", "repay_basis")})
     if o.visa:
-        row.update({f"visa.{k}": getattr(o.visa, k) for k in ("sponsorship", "green_card", "fees_paid_by")})
         if o.visa.sponsorship is None and o.visa.green_card is None and o.visa.fees_paid_by is None:
-            _warn(o, "an empty visa section")
+            row["visa"] = "{}"
+        row.update({f"visa.{k}": getattr(o.visa, k) for k in ("sponsorship", "green_card", "fees_paid_by")})
     for name, rating in (o.factors or {}).items():
         row[f"factors.{name}"] = rating
     return {k: v for k, v in row.items() if v is not None}
 
 
-def _preset(offer: Any, vesting: Any, default: Any, what: str) -> str | None:
-    if vesting == default:
+def _vesting_cell(grant: Any, default: Any) -> str | None:
+    """A preset name, or the custom schedule as YAML flow text; nothing for a default the file
+    did not write (the negotiation checklist asks for a schedule that was never stated)."""
+    vesting = grant.vesting
+    if vesting == default and "vesting" not in grant.model_fields_set:
         return None
-    if vesting.preset is not None:
-        return vesting.preset
-    _warn(offer, f"{what} ({vesting.label}; only presets fit in a cell)")
-    return None
+    return vesting.preset if vesting.preset is not None else _yaml(_term(vesting))
+
+
+def assumption_rows(assumptions: Any = None, reporting_currency: str | None = None, fx: Any = None) -> list[tuple[str, Any]]:
+    """(setting, value) rows for the 'Assumptions' sheet: only what the offer files set."""
+    rows: list[tuple[str, Any]] = []
+    if reporting_currency:
+        rows.append(("reporting_currency", reporting_currency))
+    if assumptions is not None:
+        for name in type(assumptions).model_fields:
+            if name not in assumptions.model_fields_set:
+                continue
+            value = getattr(assumptions, name)
+            if isinstance(value, dict):
+                rows += [(f"{name}.{k}", v) for k, v in value.items()]
+            elif hasattr(value, "isoformat"):
+                rows.append((name, value.isoformat()))
+            elif value is not None:
+                rows.append((name, value))
+    for code, spec in (fx or {}).items():
+        if isinstance(spec, dict):
+            rows += [(f"fx.{code}.{k}", v.isoformat() if hasattr(v, "isoformat") else v) for k, v in spec.items()]
+        else:
+            rows.append((f"fx.{code}", spec))
+    return rows
+
+
+WHOLE_TERMS = {
+    "sign_on": "several payments as YAML, like [{amount: 45k, year: 1}, {amount: 35k, year: 2}]",
+    "equity": "several grants as YAML, like [{grant_value: 300k, vesting: amazon}, {...}]",
+    "retirement": "matching tiers as YAML, like {tiers: [{match: 100%, up_to: 3%}, {match: 50%, up_to: 2%}]}",
+    "benefits": "the benefits section as YAML (when the columns below cannot say it)",
+    "visa": "the visa section as YAML (when the columns below cannot say it)",
+}
 
 
 def template_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    """The fixed columns plus benefits.other.<name> and factors.<name> for the names in `rows`."""
-    other = sorted({k for r in rows for k in r if k.startswith("benefits.other.")})
-    factors = sorted({k for r in rows for k in r if k.startswith("factors.")})
+    """The fixed columns, plus benefits.other.<name> and factors.<name> for the names in `rows`,
+    plus a whole-term YAML column (before its dotted columns) where some row needs one."""
+    # first-seen order, as written in the offer file
+    other = list(dict.fromkeys(k for r in rows for k in r if k.startswith("benefits.other.")))
+    factors = list(dict.fromkeys(k for r in rows for k in r if k.startswith("factors.")))
+    whole = {k for r in rows for k in r if k in WHOLE_TERMS}
     out = []
     for col in COLUMNS:
+        group = col[0].split(".")[0]
+        if group in whole and col[0].startswith(group + "."):
+            out.append((group, "text", WHOLE_TERMS[group]))
+            whole.discard(group)
         if col[0] == "pto_days":
             out += [(k, "money", "annual") for k in other]
         if col[0] == "notes":
@@ -167,8 +210,9 @@ def template_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str, str
     return out
 
 
-def build_template(offers: Sequence[Any] = ()) -> Any:
-    """The template workbook (openpyxl, unsaved): sheet 'Offers' (read by the loader) and 'Help'."""
+def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any]] = ()) -> Any:
+    """The template workbook (openpyxl, unsaved): 'Offers' and 'Assumptions' (read by the
+    loader) and 'Help'. `settings` are (setting, value) rows from `assumption_rows`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -223,11 +267,26 @@ def build_template(offers: Sequence[Any] = ()) -> Any:
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
     ws.page_setup.orientation = "landscape"
+    settings_ws = wb.create_sheet("Assumptions")
+    settings_ws.append(["setting", "value"])
+    for c in settings_ws[1]:
+        c.font, c.fill = head_font, head_fill
+    for name, value in settings:
+        settings_ws.append([name, value])
+        for c in settings_ws[settings_ws.max_row]:
+            c.font = font
+            if isinstance(c.value, str):
+                c.data_type = "s"
+    settings_ws.append([])
+    settings_ws.append(["", "horizon_years, annual_raise, stock_growth, include_refreshers, private_equity_discount, discount_rate, "
+                            "tax_rate, fx_date, weights.<factor>, reporting_currency, fx.<CODE> (units of reporting currency per 1)"])
+    settings_ws.column_dimensions["A"].width, settings_ws.column_dimensions["B"].width = 28, 24
     help_ws = wb.create_sheet("Help")
     help_ws.append(["column", "meaning"])
     for c in help_ws[1]:
         c.font = Font(name=FONT, bold=True)
-    help_ws.append(["", "One offer per row on the Offers sheet; one equity grant and one sign-on per row. "
+    help_ws.append(["", "One offer per row on the Offers sheet; a whole-term cell (equity, sign_on, retirement) may hold YAML "
+                        "for several grants or payments. "
                         "Percentages as 10% (or 0.1). Run: offer-toolkit compare THIS_FILE.xlsx"])
     for name, _, meaning in cols:
         help_ws.append([name, meaning])
@@ -241,12 +300,10 @@ def build_template(offers: Sequence[Any] = ()) -> Any:
     return wb
 
 
-def write_template(path: str | Path, offers: Sequence[Any] = (), *, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write the fill-in template (pre-filled with `offers`) atomically; never over one of `inputs`.
-
-    Warns:
-        TemplateWarning: an offer term needs more than one row (a second grant, a custom vesting schedule).
-    """
+def write_template(path: str | Path, offers: Sequence[Any] = (), *, settings: Sequence[tuple[str, Any]] = (),
+                   inputs: Sequence[str | Path] = ()) -> Path:
+    """Write the fill-in template (pre-filled with `offers` and `settings`) atomically; never
+    over one of `inputs`."""
     from ..io import write_with
 
-    return write_with(path, lambda tmp: build_template(offers).save(tmp), inputs)
+    return write_with(path, lambda tmp: build_template(offers, settings).save(tmp), inputs)

@@ -134,6 +134,8 @@ def _market_cell(offer: dict[str, Any], component: str, currency: str) -> str:
         place = f"below {fmt.percentile(entry['percentile'])}"
     elif entry["clamped"] == "above":
         place = f"above {fmt.percentile(entry['percentile'])}"
+        if entry.get("top_coded"):  # the next points exist but are only "at or above" a cap
+            place += f" ({', '.join(entry['top_coded'])} top-coded)"
     else:
         place = fmt.percentile(entry["percentile"])
     median = f" (p50 {fmt.money(entry['p50'], currency)})" if entry.get("p50") is not None else ""
