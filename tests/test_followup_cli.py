@@ -173,3 +173,23 @@ def test_ok_fixture_runs_with_file_rules():
     # followup_no_promise_days: 7 in the file; interview Fri 20 Nov 10:30 counts as 20 Nov.
     assert dues[("Initech", "follow_up")] == "2026-12-02"
     assert dues[("Globex", "extension_request")] == TODAY
+
+
+def test_passed_deadline_in_json_and_ics(tmp_path):
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text("entries: [{company: Globex, role: Engineer, stage: offer, deadline: 2026-11-20}]\nrules: {min_active_processes: 0}\n")
+    out = tmp_path / "r.ics"
+    result = run(str(pipeline), "--today", TODAY, "--format", "json", "--ics", str(out))
+    assert result.exit_code == 0, result.output
+    [action] = json.loads(result.stdout)["actions"]
+    assert (action["action"], action["due"], action["status"]) == ("deadline_passed", "2026-11-20", "overdue")
+    assert action["reason"].startswith("the deadline passed on Fri 20 Nov: confirm with the employer")
+    assert "Is the offer still open" in action["draft"]
+    [event] = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Offer deadline passed: Globex"
+
+
+def test_without_today_the_real_date_is_used():
+    result = run(SAMPLE, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["today"] == date.today().isoformat()

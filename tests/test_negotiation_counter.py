@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from toolkit.models import Offer
 from toolkit.negotiation import CurrentJob, build_plan
-from toolkit.negotiation.counter import apply_asks, bundle
-from toolkit.negotiation.rules import TalkingPoint
+from toolkit.negotiation.counter import R3_CAPPED, R3_COMPONENTS, apply_asks, bundle, year1_ceiling
+from toolkit.negotiation.rules import TalkingPoint, r3_cap
 from toolkit.pipeline import HEADLINES, evaluate
 
 TODAY = dt.date(2026, 11, 25)
@@ -35,6 +35,65 @@ def test_asks_on_one_component_are_merged_to_the_largest_not_added():
     assert [(a.component, a.ask, a.rules) for a in asks] == [("base", 10_000, ("base-below-market",)),
                                                             ("sign_on", 40_000, ("back-loaded-vesting", "make-whole"))]
     assert [t.rule for t in terms] == ["clawback-terms"]
+
+
+def test_r3_caps_anchor_asks_at_20_percent_but_not_make_whole_or_gross_up():
+    asks, _ = bundle([tp("competing-offer", "equity", 200_000, 300_000, 1), tp("make-whole", "sign_on", 0, 60_000, 2),
+                      tp("relocation-gross-up", "relocation", 12_000, 18_000, 3), tp("total-below-market", "base", 150_000, 200_000, 4)])
+    got = {a.component: (a.target, a.adjusted) for a in asks}
+    assert got["equity"] == (240_000, "R3 cap")  # 200,000 × 1.2; the rival's 300,000 is an anchor, not a measured need
+    assert got["base"] == (180_000, "R3 cap")  # 150,000 × 1.2
+    assert got["sign_on"] == (60_000, "")  # make-whole: the forfeit, whatever its size
+    assert got["relocation"] == (18_000, "")  # gross-up: +50 %, the tax on the same move
+
+
+def test_an_exempt_ask_wins_over_a_capped_anchor_on_the_same_component():
+    asks, _ = bundle([tp("competing-offer", "base", 150_000, 200_000, 1), tp("visa-wage-level", "base", 150_000, 185_000, 2)])
+    # competing-offer capped to 180,000 < the wage level's 185,000 → the wage level leads
+    assert [(a.target, a.rules[0], a.adjusted) for a in asks] == [(185_000, "visa-wage-level", "")]
+
+
+def two_offers(sign_on=None):
+    a = offer("a", base_salary=180_000, equity={"grant_value": 400_000, "vesting": "amazon"}, **({"sign_on": sign_on} if sign_on else {}))
+    b = offer("b", base_salary=200_000, sign_on=20_000, equity={"grant_value": 400_000, "vesting": "front-38-32-20-10"})
+    return a, b
+
+
+def test_back_loaded_counter_does_not_double_count_against_a_front_loaded_rival():
+    # review finding: year1_tc_after was 480,000 (base +20k AND a 260k sign-on) against the rival's 372,000
+    ev = evaluate(list(two_offers()))
+    plan = build_plan(ev, today=TODAY, offer_id="a")
+    row = plan.counters.iloc[0]
+    # rival year 1: 200,000 + 38 % × 400,000 + 20,000 = 372,000; here: 180,000 + 5 % × 400,000 = 200,000
+    assert row["year1_tc_before"] == pytest.approx(200_000)
+    # base → 200,000 (competing-offer, ≤ 180,000 × 1.2), sign-on 132,000 in year 1 and 68,000 in year 2 (equity pacing)
+    assert row["year1_tc_after"] == pytest.approx(200_000 + 20_000 + 132_000)  # 352,000 ≤ 372,000
+    assert "sign-on +$132,000 in year 1 and +$68,000 in year 2" in row["summary"]
+    # years: 352k, 200k + 60k + 68k = 328k, 200k + 160k = 360k, 360k → average 350,000
+    assert row["average_tc_after"] == pytest.approx(350_000)
+
+
+def test_year1_ceiling_trims_the_rival_based_sign_on_and_make_whole_raises_it():
+    a = offer("a", base_salary=180_000, sign_on=50_000, equity={"grant_value": 400_000, "vesting": "amazon"})
+    b = offer("b", base_salary=200_000, equity={"grant_value": 400_000, "vesting": "front-38-32-20-10"})
+    ev = evaluate([a, b])
+    plan = build_plan(ev, today=TODAY, offer_id="a")
+    row = plan.counters.iloc[0]
+    # average TC: a (250k + 240k + 340k + 340k)/4 = 292,500; b (352k + 328k + 280k + 240k)/4 = 300,000 → gap 7,500
+    # competing-offer: base min(200,000, 187,500) → 188,000
+    # back-loaded: year 1 min(pacing 400k × 33 % = 132k, equity lead 152k − 20k = 132k, TC lead 352k − 250k = 102k) = 102,000;
+    #              year 2 min(400k × 17 % = 68k, 128k − 60k = 68k, 328k − 240k = 88k) = 68,000
+    # year 1 would be 188k + 20k + 50k + 102k = 360,000 > b's 352,000 → the year-1 sign-on is cut by 8,000 to 94,000
+    assert row["year1_tc_after"] == pytest.approx(352_000)
+    assert "Base $180,000 → $188,000 (+$8,000); sign-on +$94,000 in year 1 and +$68,000 in year 2" == row["summary"]
+    body = plan.drafts.set_index("kind").loc["counter_offer", "body"]
+    assert "a sign-on of $94,000 in year 1 and $68,000 in year 2, to level out the back-loaded vesting" in body
+    # with 80,000 forfeited at the current job: make-whole 80,000 − 50,000 = 30,000 on top → ceiling 382,000,
+    # so the full 102,000 year-1 part stays (year 1: 360,000)
+    job = CurrentJob.model_validate({"currency": "USD", "bonus_forfeited": 80_000}, context={"currency": "USD"})
+    row = build_plan(ev, current=job, today=TODAY, offer_id="a").counters.iloc[0]
+    assert row["year1_tc_after"] == pytest.approx(360_000)
+    assert "sign-on +$102,000 in year 1 and +$68,000 in year 2" in row["summary"]
 
 
 def test_applying_a_base_ask_keeps_the_pay_period_and_a_sign_on_ask_adds_a_year_1_payment():
@@ -125,3 +184,21 @@ def test_no_ask_lowers_any_figure(data, percentile):
         before, now = ev.headlines[name], after.headlines[name]
         ok = np.isnan(before) | (now >= before - 0.005)
         assert ok.all(), name
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario(), st.integers(20, 95))
+def test_bundle_respects_r3_and_the_year1_ceiling(data, percentile):
+    ev, job = data
+    plan = build_plan(ev, current=job, today=TODAY, target_percentile=percentile)
+    points = {oid: [TalkingPoint(r.rule, r.component, r.rationale, r.evidence, r.script,
+                                 None if np.isnan(r.current) else r.current, None if np.isnan(r.target) else r.target,
+                                 r.unit, r.offer_id, r.priority) for r in grp.itertuples()]
+              for oid, grp in plan.talking_points.groupby("offer_id")}
+    for i, o in enumerate(ev.offers):
+        row = plan.counters[plan.counters["offer_id"] == o.id].iloc[0]
+        for a in plan.bundles[o.id]["asks"]:
+            if a["rules"][0] in R3_CAPPED and a["component"] in R3_COMPONENTS and a["current"] > 0:
+                assert a["target"] <= r3_cap(a["current"]) + 0.01, a
+        ceiling = year1_ceiling(ev, i, points.get(o.id, []))
+        assert row["year1_tc_after"] <= max(ceiling, row["year1_tc_before"]) + 0.5

@@ -119,9 +119,14 @@ def test_total_below_market_with_base_fine_asks_for_equity_on_public_rsus():
     o = offer(equity={"grant_value": 200_000, "vesting": "4y-annual"})
     rows = market(base=(150_000, 140_000, 145_000, 155_000), total=(200_000, 200_000, 220_000, 245_000))
     p = one(rule_total_below_market(ctx(o, market_rows=rows)))
-    # p65 total = 220k + 0.6 × 25k = 235k → 35k a year × 4 vesting years = 140k more grant
+    # p65 total = 220k + 0.6 × 25k = 235k → 35k a year × 4 vesting years = 140k more grant (340k),
+    # capped by R3 at the offer's grant × 1.2 = 240,000
     assert p.component == "equity"
-    assert_ask(p, 200_000, 340_000)
+    assert_ask(p, 200_000, 240_000)
+    assert "R3" in p.rationale
+    small_gap = market(base=(150_000, 140_000, 145_000, 155_000), total=(200_000, 195_000, 202_000, 212_000))
+    # p65 total = 202k + 0.6 × 10k = 208k → 8k a year × 4 = 32k → 232,000, under the 240,000 cap
+    assert_ask(one(rule_total_below_market(ctx(o, market_rows=small_gap))), 200_000, 232_000)
 
 
 def test_total_below_market_without_public_rsus_asks_for_a_sign_on():
@@ -153,6 +158,17 @@ def test_make_whole_asks_for_a_sign_on_covering_unvested_equity_and_bonus():
     assert p.component == "sign_on"
     assert_ask(p, 10_000, 55_000)
     assert "$55,000" in p.evidence
+
+
+def test_make_whole_rounds_up_so_the_sign_on_covers_the_whole_forfeit():
+    cur = job(unvested_equity=[{"amount": 30_400, "vest_date": "2027-03-01"}], bonus_forfeited=10_000)
+    p = one(rule_make_whole(ctx(offer(), current=cur)))
+    assert_ask(p, 0, 41_000)  # 30,400 + 10,000 = 40,400 → up to 41,000 (nearest, 40,000, falls short)
+
+
+def test_visa_wage_level_rounds_up_to_reach_the_level_even_just_above_a_step():
+    p = one(rule_visa_wage_level(ctx(offer(visa="h1b-new"), wage_level=wage_row(2, 3, 156_001.0))))
+    assert p.target == 157_000  # 156,001 → 157,000: 156,000 would stay at Level 2
 
 
 def test_make_whole_silent_without_a_current_job_or_when_the_sign_on_already_covers_it():
@@ -188,9 +204,13 @@ def test_clawback_terms_silent_on_prorata_net_terms_within_12_months():
 
 def test_relocation_without_gross_up_asks_for_net_over_one_minus_t():
     p = one(rule_relocation_gross_up(ctx(offer(relocation={"amount": 12_000, "grossed_up": False}))))
-    assert_ask(p, 12_000, 17_000)  # 12,000 / (1 − 0.2965) = 17,057 → 17,000
+    # 12,000 / (1 − 0.2965) = 12,000 / 0.7035 = 17,057.57 → rounded UP to 18,000 (17,000 would leave
+    # 17,000 × 0.7035 = 11,960 after tax, short of the 12,000 move; 18,000 leaves 12,663)
+    assert_ask(p, 12_000, 18_000)
     p = one(rule_relocation_gross_up(ctx(offer(tax_rate="37%", relocation={"amount": 17_000, "grossed_up": False}))))
-    assert p.target == 27_000  # 17,000 / 0.63 = 26,984 → 27,000 (domain.md §4 example ≈ 27,150)
+    assert p.target == 27_000  # 17,000 / 0.63 = 26,984.13 → up to 27,000 (domain.md §4 example ≈ 27,150)
+    p = one(rule_relocation_gross_up(ctx(offer(tax_rate="20%", relocation={"amount": 8_000, "grossed_up": False}))))
+    assert p.target == 10_000  # 8,000 / 0.8 = 10,000 exactly: already on a 1,000 step, not pushed to 11,000
 
 
 def test_relocation_gross_up_silent_when_grossed_up_or_not_stated():
@@ -209,7 +229,31 @@ def test_back_loaded_vesting_against_a_front_loaded_rival_asks_for_a_years_1_2_s
     # equity year 1: 20k vs 100k (gap 80k); year 2: 60k vs 100k (gap 40k) → 120k
     assert p.component == "sign_on"
     assert_ask(p, 0, 120_000)
+    assert p.schedule == ((1, 80_000), (2, 40_000))
     assert "front" in p.evidence
+
+
+def test_back_loaded_vesting_counts_only_the_equity_pacing_gap_not_base_or_the_rivals_sign_on():
+    # review finding: 180k on the amazon schedule vs a 200k front-loaded rival with a 20k sign-on asked
+    # for a 260,000 year-1 sign-on (the whole years 1–2 TC gap: base and sign-on counted again)
+    back = offer("back", base_salary=180_000, equity={"grant_value": 400_000, "vesting": "amazon"})
+    front = offer("front", base_salary=200_000, sign_on=20_000, equity={"grant_value": 400_000, "vesting": "front-38-32-20-10"})
+    p = one(rule_back_loaded_vesting(ctx(back, front)))
+    # year 1: 400k × (38 % − 5 %) = 132,000 (rival's equity lead 152k − 20k = 132k)
+    # year 2: 400k × (32 % − 15 %) = 68,000 (lead 128k − 60k = 68k) → 200,000, none of the 20k base or 20k sign-on
+    assert_ask(p, 0, 200_000)
+    assert p.schedule == ((1, 132_000), (2, 68_000))
+    assert "$132,000 in year 1 and $68,000 in year 2" in p.script
+
+
+def test_back_loaded_vesting_never_asks_beyond_the_rivals_actual_equity_lead():
+    back = offer("back", equity={"grant_value": 400_000, "vesting": "amazon"})
+    small = offer("small", equity={"grant_value": 100_000, "vesting": "front-38-32-20-10"})
+    p = one(rule_back_loaded_vesting(ctx(back, small)))
+    # pacing gap year 1 = 400k × 33 % = 132k, but the rival pays only 38k vs 20k → 18,000;
+    # year 2: rival 32k < 60k here → 0
+    assert_ask(p, 0, 18_000)
+    assert p.schedule == ((1, 18_000),)
 
 
 def test_back_loaded_vesting_silent_without_a_front_loaded_rival_or_when_even():
@@ -218,6 +262,9 @@ def test_back_loaded_vesting_silent_without_a_front_loaded_rival_or_when_even():
     assert rule_back_loaded_vesting(ctx(back, offer("other", equity={"grant_value": 400_000, "vesting": "amazon"}))) is None
     even = offer("even", equity={"grant_value": 400_000, "vesting": "4y-annual"})
     assert rule_back_loaded_vesting(ctx(even, offer("front", equity={"grant_value": 400_000, "vesting": "front-38-32-20-10"}))) is None
+    # the rival vests more equity early, but this offer already pays more TC in years 1–2: no gap to level out
+    rich = offer("rich", base_salary=300_000, equity={"grant_value": 400_000, "vesting": "amazon"})
+    assert rule_back_loaded_vesting(ctx(rich, offer("front", equity={"grant_value": 400_000, "vesting": "4y-annual"}))) is None
 
 
 # ---------------------------------------------------------------- R10 private-options-info

@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import openpyxl
-import pytest
 from typer.testing import CliRunner
 
 import toolkit

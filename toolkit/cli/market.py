@@ -93,7 +93,7 @@ def summary(
 ) -> None:
     """Print percentiles per group so you can sanity-check a market file."""
     with handle_errors(debug):
-        from ..errors import InputError, Issue
+        from ..errors import InputError
         from ..market import MarketOptions, load_market, resolve_map, summarize
 
         if fmt not in FORMATS:
@@ -112,15 +112,10 @@ def summary(
         market = load_market(file, mapping=resolve_map(mapping), options=options)
         fx = None
         if rates:
-            target = (currency or "").upper()
+            from ..fx import FxRate, FxTable
 
-            def fx(code: str) -> float:
-                if code == target:
-                    return 1.0
-                if code not in rates:
-                    raise InputError([Issue(source=file, field="currency", code="missing_fx_rate",
-                                            message=f"no exchange rate {code}->{target}; known: {', '.join(sorted(rates)) or 'none'} (pass --rate {code}=...)")])
-                return rates[code]
+            # the same table offers use: a missing pair is an error naming it
+            fx = FxTable((currency or "").upper(), {code: FxRate(rate, "--rate") for code, rate in rates.items()}).rate
 
         frame = summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
         print(f"note: {market.report.render()}", file=sys.stderr)

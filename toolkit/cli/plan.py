@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from .app import app, echo, handle_errors
+from .commands import collect, parse_today
 
 FORMATS = ("table", "json", "markdown")
 
@@ -27,29 +27,17 @@ def plan(
 ) -> None:
     """List follow-up actions (overdue, due today, upcoming) with message drafts."""
     with handle_errors(debug):
-        from ..errors import InputError, Issue, raise_if
+        from ..errors import Issue, raise_if
         from ..followup import load_pipeline, make_calendar, plan_followups
         from ..followup.ics import write_ics
         from ..followup.render import render_json, render_markdown, render_table
 
         issues: list[Issue] = []
-        day = date.today()  # the only place the real date is read
-        if today is not None:
-            try:
-                day = date.fromisoformat(today.strip())
-            except ValueError:
-                issues.append(Issue("--today", f"expected a date like 2026-11-25, got {today!r}", code="bad_date"))
+        day = collect(issues, lambda: parse_today(today))  # the real date is read there, once
         if fmt not in FORMATS:
             issues.append(Issue("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_value"))
-        calendar = pipeline = None
-        try:
-            calendar = make_calendar(country, subdivision)
-        except InputError as exc:
-            issues += exc.issues
-        try:
-            pipeline = load_pipeline(file)
-        except InputError as exc:
-            issues += exc.issues
+        calendar = collect(issues, lambda: make_calendar(country, subdivision))
+        pipeline = collect(issues, lambda: load_pipeline(file))
         raise_if(issues)
 
         result = plan_followups(pipeline, today=day, calendar=calendar)

@@ -24,6 +24,7 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from ..errors import Issue, raise_if
+from ..load import _assign_ids, _Raw
 from .calendar import BusinessCalendar, add_business_days, business_days_until, make_calendar
 from .models import (
     Action,
@@ -36,7 +37,7 @@ from .models import (
     Rules,
     Stage,
     Status,
-    issues_from_validation,
+    validation_issues,
 )
 from .rules import plan_followups
 
@@ -69,11 +70,6 @@ TABLE_COLUMNS = (
 )  # fmt: skip
 
 
-def slug(text: str) -> str:
-    """'Hooli DE' -> 'hooli-de': the default entry id."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def _split_dates(cell: Optional[str]) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]", cell or "") if p.strip()]
 
@@ -90,13 +86,37 @@ def _row_to_entry(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("key_point"):
         if interviews:
             interviews[-1]["key_point"] = row["key_point"]
-        else:  # reported as "interviews.0.date: is required but missing"
+        else:  # reported as "interviews[0].date: required, but missing"
             interviews.append({"key_point": row["key_point"]})
     if interviews:
         data["interviews"] = interviews
     if row.get("contacts"):
         data["contacts"] = _split_dates(row["contacts"])
     return data
+
+
+def _id_issues(raws: list[_Raw], positions: list[str]) -> list[Issue]:
+    """Give entries without an `id` one, in place, by the offer rules (`toolkit.load._assign_ids`):
+    the slug of the company (python-slugify), -2, -3 ... for repeats. Only explicitly given
+    duplicate ids are an error, reported on the later entry (by position) and naming the first.
+
+    `positions` holds each raw's "entry 3" / "row 4" (raw.record words it as an offer)."""
+    first: dict[str, str] = {}
+    repeats: list[tuple[str, str]] = []  # (id, position) of each explicit repeat, in file order
+    for r, position in zip(raws, positions):
+        given = r.data.get("id")
+        if isinstance(given, str) and given.strip():
+            key = given.strip()
+            if key in first:
+                repeats.append((key, position))
+            first.setdefault(key, position)
+    found = _assign_ids(raws)  # one issue per explicit repeat, in file order
+    issues = [
+        Issue(issue.source, f"duplicate entry id {key!r}, already used by {first[key]}; ids must be unique",
+              record=position, field=issue.field, code=issue.code)
+        for issue, (key, position) in zip(found, repeats)
+    ]
+    return issues + found[len(repeats):]
 
 
 def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None) -> Pipeline:
@@ -126,39 +146,41 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
             try:
                 rules = Rules.model_validate(raw["rules"])
             except ValidationError as exc:
-                issues += issues_from_validation(exc, source=source, model=Rules, prefix="rules")
+                issues += validation_issues(exc, source=source, model=Rules, prefix=("rules",))
     items = raw.get("entries")
     if not isinstance(items, list) or not items:
         found = "nothing" if items is None else (f"{type(items).__name__} {items!r}" if not isinstance(items, list) else "an empty list")
         issues.append(Issue(source, f"expected a list of opportunities, found {found}", field="entries", code="missing"))
         items = []
-    entries: list[Entry] = []
-    seen: dict[str, str] = {}
+    raws: list[_Raw] = []
+    positions: list[str] = []  # "entry 3" / "row 4", unique in the file
     for n, item in enumerate(items, start=1):
-        label = labels[n - 1] if labels else f"entry {n}"
+        position = labels[n - 1] if labels else f"entry {n}"
         if not isinstance(item, dict):
-            issues.append(Issue(source, f"expected a mapping with company, role, stage, ..., got {item!r}", record=label, code="bad_type"))
+            issues.append(Issue(source, f"expected a mapping with company, role, stage, ..., got {item!r}", record=position, code="bad_type"))
             continue
         item = dict(item)
-        if "id" not in item and isinstance(item.get("company"), str) and slug(item["company"]):
-            item["id"] = slug(item["company"])
-        if not labels and isinstance(item.get("id"), (str, int)):
-            item["id"] = str(item["id"])
-            label = f"entry {item['id']!r}"
-        key = item.get("id")
-        if isinstance(key, str) and key:
-            position = labels[n - 1] if labels else f"entry {n}"  # the id alone is ambiguous here
-            if key in seen:
-                issues.append(Issue(source, f"duplicate id {key!r}, already used by {seen[key]}; give each entry a unique id", record=position, field="id", code="duplicate"))
-            else:
-                seen[key] = position
+        if isinstance(item.get("id"), int) and not isinstance(item["id"], bool):
+            item["id"] = str(item["id"])  # `id: 42`
+        raws.append(_Raw(item, position, source))
+        positions.append(position)
+    # Default ids as for offers (the company's slug, -2, -3 ...); duplicates reported in file order.
+    duplicates = {i.record: i for i in _id_issues(raws, positions)}
+    entries: list[Entry] = []
+    for r, label in zip(raws, positions):
+        item = r.data
+        if label in duplicates:
+            issues.append(duplicates.pop(label))
+        if not labels and isinstance(item.get("id"), str) and item["id"].strip():
+            label = f"entry {item['id'].strip()!r}"
         try:
             entries.append(Entry.model_validate(item))
         except ValidationError as exc:
-            found = issues_from_validation(exc, source=source, record=label, model=Entry)
+            found = validation_issues(exc, source=source, record=label, model=Entry)
             if "id" not in item:  # no id and no usable company: the company issue says it all
                 found = [i for i in found if i.field != "id"]
             issues += found
+    issues += duplicates.values()
     raise_if(issues)
     return Pipeline(source=source, entries=tuple(entries), rules=rules)
 

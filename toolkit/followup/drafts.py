@@ -112,6 +112,18 @@ def deadline_note(entry: Entry, deadline: date) -> str:
     )
 
 
+def offer_still_open(entry: Entry, deadline: date) -> str:
+    """After an offer deadline passed unanswered: ask whether the offer still stands."""
+    return _mail(
+        f"{entry.role} offer - is it still open?",
+        entry,
+        f"Thank you again for the offer for the {entry.role} role at {entry.company}. I realise the "
+        f"deadline of {long_date(deadline)} has passed without my answer, and I apologise for that.",
+        "I remain very interested. Is the offer still open, and if so, by when would you need my decision?",
+        "Thank you for your understanding.",
+    )
+
+
 def brief_referees(entry: Entry) -> str:
     """A note to self (and a template) for briefing referees."""
     return (

@@ -149,7 +149,7 @@ class Entry(Frozen):
     def _one_deadline(cls, v: Optional[date], info: ValidationInfo) -> Optional[date]:
         inline = _inline_deadline(info.data.get("offer"))  # `offer` is declared before `deadline`
         if v is not None and inline is not None and v != inline:
-            raise ValueError(f"deadline {v.isoformat()} and offer.deadline {inline.isoformat()} disagree; give one")
+            raise ValueError(f"expected the same date as offer.deadline ({inline.isoformat()}), got {v.isoformat()}; give the deadline once")
         return v
 
     @property
@@ -197,6 +197,7 @@ class ActionKind(str, Enum):
     FEEDBACK_REQUEST = "feedback_request"
     BRIEF_REFERENCES = "brief_references"
     DEADLINE_REMINDER = "deadline_reminder"
+    DEADLINE_PASSED = "deadline_passed"
     EXTENSION_REQUEST = "extension_request"
     KEEP_APPLYING = "keep_applying"
 
@@ -213,6 +214,7 @@ ACTION_LABELS = {
     ActionKind.FEEDBACK_REQUEST: "Feedback request",
     ActionKind.BRIEF_REFERENCES: "Brief referees",
     ActionKind.DEADLINE_REMINDER: "Offer deadline",
+    ActionKind.DEADLINE_PASSED: "Offer deadline passed",
     ActionKind.EXTENSION_REQUEST: "Extension request",
     ActionKind.KEEP_APPLYING: "Keep applying",
 }
@@ -289,82 +291,46 @@ class FollowupPlan(Frozen):
 # ---------------------------------------------------------------- validation errors -> Issues
 
 
-_UNION_TAG = re.compile(r"^(constrained-)?str$|^[A-Z]\w*$")  # union branch tags: str, InlineOffer
-_TYPE_ERRORS = {"string_type", "model_type", "model_attributes_type", "dict_type"}
+#: Names pydantic gives the branches of `offer: str | InlineOffer` in an error location.
+_OFFER_BRANCH = re.compile(r"^(constrained-)?str$|^InlineOffer$")
+#: Pipeline-specific wording for pydantic error types (toolkit.load appends ", got <value>").
+_PIPELINE_MESSAGES = {
+    "enum": "expected one of " + ", ".join(s.value for s in Stage),
+    "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.' (like 'hooli-de')",
+}
 
 
-def _expected_fields(model: type[BaseModel]) -> str:
-    return ", ".join(model.model_fields)
+def validation_issues(exc, *, source: str, record: str = "", model: type[BaseModel], prefix: tuple[str, ...] = ()):
+    """A pydantic ValidationError as Issues, worded exactly as for offer files.
 
+    The translation is `toolkit.load.issues_from_validation`; before it, the errors are
+    adjusted for the pipeline: the branches of `offer: str | InlineOffer` are folded into
+    `offer` (a mapping with a bad key reports only that key; anything else reads "expected an
+    offer id or a mapping"), and stages and ids get pipeline-specific "expected ..." wording.
+    """
+    from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
 
-def _describe(value: Any) -> str:
-    if isinstance(value, (dict, list, tuple)):
-        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
-    return repr(value)
+    from ..load import issues_from_validation
 
-
-def issues_from_validation(exc, *, source: str, record: str = "", model: type[BaseModel] = None, prefix: str = ""):
-    """Turn a pydantic ValidationError into Issues worded as 'expected ..., got ...'."""
-    from ..errors import Issue
-
-    issues = []
-    seen = set()
-    errors = exc.errors()
-    # A mapping given for `offer:` fails the `str` branch too; report only the mapping's problems.
-    if any(len(e["loc"]) > 2 and e["loc"][0] == "offer" for e in errors):
-        errors = [e for e in errors if not (len(e["loc"]) == 2 and e["loc"][0] == "offer")]
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        if len(loc) > 1 and loc[0] == "offer" and isinstance(loc[1], str) and _OFFER_BRANCH.match(loc[1]):
+            loc = loc[:1] + loc[2:]
+        errors.append({k: v for k, v in err.items() if k in ("type", "input", "ctx")} | {"loc": loc})
+    nested_offer = any(len(e["loc"]) > 1 and e["loc"][0] == "offer" for e in errors)
+    line_errors: list[dict[str, Any]] = []
+    offer_reported = False
     for err in errors:
-        raw_loc = [str(p) for p in err["loc"]]
-        loc = [p for p in raw_loc if not p.startswith("function-")]
-        if len(loc) > 1 and loc[0] == "offer" and _UNION_TAG.match(loc[1]):
-            del loc[1]  # which branch of `str | InlineOffer` failed
-        field_path = ".".join(([prefix] if prefix else []) + loc)
         kind = err["type"]
-        got = err.get("input")
-        if loc == ["offer"] and len(raw_loc) > 1 and kind in _TYPE_ERRORS:
-            message, code = f"expected an offer id or a mapping, got {_describe(got)}", "bad_type"
-        elif kind == "missing":
-            message, code = "is required but missing", "missing"
-        elif kind == "extra_forbidden":
-            owner = model or Entry
-            if len(loc) >= 2 and loc[-2] == "contact":
-                owner = Contact
-            elif len(loc) >= 3 and loc[-3] == "interviews":
-                owner = Interview
-            message = f"unknown field; expected one of: {_expected_fields(owner)}"
-            code = "unknown_field"
-        elif kind.startswith("date") or kind.startswith("datetime"):
-            message, code = f"expected a date like 2026-11-25, got {_describe(got)}", "bad_date"
-        elif kind == "enum":
-            allowed = ", ".join(s.value for s in Stage)
-            message, code = f"expected one of {allowed}, got {_describe(got)}", "bad_value"
-        elif kind in ("int_parsing", "int_type", "int_from_float"):
-            message, code = f"expected a whole number, got {_describe(got)}", "bad_value"
-        elif kind in ("greater_than_equal", "less_than_equal"):
-            ctx = err.get("ctx", {})
-            lo = Rules.model_fields[loc[-1]].metadata if model is Rules and loc else None
-            bounds = [getattr(m, "ge", None) for m in lo or []] + [getattr(m, "le", None) for m in lo or []]
-            bounds = [b for b in bounds if b is not None]
-            rng = f"between {bounds[0]} and {bounds[1]}" if len(bounds) == 2 else str(ctx)
-            message, code = f"expected a whole number {rng}, got {_describe(got)}", "out_of_range"
-        elif kind in ("string_type",):
-            message, code = f"expected text, got {_describe(got)}", "bad_type"
-        elif kind == "string_too_short":
-            message, code = "must not be empty", "missing"
-        elif kind == "string_pattern_mismatch":
-            message = f"expected letters, digits, '-', '_' or '.' (like 'hooli-de'), got {_describe(got)}"
-            code = "bad_value"
-        elif kind in ("tuple_type", "list_type"):
-            message, code = f"expected a list, got {_describe(got)}", "bad_type"
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            what = "an offer id or a mapping" if loc and loc[0] == "offer" else "a mapping"
-            message, code = f"expected {what}, got {_describe(got)}", "bad_type"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            message, code = (msg if kind == "value_error" else f"{msg}, got {_describe(got)}"), "invalid"
-        key = (field_path, message)
-        if key in seen:  # a union reports each branch; keep one line
-            continue
-        seen.add(key)
-        issues.append(Issue(source=source, record=record, field=field_path, message=message, code=code))
-    return issues
+        if err["loc"] == ("offer",):  # a branch of `str | InlineOffer` that did not fit
+            if nested_offer or offer_reported:
+                continue
+            offer_reported = True
+            err = {"type": PydanticCustomError("offer_type", "expected an offer id or a mapping"), "loc": err["loc"], "input": err["input"]}
+        elif kind in _PIPELINE_MESSAGES:
+            err = {"type": PydanticCustomError(kind, _PIPELINE_MESSAGES[kind]), "loc": err["loc"], "input": err["input"]}
+        line_errors.append(err)
+    folded = ValidationError.from_exception_data(exc.title, line_errors)
+    return issues_from_validation(folded, source=source, record=record, model=model, prefix=prefix)

@@ -12,7 +12,8 @@ docs/followup.md; the short version:
 - rejected: one feedback request; references: brief the referees;
 - offer: a reminder `deadline_reminder_days` before the deadline, and an extension request
   when the deadline is under `extension_threshold_days` away or falls before another live
-  process is expected to answer;
+  process is expected to answer; once the deadline has passed, only "deadline passed"
+  (confirm whether the offer still stands, or close the entry);
 - fewer than `min_active_processes` active processes (and none accepted): keep applying.
 """
 
@@ -35,8 +36,8 @@ from .models import (
     Pipeline,
     Rules,
     Stage,
-    issues_from_validation,
     status_for,
+    validation_issues,
 )
 from ..errors import InputError
 
@@ -65,7 +66,7 @@ def resolve_rules(base: Rules, override: Union[Rules, Mapping[str, int], None]) 
     try:
         return Rules.model_validate({**base.model_dump(), **dict(override)})
     except ValidationError as exc:
-        raise InputError(issues_from_validation(exc, source="rules", model=Rules)) from None
+        raise InputError(validation_issues(exc, source="rules", model=Rules)) from None
 
 
 class _Context:
@@ -191,7 +192,8 @@ def reference_actions(entry: Entry, ctx: _Context) -> list[Action]:
 
 
 def offer_actions(entry: Entry, ctx: _Context, expected: Mapping[str, tuple[str, date]]) -> list[Action]:
-    """Deadline reminder and, when warranted, an extension request for an offer with a deadline.
+    """Deadline reminder and, when warranted, an extension request for an offer with a deadline;
+    after the deadline, one "deadline passed" action (due on the deadline, so overdue).
 
     Args:
         expected: entry id -> (company, expected answer date) for the other live processes.
@@ -200,15 +202,15 @@ def offer_actions(entry: Entry, ctx: _Context, expected: Mapping[str, tuple[str,
     if entry.stage != Stage.OFFER or deadline is None:
         return []
     r = ctx.rules
-    out = []
-    away = business_days_until(ctx.today, deadline, ctx.cal)
     if deadline < ctx.today:
-        when = f"the deadline passed on {short_date(deadline)}"
-    elif deadline == ctx.today:
-        when = "the deadline is today"
-    else:
-        when = f"deadline {short_date(deadline)}, {_bd(away)} away"
-    out.append(
+        reason = (
+            f"the deadline passed on {short_date(deadline)}: confirm with the employer whether the offer "
+            "still stands, or close the entry"
+        )
+        return [ctx.action(entry, ActionKind.DEADLINE_PASSED, deadline, reason, drafts.offer_still_open(entry, deadline))]
+    away = business_days_until(ctx.today, deadline, ctx.cal)
+    when = "the deadline is today" if deadline == ctx.today else f"deadline {short_date(deadline)}, {_bd(away)} away"
+    out = [
         ctx.action(
             entry,
             ActionKind.DEADLINE_REMINDER,
@@ -216,9 +218,7 @@ def offer_actions(entry: Entry, ctx: _Context, expected: Mapping[str, tuple[str,
             f"{when}; decide {_bd(r.deadline_reminder_days)} ahead",
             drafts.deadline_note(entry, deadline),
         )
-    )
-    if deadline < ctx.today:
-        return out
+    ]
     asked = entry.stage_since is not None and any(c >= entry.stage_since for c in entry.contacts)
     near = away < r.extension_threshold_days
     later = sorted(

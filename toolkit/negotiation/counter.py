@@ -1,30 +1,60 @@
 """One bundled counter-offer per offer: every ask combined in priority order, and its effect.
 
-Asks on the same component are not added up: their reasons overlap (a make-whole and a
-back-loaded-vesting sign-on justify the same dollars), so the bundle asks for the largest
-increase on each component. The effect is measured by re-running `toolkit.pipeline.evaluate`
-on the offers with the asks applied (same assumptions, same FX table):
+Never double-counted (R3, R20):
+
+1. Asks on the same component are not added up: their reasons overlap (a make-whole and a
+   back-loaded-vesting sign-on justify the same dollars), so the bundle asks for the largest
+   *allowed* increase on each component.
+2. R3: an ask led by an anchor rule (`R3_CAPPED`: base-below-market, competing-offer,
+   total-below-market) on base, the equity grant or relocation is capped at +20 % of the offer's
+   own figure (rounded down to 1,000). Rules that restore a measured amount are exempt: make-whole
+   (the forfeit), relocation-gross-up (the tax on the move), visa-wage-level (the level's wage),
+   pto-match (days) and back-loaded-vesting (the vesting-pacing gap, bounded by the rival's lead).
+   A sign-on is a one-off with no recurring figure to scale, so it is bounded by the figure each
+   sign-on rule measures and by the year-1 ceiling below, not by +20 %.
+3. Year-1 ceiling: the bundle's year-1 TC may not exceed
+   max(best rival's year-1 TC, this offer's year-1 TC with only the market/threshold asks)
+   + the make-whole ask. Above it, the rival-based asks (`RIVAL_RULES`) are trimmed, lowest
+   priority first and the year-1 part of a sign-on before anything else, never below a
+   make-whole or market ask on the same component.
+
+The effect is measured by re-running `toolkit.pipeline.evaluate` on the offers with the asks
+applied (same assumptions, same FX table):
 
 * base → the base salary scaled to the target (its pay period kept);
-* sign_on → an extra sign-on payment of the ask in year 1;
+* sign_on → extra sign-on payments: per year when the ask is split (back-loaded vesting), else year 1;
 * equity → the first grant enlarged by the ask (grant value, or shares at the quoted price or spread);
 * relocation → the target amount, grossed up; pto_days → the target days.
 
+When the bundle changes an ask away from its leading rule's target (R3 cap or year-1 trim), the
+counter e-mail uses `ask_sentence` instead of the rule's script, so the words match the numbers.
 Terms and information requests have no amount; they travel with the bundle as text. Pure.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from ..models import Offer, SignOn
 from .. import format as fmt
-from .rules import TalkingPoint
+from .rules import TalkingPoint, r3_cap
 
 MONEY_COMPONENTS = ("base", "equity", "sign_on", "relocation", "pto_days")
 COLUMNS = ("offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary")
 LABELS = {"base": "Base", "equity": "Equity grant", "sign_on": "Sign-on", "relocation": "Relocation", "pto_days": "PTO"}
+R3_CAPPED = ("base-below-market", "competing-offer", "total-below-market")  # anchor asks: +20 % at most (R3)
+R3_COMPONENTS = ("base", "equity", "relocation")  # recurring or stated figures R3 scales
+RIVAL_RULES = ("competing-offer", "back-loaded-vesting")  # justified by a rival: bounded by the year-1 ceiling
+MAKE_WHOLE_RULES = ("make-whole",)
+REASONS = {
+    "base-below-market": "in line with the market data for the role",
+    "total-below-market": "to bring total compensation into the market range for the role",
+    "competing-offer": "which would bring the package closer to another offer I have",
+    "back-loaded-vesting": "to level out the back-loaded vesting in my first two years",
+    "make-whole": "to make up for what I forfeit by leaving my current job",
+}
 
 
 @dataclass(frozen=True)
@@ -35,14 +65,28 @@ class BundledAsk:
     unit: str
     rules: tuple[str, ...]
     priority: int
+    schedule: tuple[tuple[int, float], ...] = ()  # sign-on split by year ((year, amount), ...); empty: all in year 1
+    adjusted: str = ""  # why the target differs from the leading rule's ("R3 cap", "year-1 ceiling"), or ""
 
     @property
     def ask(self) -> float:
         return self.target - self.current
 
+    def payments(self) -> tuple[tuple[int, float], ...]:
+        """The sign-on ask as (year, amount) payments (year 1 unless split)."""
+        return self.schedule or ((1, self.ask),)
+
     def as_dict(self) -> dict[str, Any]:
         return {"component": self.component, "current": self.current, "target": self.target, "ask": self.ask,
-                "unit": self.unit, "rules": list(self.rules), "priority": self.priority}
+                "unit": self.unit, "rules": list(self.rules), "priority": self.priority,
+                "schedule": [list(x) for x in self.schedule], "adjusted": self.adjusted}
+
+
+def allowed_target(p: TalkingPoint) -> float:
+    """The point's target after R3: anchor asks on base, equity or relocation at most +20 % of the offer's figure."""
+    if p.rule in R3_CAPPED and p.component in R3_COMPONENTS and p.current and p.current > 0:
+        return max(min(float(p.target), r3_cap(float(p.current))), float(p.current))
+    return float(p.target)
 
 
 def bundle(points: Sequence[TalkingPoint]) -> tuple[list[BundledAsk], list[TalkingPoint]]:
@@ -57,9 +101,14 @@ def bundle(points: Sequence[TalkingPoint]) -> tuple[list[BundledAsk], list[Talki
             terms.append(p)
     asks = []
     for comp, ps in by.items():
-        best = max(ps, key=lambda p: p.ask)
+        best = max(ps, key=lambda p: allowed_target(p) - float(p.current))
+        target = allowed_target(best)
+        if target <= float(best.current):
+            continue
+        schedule = tuple(best.schedule) if abs(target - float(best.target)) < 0.5 else ()
         # the rule that sets the target leads (its script goes in the counter e-mail); the others back it up
-        asks.append(BundledAsk(comp, float(best.current), float(best.target), best.unit or "", tuple(dict.fromkeys([best.rule] + [p.rule for p in ps])), ps[0].priority))
+        asks.append(BundledAsk(comp, float(best.current), target, best.unit or "", tuple(dict.fromkeys([best.rule] + [p.rule for p in ps])),
+                               ps[0].priority, schedule, "" if abs(target - float(best.target)) < 0.5 else "R3 cap"))
     asks.sort(key=lambda a: a.priority)
     return asks, terms
 
@@ -75,7 +124,7 @@ def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
             scale = a.target / offer.annual_base
             update["base_salary"] = offer.base_salary.model_copy(update={"amount": offer.base_salary.amount * scale})
         elif a.component == "sign_on":
-            update["sign_on"] = tuple(offer.sign_on or ()) + (SignOn(amount=a.ask, year=1),)
+            update["sign_on"] = tuple(offer.sign_on or ()) + tuple(SignOn(amount=amt, year=y) for y, amt in a.payments() if amt > 0)
         elif a.component == "equity":
             update["equity"] = _grow_equity(offer, a.ask, own_rate, fx)
         elif a.component == "relocation" and offer.relocation is not None:
@@ -110,7 +159,7 @@ def describe(asks: Sequence[BundledAsk], terms: Sequence[TalkingPoint], currency
         if a.component == "pto_days":
             bits.append(f"PTO {fmt.number(a.current)} → {fmt.number(a.target)} days")
         elif a.component == "sign_on":
-            bits.append(f"sign-on +{fmt.money(a.ask, currency)} in year 1")
+            bits.append("sign-on " + " and ".join(f"+{fmt.money(amt, currency)} in year {y}" for y, amt in a.payments() if amt > 0))
         elif a.component == "relocation":
             bits.append(f"relocation {fmt.money(a.current, currency)} → {fmt.money(a.target, currency)} (grossed up)")
         else:
@@ -131,13 +180,109 @@ TERM_LABELS = {
 }
 
 
-def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]]) -> tuple[list[dict[str, Any]], dict[str, tuple[list[BundledAsk], list[TalkingPoint]]]]:
-    """Counter rows (COLUMNS) for the offers in `points`, and their bundles, by offer id."""
+def ask_sentence(a: BundledAsk, currency: str) -> str:
+    """The counter e-mail's sentence for an ask whose target the bundle changed (with its reason, R24)."""
+    why = REASONS.get(a.rules[0], "")
+    why = f", {why}" if why else ""
+    m = lambda v: fmt.money(v, currency)  # noqa: E731
+    if a.component == "base":
+        return f"Could you bring the base to {m(a.target)}{why}?"
+    if a.component == "equity":
+        return f"Could the equity grant be {m(a.target)}{why}?"
+    if a.component == "sign_on":
+        return "Could you add a sign-on of " + " and ".join(f"{m(amt)} in year {y}" for y, amt in a.payments() if amt > 0) + f"{why}?"
+    if a.component == "relocation":
+        return f"Could the relocation be {m(a.target)}{why}?"
+    return f"Could the {LABELS.get(a.component, a.component).lower()} be {fmt.number(a.target)}{why}?"
+
+
+def _evaluate(evaluation: Any, offers: Sequence[Offer]) -> Any:
     from ..pipeline import evaluate
 
-    bundles = {oid: bundle(ps) for oid, ps in points.items()}
+    return evaluate(list(offers), evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
+
+
+def _year1(evaluation: Any, offer: Offer, asks: Sequence[BundledAsk]) -> float:
+    """Year-1 TC (reporting currency) of `offer` with `asks` granted (evaluated on its own)."""
+    return float(_evaluate(evaluation, [apply_asks(offer, asks, evaluation.fx)]).headlines["year1_tc"][0])
+
+
+def year1_ceiling(evaluation: Any, i: int, points: Sequence[TalkingPoint]) -> float:
+    """max(best rival's year-1 TC, year-1 TC with the market/threshold asks only) + the make-whole ask."""
+    o = evaluation.offers[i]
+    y1 = evaluation.headlines["year1_tc"]
+    rivals = [float(y1[j]) for j in range(len(evaluation.offers)) if j != i and not math.isnan(float(y1[j]))]
+    market_asks, _ = bundle([p for p in points if p.rule not in RIVAL_RULES + MAKE_WHOLE_RULES])
+    own = _year1(evaluation, o, market_asks)
+    rate = float(evaluation.figures.rates[i])
+    make_whole = max([float(p.ask) for p in points if p.rule in MAKE_WHOLE_RULES and p.ask is not None and p.ask > 0] or [0.0]) * rate
+    return max(rivals + [own]) + make_whole
+
+
+def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
+    """`ask` reduced by `units` (own currency, rounded up to 1,000; the year-1 sign-on part first), not below `floor_ask`."""
+    cut = min(math.ceil(units / 1000.0 - 1e-9) * 1000.0, ask.ask - floor_ask)
+    if cut <= 0:
+        return ask
+    schedule = ask.schedule
+    if ask.component == "sign_on":
+        pay = dict(ask.payments())
+        left = cut
+        for y in sorted(pay):
+            take = min(pay[y], left)
+            pay[y] -= take
+            left -= take
+        schedule = tuple((y, v) for y, v in sorted(pay.items()) if v > 0) if ask.schedule else ()
+    return replace(ask, target=ask.target - cut, schedule=schedule, adjusted="year-1 ceiling")
+
+
+def cap_year1(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+    """Trim the rival-based asks until the bundle's year-1 TC is at most `year1_ceiling`."""
+    o = evaluation.offers[i]
+    ceiling = year1_ceiling(evaluation, i, points)
+    rate = float(evaluation.figures.rates[i])
+    for _ in range(4):
+        excess = _year1(evaluation, o, asks) - ceiling
+        if excess <= 0.5:
+            break
+        rival = sorted((k for k, a in enumerate(asks) if a.rules[0] in RIVAL_RULES),
+                       key=lambda k: (asks[k].component != "sign_on", -asks[k].priority))
+        if not rival:
+            break
+        for k in rival:
+            a = asks[k]
+            others = [p for p in points if p.component == a.component and p.rule not in RIVAL_RULES and p.ask is not None and p.ask > 0]
+            floor_ask = max([allowed_target(p) - float(p.current) for p in others] or [0.0])
+            # year-1 effect of one unit of this ask, from the evaluation with and without it
+            without = [x for x in asks if x is not a]
+            effect = (_year1(evaluation, o, asks) - _year1(evaluation, o, without)) / a.ask if a.ask > 0 else 0.0
+            if a.component == "sign_on":
+                effect = rate  # the year-1 part is cut first, one for one
+            if effect <= 0:
+                continue
+            trimmed = _trim(a, excess / effect, floor_ask)
+            if trimmed.ask <= 0:
+                asks = without
+            else:
+                if trimmed.ask <= floor_ask + 0.5 and others:  # down to the make-whole/market ask: that rule leads now
+                    lead = max(others, key=lambda p: allowed_target(p) - float(p.current))
+                    target = allowed_target(lead)
+                    trimmed = replace(trimmed, rules=tuple(dict.fromkeys([lead.rule] + list(a.rules))), schedule=(), current=float(lead.current),
+                                      target=target, adjusted="" if abs(target - float(lead.target)) < 0.5 else "R3 cap")
+                asks = [trimmed if x is a else x for x in asks]
+            break
+    return asks
+
+
+def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]]) -> tuple[list[dict[str, Any]], dict[str, tuple[list[BundledAsk], list[TalkingPoint]]]]:
+    """Counter rows (COLUMNS) for the offers in `points`, and their bundles, by offer id."""
+    bundles = {}
+    for i, o in enumerate(evaluation.offers):
+        if o.id in points:
+            asks, terms = bundle(points[o.id])
+            bundles[o.id] = (cap_year1(evaluation, i, asks, points[o.id]), terms)
     changed = [apply_asks(o, bundles[o.id][0], evaluation.fx) if o.id in bundles else o for o in evaluation.offers]
-    after = evaluate(changed, evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
+    after = _evaluate(evaluation, changed)
     h0, h1 = evaluation.headlines, after.headlines
     rows = []
     for i, o in enumerate(evaluation.offers):

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..models import Offer
 from .. import format as fmt
-from .counter import BundledAsk
+from .counter import BundledAsk, ask_sentence
 from .rules import TalkingPoint, extension_date
 
 KINDS = ("counter_offer", "deadline_extension", "acceptance", "decline", "feedback_request")
@@ -47,7 +47,8 @@ def counter_offer(o: Offer, asks: Sequence[BundledAsk], terms: Sequence[TalkingP
     if asks or terms:
         lines.append("Having looked at the whole package, here is what would let me accept, in order of importance to me:")
         lines.append("")
-        items = sorted([(a.priority, by_rule[a.rules[0]].script) for a in asks] + [(t.priority, t.script) for t in terms])
+        items = sorted([(a.priority, ask_sentence(a, o.currency) if a.adjusted else by_rule[a.rules[0]].script) for a in asks]
+                       + [(t.priority, t.script) for t in terms])
         lines += [f"{k}. {script}" for k, (_, script) in enumerate(items, start=1)]
         lines += ["", "I'm asking for these together so that we can settle everything in one step. "
                       "If we can get there, I'm ready to sign."]

@@ -6,9 +6,16 @@ then one-off cash, then terms, then strategy notes).
 
 Amounts: `current`, `target` and `ask` (= target − current) are in the offer's own currency
 (`unit`), or in days for PTO, or None for terms and information requests. Targets are rounded
-with `toolkit.format.round_money` (nearest 1,000; up to the next 1,000 where falling short would
-miss the point, e.g. a wage level or a make-whole). A rule never proposes a target below the
-current figure. Pure: no I/O, no clock (today is passed in).
+with `toolkit.format.round_money` (nearest 1,000) where the figure is an anchor (market
+percentile, a rival's figure, a vesting-pacing gap bounded by the rival's lead), and *up* to the
+next 1,000 (`round_up`) where falling short would miss the stated purpose: `make-whole` (cover
+the forfeit), `relocation-gross-up` (cover the move after tax) and `visa-wage-level` (reach the
+level's wage). A rule never proposes a target below the current figure.
+
+R3 (offer × 1.10–1.20 on the chosen component): anchor asks on a recurring figure the offer
+already has (base, the equity grant) are capped at +20 % of it (`r3_cap`); asks that restore a
+measured amount (make-whole, gross-up, wage level, PTO match, vesting pacing) are not, and the
+bundled counter enforces both (`counter.py`). Pure: no I/O, no clock (today is passed in).
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class TalkingPoint:
     unit: Optional[str] = None
     offer_id: str = ""
     priority: int = 0
+    schedule: tuple[tuple[int, float], ...] = ()  # a sign-on ask paid over several years: ((year, amount), ...)
 
     @property
     def ask(self) -> Optional[float]:
@@ -138,7 +146,13 @@ def interpolate_percentile(row: Mapping[str, Any], percentile: float) -> float:
 
 
 def round_up(value: float, step: float = 1000.0) -> float:
+    """Up to the next `step` (a figure already on a step stays): for asks that must reach a figure."""
     return float(math.ceil(value / step - 1e-9) * step)
+
+
+def r3_cap(current: float) -> float:
+    """R3: the highest target on a component the offer already sets, +20 % rounded down to 1,000."""
+    return float(math.floor(current * (1 + MAX_BASE_RAISE_FRACTION) / 1000.0 + 1e-9) * 1000.0)
 
 
 def _ordinal(p: float) -> str:
@@ -198,7 +212,7 @@ def rule_base_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
     cap = current * (1 + MAX_BASE_RAISE_FRACTION)
     capped = target > cap
     if capped:
-        target = float(math.floor(cap / 1000.0) * 1000.0)
+        target = r3_cap(current)
     if target <= current:
         return None
     tp = _ordinal(ctx.target_percentile)
@@ -241,14 +255,20 @@ def rule_total_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
         years = _vest_years(o)
         current = _grant_value_own(ctx)
         target = round_money_at_least(current + gap * years, current)
+        if current > 0:
+            target = min(target, r3_cap(current))
         component, what = "equity", f"an RSU grant of {ctx.money(target)} (+{ctx.money(target - current)} over {years} years)"
     else:
         current = _sign_on_year(o)
         target = round_money_at_least(current + gap, current)
         component, what = "sign_on", f"a year-1 sign-on of {ctx.money(target)}"
+    if target <= current:
+        return None
     rationale = (f"Base is at or above the market median, but total comp {ctx.reporting_money(total['value'])} is below the median "
                  f"{ctx.reporting_money(total['p50'])}; closing the gap to the {tp} percentile needs about {ctx.money(gap)} a year. "
                  f"Hold base; equity and sign-on move more easily.")
+    if component == "equity" and target < current + gap * years - 0.5:
+        rationale += f" The grant ask is capped at +{MAX_BASE_RAISE_FRACTION:.0%} of the offer's grant (R3)."
     evidence = f"{_cite(total)}: total p50 {ctx.reporting_money(total['p50'])}, p75 {ctx.reporting_money(total['p75'])}; offer at {fmt.percentile(total.get('percentile'))} [S58]"
     script = (f"The base works for me. On total compensation the offer is below the market median for {_who(o)}; "
               f"would {what} be possible to bring it to the {tp} percentile?")
@@ -309,7 +329,7 @@ def rule_relocation_gross_up(ctx: RuleContext) -> Optional[TalkingPoint]:
     if r is None or r.grossed_up is not False or r.amount <= 0:
         return None
     t = o.tax_rate if o.tax_rate is not None else (ctx.evaluation.assumptions.tax_rate if ctx.evaluation.assumptions.tax_rate is not None else DEFAULT_GROSS_UP_RATE)
-    target = round_money_at_least(r.amount / (1 - t), r.amount)
+    target = round_up(r.amount / (1 - t))  # up: rounding down would leave part of the move uncovered
     rationale = (f"Relocation money is taxable wages, so {ctx.money(r.amount)} leaves about {ctx.money(r.amount * (1 - t))} after tax "
                  f"at {fmt.percent(t, 2)}; a gross-up of {ctx.money(r.amount)} ÷ (1 − {fmt.percent(t, 2)}) keeps the move covered.")
     evidence = f"US: moving reimbursements are taxable since 2018, made permanent in 2025 [S29a][S30a]; inverse gross-up net/(1 − t) [S31a]; t = {fmt.percent(t, 2)}"
@@ -317,34 +337,84 @@ def rule_relocation_gross_up(ctx: RuleContext) -> Optional[TalkingPoint]:
     return TalkingPoint("relocation-gross-up", "relocation", rationale, evidence, script, r.amount, target, ctx.currency)
 
 
+def _grant_year_fractions(g: Any, years: int) -> list[float]:
+    """Share of one grant vesting in each of the first `years` years (year k: months 12(k−1) < m ≤ 12k)."""
+    return [sum(f for m, f in g.vesting.schedule if 12 * k < m <= 12 * (k + 1)) for k in range(years)]
+
+
+def year_fractions(o: Offer, years: int = 2) -> list[float]:
+    """Share of the initial grants' quoted value vesting in each of the first `years` years (value-weighted)."""
+    grants = [g for g in o.equity or () if g.start_value > 0]
+    total = sum(g.start_value for g in grants)
+    if not total:
+        return [0.0] * years
+    per = [(g.start_value, _grant_year_fractions(g, years)) for g in grants]
+    return [sum(v * fr[k] for v, fr in per) / total for k in range(years)]
+
+
+def _grant_values_reporting(ctx: RuleContext, o: Offer) -> list[tuple[Any, float]]:
+    """(grant, value at the quoted price net of any strike) in the reporting currency."""
+    fx = ctx.evaluation.fx
+    return [(g, max(g.start_value - g.strike_total, 0.0) * fx.rate(g.currency or o.currency)) for g in o.equity or ()]
+
+
 def rule_back_loaded_vesting(ctx: RuleContext) -> Optional[TalkingPoint]:
-    """R9: back-loaded vesting against a front-loaded rival that pays more in years 1–2 → years 1–2 sign-on."""
+    """R9: back-loaded vesting against a front-loaded rival → a years 1–2 sign-on for the *equity pacing* gap.
+
+    Per year k in 1–2: gap_k = min(pacing_k, lead_k, tc_lead_k), floored at 0, where
+    pacing_k = Σ grant value × (rival's year-k vest fraction − this grant's year-k fraction)
+    (this offer's own grant, re-paced on the rival's schedule: the cash-flow gap that is due to
+    back-loading alone), lead_k = rival's year-k equity − this offer's year-k equity (never ask
+    for more than the rival actually pays in equity that year) and tc_lead_k = rival's year-k TC −
+    this offer's (no gap to level out when this offer already pays more that year). Base, bonus and
+    sign-on differences only ever lower the ask: `competing-offer` asks for those, so the same money
+    is not counted twice. The ask is split by year (`schedule`), each part rounded to the nearest
+    1,000 (it is bounded by the rival's lead, so rounding up could overshoot it).
+    """
     o = ctx.offer
     f1 = year1_fraction(o)
     if f1 is None or f1 >= FRONT_LOADED_YEAR1 - 1e-9:
         return None
-    tc = ctx.evaluation.figures.tc
-    best, best_gap = None, 0.0
+    eq, tc = ctx.evaluation.figures.parts["equity"], ctx.evaluation.figures.tc
+    n = min(2, eq.shape[1])
+    own_values = _grant_values_reporting(ctx, o)
+    best, best_gaps = None, [0.0] * n
     for j in ctx.rivals:
-        rf = year1_fraction(ctx.evaluation.offers[j])
+        rival = ctx.evaluation.offers[j]
+        rf = year1_fraction(rival)
         if rf is None or rf < FRONT_LOADED_YEAR1 - 1e-9:
             continue
-        gaps = [max(float(tc[j, k] - tc[ctx.index, k]), 0.0) for k in range(min(2, tc.shape[1]))]
-        if sum(gaps) > best_gap:
-            best, best_gap = j, sum(gaps)
+        rival_k = year_fractions(rival, n)
+        gaps = []
+        for k in range(n):
+            pacing = sum(v * (rival_k[k] - _grant_year_fractions(g, n)[k]) for g, v in own_values)
+            lead = float(eq[j, k] - eq[ctx.index, k])
+            tc_lead = float(tc[j, k] - tc[ctx.index, k])
+            gaps.append(max(min(pacing, lead, tc_lead), 0.0))
+        if sum(gaps) > sum(best_gaps):
+            best, best_gaps = j, gaps
     if best is None:
         return None
-    gap_own = best_gap / ctx.rate
+    parts = [(k + 1, fmt.round_money(g / ctx.rate)) for k, g in enumerate(best_gaps)]
+    parts = tuple((y, a) for y, a in parts if a > 0)
+    if not parts:
+        return None
+    ask = sum(a for _, a in parts)
     current = _sign_on_year(o, (1, 2))
-    target = round_money_at_least(current + gap_own, current)
+    target = current + ask
     rival = ctx.evaluation.offers[best]
-    years = ", ".join(f"year {k + 1}: {ctx.reporting_money(tc[best, k])} vs {ctx.reporting_money(tc[ctx.index, k])}" for k in range(min(2, tc.shape[1])))
+    rival_k = year_fractions(rival, n)
+    own_k = year_fractions(o, n)
+    per_year = ", ".join(f"year {k + 1}: {ctx.reporting_money(eq[best, k])} vs {ctx.reporting_money(eq[ctx.index, k])} "
+                         f"({fmt.percent(rival_k[k], 0)} vs {fmt.percent(own_k[k], 0)} of the grant)" for k in range(n))
+    split = " and ".join(f"{ctx.money(a)} in year {y}" for y, a in parts)
     rationale = (f"Only {fmt.percent(f1, 0)} of the grant vests in year 1, while {rival.company} vests {fmt.percent(year1_fraction(rival), 0)}; "
-                 f"years 1–2 pay {ctx.reporting_money(best_gap)} less here in total.")
-    evidence = f"{rival.id}: TC {years} [S4a][S4b][S5a]"
-    script = (f"Year by year, the vesting here is back-loaded, so my first two years come in about {ctx.money(gap_own)} below another offer. "
-              f"Could a years 1–2 sign-on of {ctx.money(target - current)} level that out?")
-    return TalkingPoint("back-loaded-vesting", "sign_on", rationale, evidence, script, current, target, ctx.currency)
+                 f"on the rival's pacing this grant would pay {ctx.money(ask)} more in years 1–2 (equity only; "
+                 f"base and sign-on differences are the competing-offer ask).")
+    evidence = f"{rival.id}: equity {per_year} [S4a][S4b][S5a]"
+    script = (f"Year by year, the vesting here is back-loaded, so the equity in my first two years comes in about {ctx.money(ask)} "
+              f"below the same grant on a front-loaded schedule. Could a sign-on of {split} level that out?")
+    return TalkingPoint("back-loaded-vesting", "sign_on", rationale, evidence, script, current, target, ctx.currency, schedule=parts)
 
 
 def rule_private_options_info(ctx: RuleContext) -> Optional[TalkingPoint]:
@@ -446,13 +516,15 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
         current = o.annual_base
         rival_value = float(parts["base"][j, 0]) / ctx.rate
         target = round_money_at_least(min(rival_value, current + gap), current)
-        target = min(target, float(math.floor(current * (1 + MAX_BASE_RAISE_FRACTION) / 1000.0) * 1000.0))
+        target = min(target, r3_cap(current))
         shown = f"a base of {ctx.money(rival_value)}"
         want = f"the base to {ctx.money(target)}"
     elif component == "equity":
         years = _vest_years(o)
         current = _grant_value_own(ctx)
         target = round_money_at_least(current + min(diffs["equity"] / ctx.rate, gap) * years, current)
+        if current > 0:
+            target = min(target, r3_cap(current))
         shown = f"equity worth {ctx.reporting_money(parts['equity'][j].mean())} a year"
         want = f"the equity grant to {ctx.money(target)}"
     else:
