@@ -56,7 +56,7 @@ def test_compare_flags_override_the_file():
     assert doc["offers"][2]["years"][0]["base"] == 94_900.00  # 7,300 × 13 months, already in EUR
 
 
-@pytest.mark.parametrize("fmt, marker", [("csv", "offer_id,company,currency,year,base"), ("markdown", "# Offer comparison")])
+@pytest.mark.parametrize("fmt, marker", [("csv", "offer_id,company,offer_currency,reporting_currency,year,base"), ("markdown", "# Offer comparison")])
 def test_compare_other_formats(fmt, marker):
     r = run("compare", SAMPLE, "--format", fmt)
     assert r.exit_code == 0 and marker in r.stdout
@@ -185,3 +185,13 @@ def test_a_value_above_a_top_coded_point_is_reported_as_top_coded(write):
     assert "note: " in r.stderr and "top-coded" in r.stderr
     table = run("compare", str(ceo), "--market", bls).stdout
     assert "above p50 (p75, p90 top-coded)" in table
+
+
+def test_h1b_offer_gets_its_prevailing_wage_level(write):
+    levels = str(ROOT / "tests" / "data" / "market_oflc_levels.csv")
+    offer = write("h1b.yaml", "company: G\nrole: Software Engineer\nlocation: Seattle, WA\ncurrency: USD\nbase_salary: 150000\nvisa: h1b-new\n")
+    doc = json.loads(run("compare", str(offer), "--market", levels, "--format", "json").stdout)
+    level = doc["offers"][0]["visa_wage_level"]
+    # Seattle levels 110k / 135k / 160k / 185k: 150,000 reaches Level 2; Level 3 is 10,000 away
+    assert (level["level_reached"], level["next_level"], level["gap_to_next_level"]) == (2, 3, 10_000)
+    assert "Level 2 (+$10,000 to Level 3)" in run("compare", str(offer), "--market", levels).stdout

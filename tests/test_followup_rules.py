@@ -452,7 +452,7 @@ def test_csv_pipeline_errors_name_the_row(tmp_path):
         f"{f}: row 3 field role: required, but missing",
         f"{f}: row 3 field stage: expected one of applied, interviewing, references, offer, accepted, declined, "
         "rejected, closed, got 'offr'",
-        f"{f}: row 3 field deadline: expected a date like 2026-01-15, got '2026-13-01'",
+        f"{f}: row 3 field deadline: expected a date like 2026-01-15, got '2026-13-01' (month value is outside expected range of 1-12)",
     ]
 
 

@@ -86,7 +86,7 @@ def test_default_ids_slug_with_suffixes_and_explicit_duplicates_are_errors(write
     assert [o.id for o in load_offers(path).offers] == ["acme-inc", "acme-inc-2", "acme-inc-3", "acme-inc-4"]
     dup = write("d.yaml", "offers:\n  - {id: x, company: A, currency: USD, base_salary: 1}\n  - {id: x, company: B, currency: USD, base_salary: 1}\n")
     lines, found = issues(dup)
-    assert lines == [f"{dup}: offer 'x' field id: duplicate offer id 'x'; ids must be unique"]
+    assert lines == [f"{dup}: offer 'x' (#2) field id: duplicate offer id 'x'; ids must be unique"]
     assert found[0].code == "duplicate_id"
 
 
@@ -117,7 +117,7 @@ def test_assumptions_file_flags_and_conflicts(write):
 def test_bad_assumptions_named(write):
     lines, _ = issues(write("o.yaml", "assumptions: {horizon_years: 50, stock_growth: -100%}\n" + GOOD))
     assert any("field horizon_years: expected a number at most 40, got 50" in l for l in lines)
-    assert any("field stock_growth: expected a number greater than -1" in l for l in lines)
+    assert any("field stock_growth: expected a percentage above -100% and at most 1000%, got -100%" in l for l in lines)
 
 
 FLAT = (
@@ -226,3 +226,19 @@ def test_flat_table_yaml_cell_problems_name_row_and_field(write):
     lines, _ = issues(path)
     assert lines[0] == f"{path}: row 2 (offer 'A') field sign_on.amount: sign_on is already given as a whole; give it either in one cell or as sign_on.* columns"
     assert lines[1].startswith(f"{path}: row 3 (offer 'B') field equity: malformed YAML in the cell")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("company: A\ncurrency: USD\nbase_salary: 1\nbase_salary: 2\n", "the key 'base_salary' appears twice in one mapping"),
+])
+def test_a_key_written_twice_is_an_error(write, text, fragment):
+    lines, _ = issues(write("dup.yaml", text))
+    assert fragment in lines[0]
+    with pytest.raises(InputError, match="the key 'base_salary' appears twice in one object"):
+        load_offers(write("dup.json", '{"company": "A", "currency": "USD", "base_salary": 1, "base_salary": 2}'))
+
+
+def test_a_column_written_twice_is_an_error(write):
+    path = write("dup.csv", "company,currency,base_salary,base_salary\nA,USD,1,2\n")
+    lines, _ = issues(path)
+    assert lines == [f"{path}: field base_salary: the column 'base_salary' appears more than once; keep one"]

@@ -96,6 +96,18 @@ def _yaml_loader():
         except ValueError:
             return node.value
 
+    def construct_mapping(self, node, deep=False):
+        # A key written twice would otherwise let the last one win without a word.
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen and key_node.tag != "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
+
+    GuardedLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: dict(construct_mapping(loader, node)))
     GuardedLoader.add_constructor("tag:yaml.org,2002:float", construct_float)
     GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
 
@@ -173,6 +185,19 @@ def sheet_names(path: str | os.PathLike) -> list[str]:
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object names one key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
 def read_document(path: str | os.PathLike) -> Any:
     """Parse a YAML, JSON or TOML file into plain Python data (dicts, lists, scalars).
 
@@ -202,7 +227,9 @@ def read_document(path: str | os.PathLike) -> Any:
                 raise _fail(p, f"malformed YAML: {exc}", "malformed") from None
         elif kind == "json":
             try:
-                data = json.loads(text)
+                data = json.loads(text, object_pairs_hook=_unique_keys)
+            except DuplicateKeyError as exc:
+                raise _fail(p, f"malformed JSON: {exc}", "malformed") from None
             except json.JSONDecodeError as exc:
                 raise _fail(p, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", "malformed") from None
         else:
@@ -258,6 +285,16 @@ def check_xlsx_zip(path: Path) -> None:
         raise _fail(path, "not a valid XLSX file (no xl/workbook.xml inside)", "malformed")
 
 
+def _xlsx_header(path: Path, sheet: str | int | None) -> list[str]:
+    """The first row of a sheet as written (pandas renames repeated names)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    ws = wb.get_sheet_by_name(sheet) if isinstance(sheet, str) else wb.get_sheet_by_index(sheet or 0)
+    rows = ws.to_python(nrows=1)
+    return [str(c) for c in rows[0]] if rows else []
+
+
 def sniff_delimiter(sample: str) -> str:
     """The CSV delimiter among , ; tab and |, judged from the header line and a sample."""
     try:
@@ -309,6 +346,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
         except UnicodeDecodeError:
             sample = head.decode("latin-1")
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
+        header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
         try:
             frame = pd.read_csv(
                 p,
@@ -327,9 +365,14 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
             raise _fail(p, f"malformed CSV: {str(exc).strip()}", "malformed") from None
     else:
         raise _fail(p, f"expected a CSV or XLSX table, got a {kind.upper()} document", "unknown_type")
+    if kind == "xlsx":
+        header = _xlsx_header(p, sheet)
     frame.columns = [str(c).strip() for c in frame.columns]
     if as_text:
         frame = frame.astype(object).where(frame.notna(), None)
+    # pandas renames a repeated header to name.1; keep the repeats so callers can refuse them.
+    names = [str(h).strip() for h in header]
+    frame.attrs["duplicate_columns"] = sorted({n for n in names if n and names.count(n) > 1})
     return frame
 
 

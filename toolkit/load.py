@@ -136,6 +136,8 @@ def issues_from_validation(
             message = f"expected a number {words} {bound}, got {_got(value)}"
         elif kind == "missing":
             message = _FRIENDLY[kind]
+        elif kind.startswith("date_") and "range" in str(ctx.get("error", "")):  # 2026-02-30: say which part
+            message = f"{_FRIENDLY.get(kind, 'expected a date like 2026-01-15')}, got {_got(value)} ({ctx['error']})"
         elif kind in _FRIENDLY:
             message = f"{_FRIENDLY[kind]}, got {_got(value)}"
         else:
@@ -153,6 +155,7 @@ class _Raw:
     data: Any
     position: str
     source: str
+    repeated: bool = False  # its id is given to another offer too: messages add the position
 
     @property
     def record(self) -> str:
@@ -168,6 +171,8 @@ class _Raw:
                     break
         if self.position.startswith("row"):
             return f"{self.position} ({name})" if name else self.position
+        if name and self.repeated:
+            return f"{name} ({self.position})"
         return name or f"offer {self.position}"
 
 
@@ -285,6 +290,9 @@ def _table_rows(path: str) -> list[_Raw]:
     if frame.empty:
         raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
     columns = [str(c) for c in frame.columns]
+    repeated = frame.attrs.get("duplicate_columns") or []
+    if repeated:
+        raise InputError([Issue(source=path, field=c, message=f"the column {c!r} appears more than once; keep one", code="duplicate_column") for c in repeated])
     if "company" not in columns:
         raise InputError.single(
             path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {columns[:20]}", code="no_offers"
@@ -344,14 +352,15 @@ def _assign_ids(raws: list[_Raw]) -> list[Issue]:
     from slugify import slugify
 
     issues: list[Issue] = []
-    seen: set[str] = set()
+    seen: dict[str, _Raw] = {}
     for raw in raws:
         given = raw.data.get("id") if isinstance(raw.data, dict) else None
         if isinstance(given, str) and given.strip():
             key = given.strip()
             if key in seen:
+                seen[key].repeated = raw.repeated = True
                 issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate_id"))
-            seen.add(key)
+            seen.setdefault(key, raw)
     slugs: dict[str, str] = {}
     counters: dict[str, int] = {}
     for raw in raws:
@@ -368,7 +377,7 @@ def _assign_ids(raws: list[_Raw]) -> list[Issue]:
             n += 1
             candidate = f"{base}-{n}"
         counters[base] = n + 1
-        seen.add(candidate)
+        seen[candidate] = raw
         raw.data = {**data, "id": candidate}
     return issues
 

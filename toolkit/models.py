@@ -51,9 +51,15 @@ def _annual(value: Any, info: ValidationInfo) -> float:
     return amount * annual_factor(per or Period.YEAR)
 
 
-def _fraction(max_bare: float):
+def _fraction(max_bare: float, low: float, high: float, *, low_open: bool = False):
+    """A percentage field: parsed by money.parse_fraction, then range-checked in percent words."""
+    span = f"{'above' if low_open else 'from'} {low * 100:g}% {'and at most' if low_open else 'to'} {high * 100:g}%"
+
     def parse(value: Any) -> float:
-        return parse_fraction(value, max_bare=max_bare)
+        v = parse_fraction(value, max_bare=max_bare)
+        if v < low or (low_open and v == low) or v > high:
+            raise AmountError(f"expected a percentage {span}, got {v * 100:g}%")
+        return v
 
     return parse
 
@@ -86,10 +92,10 @@ PERCENT_SCHEMA = {
 Amount = Annotated[float, BeforeValidator(_one_time), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
 PositiveAmount = Annotated[float, BeforeValidator(_one_time), Field(gt=0), WithJsonSchema(AMOUNT_SCHEMA)]
 AnnualAmount = Annotated[float, BeforeValidator(_annual), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
-Fraction = Annotated[float, BeforeValidator(_fraction(1.0)), Field(ge=0, le=1), WithJsonSchema(PERCENT_SCHEMA)]
-Rate = Annotated[float, BeforeValidator(_fraction(1.0)), Field(gt=-1, le=10), WithJsonSchema(PERCENT_SCHEMA)]
-Multiplier = Annotated[float, BeforeValidator(_fraction(5.0)), Field(ge=0, le=5), WithJsonSchema(PERCENT_SCHEMA)]
-BonusTarget = Annotated[float, BeforeValidator(_fraction(1.0)), Field(ge=0, le=5), WithJsonSchema(PERCENT_SCHEMA)]
+Fraction = Annotated[float, BeforeValidator(_fraction(1.0, 0.0, 1.0)), WithJsonSchema(PERCENT_SCHEMA)]
+Rate = Annotated[float, BeforeValidator(_fraction(1.0, -1.0, 10.0, low_open=True)), WithJsonSchema(PERCENT_SCHEMA)]
+Multiplier = Annotated[float, BeforeValidator(_fraction(5.0, 0.0, 5.0)), WithJsonSchema(PERCENT_SCHEMA)]
+BonusTarget = Annotated[float, BeforeValidator(_fraction(1.0, 0.0, 5.0)), WithJsonSchema(PERCENT_SCHEMA)]
 Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
 
 

@@ -29,6 +29,9 @@ def root(
 
 
 FORMATS = ("table", "json", "csv", "markdown")
+MAX_REPORT_OFFERS = 2_000  # bench_excel.py: 1,000 offers take about 7 s and 450,000 cells
+MAX_CHART_OFFERS = 30  # beyond this, bars and lines are unreadable
+MAX_PLAN_OFFERS = 200  # every offer's counter is re-evaluated against every rival
 
 
 def _flag_fraction(value: Optional[str], flag: str, issues: list[Issue], *, max_bare: float = 1.0) -> Optional[float]:
@@ -81,6 +84,10 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
     offer_set = load_offers(files, assumptions=assumptions_file, overrides=overrides)
     fx = None
     if fx_file is not None:
+        from ..io import file_kind
+
+        if file_kind(Path(fx_file)) != "csv":
+            raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="flag")])
         code = reporting or offer_set.reporting_currency or offer_set.offers[0].currency
         fx = read_fx_csv(read_text(fx_file), code, str(fx_file))
     return evaluate(offer_set, fx=fx, currency=reporting, market=market)
@@ -119,16 +126,36 @@ def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
     return markets
 
 
+WAGE_LEVEL_KEYS = ("occupation", "area", "level_reached", "level_wage", "next_level", "next_level_wage", "gap_to_next_level",
+                   "level_1", "level_2", "level_3", "level_4", "match", "source")
+
+
 def market_block(evaluation, i: int) -> dict:
-    """The "market" list of offer i in the JSON output (only when market data was given)."""
+    """Offer i's "market" list in the JSON output, and for an H-1B offer with prevailing-wage
+    data its "visa_wage_level" (only when market data was given)."""
     if evaluation.market is None:
         return {}
     from ..market import to_market_json
 
-    entries = to_market_json(evaluation.market, extra=("top_coded",)).get(evaluation.ids[i], [])
+    oid = evaluation.ids[i]
+    entries = to_market_json(evaluation.market, extra=("top_coded",)).get(oid, [])
     for entry in entries:  # "p75,p90" → ["p75", "p90"]: the points the source only gives as "at or above"
         entry["top_coded"] = entry["top_coded"].split(",") if entry.get("top_coded") else []
-    return {"market": entries}
+    block: dict = {"market": entries}
+    levels = evaluation.wage_levels
+    if levels is not None and len(levels) and oid in set(levels["offer_id"]):
+        row = levels[levels["offer_id"] == oid].iloc[0]
+        block["visa_wage_level"] = {k: _plain(row.get(k)) for k in WAGE_LEVEL_KEYS}
+    return block
+
+
+def _plain(value):
+    """A DataFrame cell as plain JSON data (NaN/NA → None, numpy scalars → Python)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def render(evaluation, fmt: str, **blocks) -> str:
@@ -242,15 +269,28 @@ def compare(
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
         raise_if(issues)
-        # Refuse a bad output path before printing anything.
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
+        # Outputs meant to be read by a person; a big table belongs in --format csv or json.
+        # Refused before anything is printed, like a bad output path.
+        n = len(evaluation.offers)
+        if output is not None and n > MAX_REPORT_OFFERS:
+            issues.append(Issue(source="--output", message=f"the Excel report holds at most {MAX_REPORT_OFFERS:,} offers, got {n:,}; use --format csv or json for a table this size, or split the file", code="too_many"))
+        if charts is not None and n > MAX_CHART_OFFERS:
+            issues.append(Issue(source="--charts", message=f"charts compare at most {MAX_CHART_OFFERS} offers, got {n:,}; chart a selection of them", code="too_many"))
+        raise_if(issues)
         if output is not None:
             check_output_path(output, inputs)
         if charts is not None and charts.exists() and not charts.is_dir():
             raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="flag")])
 
-        # The plan re-evaluates each offer for its counter; only JSON and the workbook show it.
-        plan = build_negotiation_plan(evaluation, current=job, today=day) if fmt == "json" or output is not None else None
+        # The plan re-evaluates each offer for its counter; only JSON and the workbook show it,
+        # and it is meant for the handful of offers one person weighs.
+        plan = None
+        if fmt == "json" or output is not None:
+            if n <= MAX_PLAN_OFFERS:
+                plan = build_negotiation_plan(evaluation, current=job, today=day)
+            else:
+                print(f"note: the negotiation plan (checklist, talking points, ranking) is left out for more than {MAX_PLAN_OFFERS} offers", file=sys.stderr)
         followups = None
         if followup_pipeline is not None:
             from ..followup import plan_followups
@@ -260,6 +300,7 @@ def compare(
         if plan is not None and fmt == "json":
             blocks = {"offer_blocks": (market_block, *plan.offer_blocks(("checklist", "talking_points"))), "document_blocks": plan.document_blocks()}
         echo(render(evaluation, fmt, **blocks))
+        new_folders = [f for f in {output.parent if output else None, charts} if f is not None and not f.exists()]
         if output is not None:
             from ..report.excel import write_report
 
@@ -270,6 +311,8 @@ def compare(
 
             for path in write_charts(evaluation, charts, inputs=inputs):
                 print(f"wrote {path}", file=sys.stderr)
+        for folder in sorted(new_folders):
+            print(f"note: created the folder {folder}", file=sys.stderr)
 
 
 @app.command()
@@ -283,7 +326,8 @@ def validate(
     with handle_errors():
         evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides={})
         n = len(evaluation.offers)
-        echo(f"ok: {n} offer{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''} ({', '.join(evaluation.ids)})")
+        shown = ", ".join(evaluation.ids[:10]) + (f", … and {n - 10:,} more" if n > 10 else "")
+        echo(f"ok: {n:,} offer{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''} ({shown})")
 
 
 @app.command()

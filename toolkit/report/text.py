@@ -107,19 +107,25 @@ def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         if all(o.get(key) is None for o in offers):
             continue
         rows.append([label] + [fmt.money(o.get(key), cur) for o in offers])
+    year_rows = list(YEAR_ROWS)
+    if not document["assumptions"]["include_refreshers"]:  # shown, but after the TC it is not part of
+        year_rows.remove(("refresh_equity", "Refresh equity"))
+        year_rows.insert(year_rows.index(("tc", "TC")) + 1, ("refresh_equity", "Refresh equity (not in TC)"))
     for k in range(document["horizon_years"]):
         rows.append([f"— Year {k + 1} —"] + [""] * len(offers))
-        for key, label in YEAR_ROWS:
+        for key, label in year_rows:
             values = [o["years"][k][key] for o in offers]
             if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
                 continue
             rows.append([f"  {label}"] + [fmt.money(v, cur) for v in values])
-    if any(o.get("market") for o in offers):
+    if any(o.get("market") or o.get("visa_wage_level") for o in offers):
         rows.append(["— Market position —"] + [""] * len(offers))
         for component in ("base", "bonus", "equity", "total"):
             cells = [_market_cell(o, component, cur) for o in offers]
             if any(c != "—" for c in cells):
                 rows.append([f"  {component}"] + cells)
+    if any(o.get("visa_wage_level") for o in offers):
+        rows.append(["  H-1B wage level"] + [_wage_level_cell(o.get("visa_wage_level"), cur) for o in offers])
     return header, rows
 
 
@@ -140,6 +146,19 @@ def _market_cell(offer: dict[str, Any], component: str, currency: str) -> str:
         place = fmt.percentile(entry["percentile"])
     median = f" (p50 {fmt.money(entry['p50'], currency)})" if entry.get("p50") is not None else ""
     return place + median
+
+
+def _wage_level_cell(level: dict[str, Any] | None, currency: str) -> str:
+    """'Level 2 (+$8,000 to Level 3)', 'Level 4 (top)', 'below Level 1', or '—'."""
+    if not level:
+        return "—"
+    if level.get("level_reached") is None:
+        return "no data"
+    reached = int(level["level_reached"])
+    name = f"Level {reached}" if reached else "below Level 1"
+    if level.get("gap_to_next_level") is None:
+        return f"{name} (top)" if reached else name
+    return f"{name} (+{fmt.money(level['gap_to_next_level'], currency)} to Level {int(level['next_level'])})"
 
 
 def _market_notes(document: dict[str, Any]) -> list[str]:
@@ -224,11 +243,13 @@ def render_csv(document: dict[str, Any]) -> str:
     headline_keys = [k for k, _ in ROWS]
     year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["offer_id", "company", "currency", "year", *year_keys, *headline_keys])
+    # The figures are in the reporting currency; offer_currency is the currency of the offer itself.
+    writer.writerow(["offer_id", "company", "offer_currency", "reporting_currency", "year", *year_keys, *headline_keys])
     for o in document["offers"]:
         for y in o["years"]:
             writer.writerow(
-                [o["id"], _csv_safe(o["company"]), document["currency"], y["year"], *[y[k] for k in year_keys], *["" if o[k] is None else o[k] for k in headline_keys]]
+                [o["id"], _csv_safe(o["company"]), o["currency"], document["currency"], y["year"], *[y[k] for k in year_keys],
+                 *["" if o[k] is None else o[k] for k in headline_keys]]
             )
     return buf.getvalue()
 
