@@ -90,3 +90,13 @@ def test_evaluate_with_bad_assumptions_raises_input_error(write):
     s = load_offers(write("o.yaml", EUR_OFFER))
     with pytest.raises(InputError, match="assumptions field horizon_years: expected a number at least 1, got 0"):
         evaluate(s, {"horizon_years": 0})
+
+
+def test_missing_rate_names_the_offer_field_and_why_that_reporting_currency(write):
+    s = load_offers(write("o.yaml", "offers:\n  - {id: ar, company: AR, currency: ARS, base_salary: 1000000}\n"
+                                    "  - {id: us, company: US, currency: USD, base_salary: 1, equity: {grant_value: 1, currency: VND}}\n"))
+    with pytest.raises(InputError) as err:
+        evaluate(s)
+    lines = [str(i) for i in err.value.issues]
+    assert lines[0].startswith("fx: no FX rate USD->ARS for offer 'us' field currency (ARS is the reporting currency because it is the first offer's (ar))")
+    assert lines[1].startswith("fx: no FX rate VND->ARS for offer 'us' field equity[0].currency")

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io as _io
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from .errors import InputError, Issue, MissingFxRateError
 
@@ -200,18 +200,25 @@ def _latest_common_date(conv, a: str, b: str, on: dt.date | None) -> dt.date | N
 
 
 def build_fx_table(
-    codes: Iterable[str],
+    codes: Iterable[str] | Mapping[str, Sequence[str]],
     reporting: str,
     *,
     file_rates: Mapping[str, FxRate] | None = None,
     section_rates: Mapping[str, FxRate] | None = None,
     fx_date: dt.date | None = None,
+    why: str = "the reporting currency",
 ) -> FxTable:
     """Resolve a rate for every currency in `codes`, highest-precedence source first.
+
+    Args:
+        codes: the currencies needed, or a mapping from each to where it is used
+            ("offer 'us' field currency"), which a missing-rate message then names.
+        why: how the reporting currency was chosen, for the message.
 
     Raises:
         MissingFxRateError: naming every pair for which no source has a rate.
     """
+    where = codes if isinstance(codes, Mapping) else {}
     needed = sorted({c for c in codes if c != reporting})
     rates: dict[str, FxRate] = {}
     for source in (file_rates or {}, section_rates or {}):
@@ -227,7 +234,9 @@ def build_fx_table(
             [
                 Issue(
                     source="fx",
-                    message=f"no FX rate {c}->{reporting}: add it to the file's fx section (fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE",
+                    message=f"no FX rate {c}->{reporting}"
+                    + (f" for {', '.join(list(where[c])[:3])}" if where.get(c) else "")
+                    + f" ({reporting} is {why}); add it to the file's fx section (fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE",
                     code="missing_fx",
                 )
                 for c in missing

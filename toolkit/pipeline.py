@@ -211,18 +211,19 @@ def _parse_assumptions(values: Mapping[str, Any], source: str) -> Assumptions:
         raise InputError(issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)) from None
 
 
-def _as_fx(fx: Any, reporting: str, codes: Sequence[str], fx_date, section_rates: Mapping[str, FxRate]) -> FxTable:
+def _as_fx(fx: Any, reporting: str, codes: Mapping[str, list[str]], fx_date, section_rates: Mapping[str, FxRate], why: str) -> FxTable:
+    """The FX table for `codes` (currency → where it is used, for messages)."""
     if isinstance(fx, FxTable):
         if fx.reporting != reporting:
             raise InputError([Issue(source="fx", message=f"the FX table is into {fx.reporting}, but the reporting currency is {reporting}", code="fx_currency")])
         missing = [c for c in codes if c != reporting and c not in fx.rates]
         if not missing:
             return fx
-        return build_fx_table(codes, reporting, file_rates=fx.rates, section_rates=section_rates, fx_date=fx_date)
+        return build_fx_table(codes, reporting, file_rates=fx.rates, section_rates=section_rates, fx_date=fx_date, why=why)
     file_rates: dict[str, FxRate] = {}
     for code, value in (fx or {}).items():
         file_rates[code] = value if isinstance(value, FxRate) else FxRate(float(value), "fx argument", None)
-    return build_fx_table(codes, reporting, file_rates=file_rates, section_rates=section_rates, fx_date=fx_date)
+    return build_fx_table(codes, reporting, file_rates=file_rates, section_rates=section_rates, fx_date=fx_date, why=why)
 
 
 def evaluate(
@@ -273,11 +274,21 @@ def evaluate(
     if problems:
         raise InputError(problems)
     markets = _as_markets(market)
-    codes = {o.currency for o in offers}
-    codes |= {g.currency for o in offers for g in (o.equity or ()) if g.currency}
-    codes |= {o.refresher.currency for o in offers if o.refresher and o.refresher.currency}
+    # where each currency is used, so a missing rate can be traced to the offer and field
+    used: dict[str, list[str]] = {}
+    for o in offers:
+        used.setdefault(o.currency, []).append(f"offer {o.id!r} field currency")
+        for g, grant in enumerate(o.equity or ()):
+            if grant.currency:
+                used.setdefault(grant.currency, []).append(f"offer {o.id!r} field equity[{g}].currency")
+        if o.refresher and o.refresher.currency:
+            used.setdefault(o.refresher.currency, []).append(f"offer {o.id!r} field refresher.currency")
     market_codes = {c for m in markets for c in _market_currencies(m)}
-    table = _as_fx(fx, reporting, sorted(codes | market_codes), assumptions.fx_date, section_rates)
+    for m in markets:
+        for c in _market_currencies(m):
+            used.setdefault(c, []).append(f"market file {getattr(m, 'source', '')}")
+    why = "the reporting currency" if currency else f"the reporting currency because it is the first offer's ({offers[0].id})"
+    table = _as_fx(fx, reporting, used, assumptions.fx_date, section_rates, why)
     figures = compute_figures(offers, assumptions, table)
     evaluation = Evaluation(offers, assumptions, table, figures, extras={"markets": markets, "market_currencies": tuple(sorted(market_codes))})
     if markets:

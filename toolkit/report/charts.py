@@ -107,7 +107,8 @@ def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) ->
     when = f"year {year}" if year is not None else f"average per year over {h} years"
     ax.set_title(f"TC composition ({when}, {evaluation.currency})")
     ax.set_ylabel(f"TC ({evaluation.currency})")
-    ax.legend(loc="upper right", fontsize=8)
+    # outside the axes: inside, it covers the label of whichever bar stands tallest under it
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.margins(y=0.12)
     return fig
 
