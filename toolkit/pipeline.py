@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, MissingFxRateError
 from .fx import FxRate, FxTable, build_fx_table, rates_from_section
 from .load import OfferSet
 from .models import Assumptions, Offer, missing_terms
@@ -211,8 +211,9 @@ def _parse_assumptions(values: Mapping[str, Any], source: str) -> Assumptions:
         raise InputError(issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)) from None
 
 
-def _as_fx(fx: Any, reporting: str, codes: Mapping[str, list[str]], fx_date, section_rates: Mapping[str, FxRate], why: str) -> FxTable:
-    """The FX table for `codes` (currency → where it is used, for messages)."""
+def _as_fx(fx: Any, reporting: str, codes: Sequence[str] | Mapping[str, list[str]], fx_date,
+           section_rates: Mapping[str, FxRate], why: str) -> FxTable:
+    """The FX table for `codes` (or a mapping currency → where it is used, for messages)."""
     if isinstance(fx, FxTable):
         if fx.reporting != reporting:
             raise InputError([Issue(source="fx", message=f"the FX table is into {fx.reporting}, but the reporting currency is {reporting}", code="fx_currency")])
@@ -274,21 +275,16 @@ def evaluate(
     if problems:
         raise InputError(problems)
     markets = _as_markets(market)
-    # where each currency is used, so a missing rate can be traced to the offer and field
-    used: dict[str, list[str]] = {}
-    for o in offers:
-        used.setdefault(o.currency, []).append(f"offer {o.id!r} field currency")
-        for g, grant in enumerate(o.equity or ()):
-            if grant.currency:
-                used.setdefault(grant.currency, []).append(f"offer {o.id!r} field equity[{g}].currency")
-        if o.refresher and o.refresher.currency:
-            used.setdefault(o.refresher.currency, []).append(f"offer {o.id!r} field refresher.currency")
+    codes = {o.currency for o in offers}
+    codes |= {g.currency for o in offers for g in (o.equity or ()) if g.currency}
+    codes |= {o.refresher.currency for o in offers if o.refresher and o.refresher.currency}
     market_codes = {c for m in markets for c in _market_currencies(m)}
-    for m in markets:
-        for c in _market_currencies(m):
-            used.setdefault(c, []).append(f"market file {getattr(m, 'source', '')}")
     why = "the reporting currency" if currency else f"the reporting currency because it is the first offer's ({offers[0].id})"
-    table = _as_fx(fx, reporting, used, assumptions.fx_date, section_rates, why)
+    try:
+        table = _as_fx(fx, reporting, sorted(codes | market_codes), assumptions.fx_date, section_rates, why)
+    except MissingFxRateError:  # again, now saying where each currency is used (slow for many offers)
+        _as_fx(fx, reporting, _currency_uses(offers, markets), assumptions.fx_date, section_rates, why)
+        raise
     figures = compute_figures(offers, assumptions, table)
     evaluation = Evaluation(offers, assumptions, table, figures, extras={"markets": markets, "market_currencies": tuple(sorted(market_codes))})
     if markets:
@@ -298,6 +294,22 @@ def evaluate(
         object.__setattr__(evaluation, "market", placed)
         object.__setattr__(evaluation, "wage_levels", levels)
     return evaluation
+
+
+def _currency_uses(offers: Sequence[Offer], markets: Sequence[Any]) -> dict[str, list[str]]:
+    """Each currency → where it is used ("offer 'us' field equity[0].currency"), for messages."""
+    used: dict[str, list[str]] = {}
+    for o in offers:
+        used.setdefault(o.currency, []).append(f"offer {o.id!r} field currency")
+        for g, grant in enumerate(o.equity or ()):
+            if grant.currency:
+                used.setdefault(grant.currency, []).append(f"offer {o.id!r} field equity[{g}].currency")
+        if o.refresher and o.refresher.currency:
+            used.setdefault(o.refresher.currency, []).append(f"offer {o.id!r} field refresher.currency")
+    for m in markets:
+        for c in _market_currencies(m):
+            used.setdefault(c, []).append(f"market file {getattr(m, 'source', '')}")
+    return used
 
 
 def _as_markets(market: Any) -> tuple:
