@@ -120,7 +120,7 @@ def test_counter_effect_is_measured_by_re_evaluation():
     assert row["year1_tc_after"] == pytest.approx(166_000 + 8_000 + 25_000)
     assert row["average_tc_after"] - row["average_tc_before"] == pytest.approx(16_000 + 8_000 / 4)
     assert "Base $150,000 → $166,000 (+$16,000)" in row["summary"] and "PTO 15 → 20 days" in row["summary"]
-    assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary"]
+    assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary", "reaches"]
 
 
 # ---------------------------------------------------------------- property: no ask lowers any figure
@@ -202,3 +202,73 @@ def test_bundle_respects_r3_and_the_year1_ceiling(data, percentile):
                 assert a["target"] <= r3_cap(a["current"]) + 0.01, a
         ceiling = year1_ceiling(ev, i, points.get(o.id, []))
         assert row["year1_tc_after"] <= max(ceiling, row["year1_tc_before"]) + 0.5
+
+
+# ---------------------------------------------------------------- shared targets (R20) and the grant's currency
+
+
+def placement(offer_id, component, value, p25, p50, p75, percentile=40.0):
+    return {"offer_id": offer_id, "component": component, "value": float(value), "percentile": percentile, "clamped": None,
+            "p10": np.nan, "p25": float(p25), "p50": float(p50), "p75": float(p75), "p90": np.nan,
+            "match": "exact", "sample_size": 30, "source": "survey"}
+
+
+def test_a_later_total_ask_is_sized_to_the_gap_the_earlier_base_ask_leaves():
+    # a: base 150,000 + 800,000 RSUs over 4 years = 350,000 a year; b: base 170,000 + the same grant = 370,000
+    a = offer("a", base_salary=150_000, equity={"grant_value": 800_000, "vesting": "4y-annual"})
+    b = offer("b", base_salary=170_000, equity={"grant_value": 800_000, "vesting": "4y-annual"})
+    ev = evaluate([a, b])
+    # base 150,000 ≥ median 140,000; total 350,000 < median 360,000; p65 total = 360,000 + 0.6 × 25,000 = 375,000
+    object.__setattr__(ev, "market", pd.DataFrame([placement("a", "base", 150_000, 130_000, 140_000, 150_000, 75.0),
+                                                   placement("a", "total", 350_000, 340_000, 360_000, 385_000, 35.0)]))
+    plan = build_plan(ev, today=TODAY, offer_id="a")
+    tp = plan.talking_points.set_index("rule")
+    # each point on its own: competing-offer base 150,000 → 170,000 (b's base, = the 20,000 TC gap, under the 180,000 cap);
+    # total-below-market 25,000 a year × 4 years → grant 800,000 → 900,000 (under the 960,000 cap)
+    assert (tp.loc["competing-offer", "target"], tp.loc["total-below-market", "target"]) == (170_000, 900_000)
+    row = plan.counters.iloc[0]
+    # in the bundle the base ask comes first and lifts average TC to 370,000, so the grant ask closes only the
+    # 5,000 a year left: 5,000 ÷ (1/4 per grant dollar) = 20,000 → 820,000 (stacking both in full gave 395,000)
+    assert row["summary"] == "Base $150,000 → $170,000 (+$20,000); equity grant $800,000 → $820,000 (+$20,000)"
+    assert row["average_tc_after"] == pytest.approx(170_000 + 820_000 / 4)  # 375,000 = the p65 it cites
+    equity = [x for x in plan.bundles["a"]["asks"] if x["component"] == "equity"][0]
+    assert (equity["target"], equity["adjusted"], equity["rules"][0]) == (820_000, "remaining gap", "total-below-market")
+    assert plan.bundles["a"]["landing"]["total_percentile"] == pytest.approx(65.0)  # 50 + 25 × 15,000 / 25,000
+    assert row["reaches"] == ("Lands at: base $170,000 is above the 75th percentile of the market base. Average TC $375,000 a year "
+                              "is at the 65th percentile of the market total (65th: $375,000). B's average TC of $370,000 is reached.")
+    body = plan.drafts.set_index("kind").loc["counter_offer", "body"]
+    assert ("Could the equity grant be $820,000, which together with the points above brings the package to "
+            "the 65th percentile of the market total ($375,000 a year)?") in body
+
+
+def test_a_total_ask_the_earlier_asks_already_cover_is_dropped():
+    a = offer("a", base_salary=150_000, equity={"grant_value": 800_000, "vesting": "4y-annual"})
+    b = offer("b", base_salary=170_000, equity={"grant_value": 800_000, "vesting": "4y-annual"})
+    ev = evaluate([a, b])
+    # p65 total = 360,000 + 0.6 × 10,000 = 366,000 < 370,000 after the base ask → no equity ask left
+    object.__setattr__(ev, "market", pd.DataFrame([placement("a", "base", 150_000, 130_000, 140_000, 150_000),
+                                                   placement("a", "total", 350_000, 340_000, 360_000, 370_000)]))
+    plan = build_plan(ev, today=TODAY, offer_id="a")
+    assert "total-below-market" in set(plan.talking_points["rule"])
+    assert plan.counters.iloc[0]["summary"] == "Base $150,000 → $170,000 (+$20,000)"
+    assert plan.counters.iloc[0]["average_tc_after"] == pytest.approx(370_000)
+
+
+def test_an_equity_ask_on_a_grant_priced_in_another_currency_is_stated_in_that_currency():
+    # 2,000 RSUs at £40 = £80,000 = $100,000 at 1.25; average TC 190,000 + 25,000 = 215,000
+    o = offer("n", base_salary=190_000, equity={"type": "rsu", "shares": 2000, "share_price": 40, "currency": "GBP", "vesting": "4y-annual"})
+    ev = evaluate([o], fx={"GBP": 1.25})
+    # p65 total = 230,000 + 0.6 × 30,000 = 248,000: 33,000 a year = £26,400 × 4 = £105,600 → capped (R3) at £80,000 × 1.2 = £96,000
+    object.__setattr__(ev, "market", pd.DataFrame([placement("n", "base", 190_000, 170_000, 180_000, 195_000),
+                                                   placement("n", "total", 215_000, 200_000, 230_000, 260_000)]))
+    plan = build_plan(ev, today=TODAY)
+    p = plan.talking_points.set_index("rule").loc["total-below-market"]
+    assert (p["component"], p["unit"], p["current"], p["target"], p["ask"]) == ("equity", "GBP", 80_000, 96_000, 16_000)
+    assert "an RSU grant of £96,000 (+£16,000 over 4 years)" in p["script"] and "$" not in p["script"]
+    assert "capped at +20% of the offer's grant of £80,000 (R3)" in p["rationale"]
+    row = plan.counters.iloc[0]
+    assert row["summary"] == "Equity grant £80,000 → £96,000 (+£16,000)"
+    assert row["average_tc_after"] == pytest.approx(215_000 + 16_000 * 1.25 / 4)  # 220,000
+    asks, _ = bundle([TalkingPoint("total-below-market", "equity", "w", "e", "s", 80_000.0, 96_000.0, "GBP", "n", 1)])
+    assert apply_asks(o, asks, ev.fx).equity[0].shares == pytest.approx(2000 + 16_000 / 40)  # 2,400 shares
+    assert "at the 42nd percentile of the market total" in row["reaches"]  # 25 + 25 × 20,000 / 30,000 = 41.7

@@ -38,7 +38,7 @@ def test_dataframe_columns_are_the_contract(evaluation):
     assert list(plan.checklist.columns) == ["offer_id", "item", "status", "reason"]
     assert list(plan.talking_points.columns) == [
         "offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "rationale", "evidence", "script"]
-    assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary"]
+    assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary", "reaches"]
     assert list(plan.walkaway.columns) == ["offer_id", "month", "cash_received", "equity_received", "repayment_owed", "net_value"]
     assert list(plan.drafts.columns) == ["offer_id", "kind", "subject", "body"]
     assert list(plan.ranking["offer_id"]) == ["globex", "initech", "hooli-de"]
@@ -129,3 +129,24 @@ def test_the_negotiation_core_does_not_import_the_cli_or_report_writers():
     code = "import toolkit.negotiation, sys; print(sorted(m for m in ('typer', 'openpyxl', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_equal_personal_scores_share_a_rank_and_the_table_shows_the_tie():
+    from toolkit.negotiation.ranking import competition_ranks
+    from toolkit.negotiation.render import render_markdown, render_table
+
+    # unweighted means: a (4+4)/2 = 4.00, b (3+4)/2 = 3.50, c (4+3)/2 = 3.50, d (2+2)/2 = 2.00
+    offers = [offer("a", factors={"growth": 4, "commute": 4}), offer("b", base_salary=170_000, factors={"growth": 3, "commute": 4}),
+              offer("c", base_salary=160_000, factors={"growth": 4, "commute": 3}), offer("d", factors={"growth": 2, "commute": 2})]
+    plan = build_plan(evaluate(offers), today=TODAY)
+    r = plan.ranking.set_index("offer_id")
+    assert [r.loc[k, "score"] for k in "abcd"] == [4.0, 3.5, 3.5, 2.0]
+    assert [r.loc[k, "score_rank"] for k in "abcd"] == [1, 2, 2, 4]  # competition ranking, not 1, 3, 2, 4
+    assert [bool(r.loc[k, "score_tied"]) for k in "abcd"] == [False, True, True, False]
+    table = render_table(plan)
+    assert "personal score  score rank" in table
+    rows = {line.split()[1]: line for line in table.splitlines() if line.startswith("  ") and line.split()[:1] in (["1"], ["2"], ["3"], ["4"])}
+    assert rows["b"].endswith("3.50     2 (tie)") and rows["c"].endswith("3.50     2 (tie)")
+    assert rows["a"].endswith("4.00           1") and rows["d"].endswith("2.00           4")
+    assert "| 3.50 | 2 (tie) |" in render_markdown(plan)
+    assert competition_ranks([3.5, None, 3.5 + 1e-12, 5.0]) == [2, None, 2, 1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -402,3 +403,61 @@ def test_no_rule_proposes_a_target_below_current():
                            market_rows=market(base=(150_000, 149_000, 150_500, 151_000))))
     assert all(p.ask is None or p.ask > 0 for p in points)
     assert not any(math.isnan(p.target) for p in points if p.target is not None)
+
+
+# ---------------------------------------------------------------- one currency per sentence
+
+SYMBOLS = re.compile(r"[$€£]")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", text) if s]
+
+
+def assert_one_currency_per_sentence(text: str) -> None:
+    for sentence in _sentences(text):
+        assert len(set(SYMBOLS.findall(sentence))) <= 1, sentence
+
+
+def test_a_eur_offer_states_the_market_in_euros_at_the_evaluations_fx_rate():
+    o = offer("eur", currency="EUR", base_salary=80_000)
+    ev = evaluate([o], fx={"EUR": 1.10}, currency="USD")
+    assert ev.fx.rate("EUR") == pytest.approx(1.10)
+    # market rows are in the reporting currency (USD): 88,000 / 99,000 / 110,000 = €80,000 / €90,000 / €100,000
+    rows = market("eur", base=(88_000.0, 88_000.0, 99_000.0, 110_000.0))
+    c = RuleContext(evaluation=ev, index=0, today=TODAY, market=rows)
+    p = one(rule_base_below_market(c))
+    # p65 = 99,000 + 0.6 × 11,000 = 105,600 USD = €96,000 (= the +20 % cap on €80,000)
+    assert_ask(p, 80_000, 96_000)
+    assert p.rationale == ("Base €80,000 sits at the 40th percentile of the market for L5 Software Engineer (median €90,000); "
+                           "the 65th percentile is €96,000.")
+    assert "base p50 €90,000, p75 €100,000" in p.evidence
+    assert "about €96,000" in p.script
+    for text in (p.rationale, p.evidence, p.script):
+        assert "$" not in text
+
+
+def test_make_whole_for_a_eur_offer_keeps_dollars_and_euros_in_separate_sentences():
+    o = offer("eur", currency="EUR", base_salary=80_000)
+    ev = evaluate([o], fx={"EUR": 1.10}, currency="USD")
+    job = CurrentJob.model_validate({"company": "Old Co", "currency": "USD", "bonus_forfeited": 55_000}, context={"currency": "USD"})
+    c = RuleContext(evaluation=ev, index=0, today=TODAY, current=job, forfeit=forfeited_value(job, TODAY), forfeit_rate=ev.fx.rate("USD"))
+    p = one(rule_make_whole(c))
+    assert_ask(p, 0, 50_000)  # $55,000 ÷ 1.10 = €50,000
+    assert p.rationale == (f"Leaving Old Co on {TODAY.isoformat()} forfeits a $55,000 bonus, $55,000 in all. "
+                           "That is about €50,000 at the FX table's rate; the offer has no year-1 sign-on to cover it.")
+    for text in (p.rationale, p.evidence, p.script):
+        assert_one_currency_per_sentence(text)
+
+
+def test_the_user_s_contoso_plan_has_one_currency_per_sentence():
+    from toolkit.negotiation import build_plan, load_current
+    from toolkit.load import load_offers
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    ev = evaluate(load_offers([root / "data" / "offers.yaml"]))
+    plan = build_plan(ev, current=load_current(root / "data" / "current-job.yaml"), today=TODAY)
+    for r in plan.talking_points.itertuples():
+        for text in (r.rationale, r.evidence, r.script):
+            assert_one_currency_per_sentence(text)

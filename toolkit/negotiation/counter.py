@@ -12,7 +12,15 @@ Never double-counted (R3, R20):
    pto-match (days) and back-loaded-vesting (the vesting-pacing gap, bounded by the rival's lead).
    A sign-on is a one-off with no recurring figure to scale, so it is bounded by the figure each
    sign-on rule measures and by the year-1 ceiling below, not by +20 %.
-3. Year-1 ceiling: the bundle's year-1 TC may not exceed
+3. Shared targets (R20): asks anchored on a total-comp figure (`TC_TARGET_RULES`: total-below-market
+   aims at the market total at the target percentile, competing-offer at the rival's average TC)
+   are sized, in priority order, to the gap the earlier asks leave:
+   ask ≤ (target average TC − average TC with the earlier asks granted) ÷ (average TC per unit of
+   this ask, measured by re-evaluation), rounded to the nearest 1,000, never below a make-whole or
+   other measured ask on the same component. Make-whole asks replace forfeited pay, so they never
+   count toward a market or rival target. The counter row's `reaches` says where the bundle lands
+   (market percentile of base and total, the rival's figure).
+4. Year-1 ceiling: the bundle's year-1 TC may not exceed
    max(best rival's year-1 TC, this offer's year-1 TC with only the market/threshold asks)
    + the make-whole ask. Above it, the rival-based asks (`RIVAL_RULES`) are trimmed, lowest
    priority first and the year-1 part of a sign-on before anything else, never below a
@@ -35,17 +43,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
+
+import numpy as np
 
 from ..models import Offer, SignOn
 from .. import format as fmt
-from .rules import TalkingPoint, r3_cap
+from .rules import MAX_BASE_RAISE_FRACTION as MAX_RAISE, TalkingPoint, r3_cap
 
 MONEY_COMPONENTS = ("base", "equity", "sign_on", "relocation", "pto_days")
-COLUMNS = ("offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary")
+COLUMNS = ("offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary", "reaches")
 LABELS = {"base": "Base", "equity": "Equity grant", "sign_on": "Sign-on", "relocation": "Relocation", "pto_days": "PTO"}
 R3_CAPPED = ("base-below-market", "competing-offer", "total-below-market")  # anchor asks: +20 % at most (R3)
 R3_COMPONENTS = ("base", "equity", "relocation")  # recurring or stated figures R3 scales
+TC_TARGET_RULES = ("competing-offer", "total-below-market")  # anchored on an average-TC figure: sized to the remaining gap
 RIVAL_RULES = ("competing-offer", "back-loaded-vesting")  # justified by a rival: bounded by the year-1 ceiling
 MAKE_WHOLE_RULES = ("make-whole",)
 REASONS = {
@@ -55,6 +66,7 @@ REASONS = {
     "back-loaded-vesting": "to level out the back-loaded vesting in my first two years",
     "make-whole": "to make up for what I forfeit by leaving my current job",
 }
+REMAINING_REASON = "which together with the points above brings the package to {label}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,8 @@ class BundledAsk:
     rules: tuple[str, ...]
     priority: int
     schedule: tuple[tuple[int, float], ...] = ()  # sign-on split by year ((year, amount), ...); empty: all in year 1
-    adjusted: str = ""  # why the target differs from the leading rule's ("R3 cap", "year-1 ceiling"), or ""
+    adjusted: str = ""  # why the target differs from the leading rule's ("R3 cap", "remaining gap", "year-1 ceiling"), or ""
+    reason: str = ""  # the counter e-mail's reason when `adjusted` (else REASONS[lead rule])
 
     @property
     def ask(self) -> float:
@@ -80,6 +93,10 @@ class BundledAsk:
         return {"component": self.component, "current": self.current, "target": self.target, "ask": self.ask,
                 "unit": self.unit, "rules": list(self.rules), "priority": self.priority,
                 "schedule": [list(x) for x in self.schedule], "adjusted": self.adjusted}
+
+    def money(self, value: float, currency: str) -> str:
+        """`value` in this ask's unit (the equity grant's own currency, else the offer's)."""
+        return fmt.money(value, self.unit if self.unit and self.unit != "days" else currency)
 
 
 def allowed_target(p: TalkingPoint) -> float:
@@ -116,7 +133,6 @@ def bundle(points: Sequence[TalkingPoint]) -> tuple[list[BundledAsk], list[Talki
 def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
     """The offer with every amount ask granted (a new Offer; the input is not changed)."""
     update: dict[str, Any] = {}
-    own_rate = fx.rate(offer.currency)
     for a in asks:
         if a.ask <= 0:
             continue
@@ -126,7 +142,7 @@ def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
         elif a.component == "sign_on":
             update["sign_on"] = tuple(offer.sign_on or ()) + tuple(SignOn(amount=amt, year=y) for y, amt in a.payments() if amt > 0)
         elif a.component == "equity":
-            update["equity"] = _grow_equity(offer, a.ask, own_rate, fx)
+            update["equity"] = _grow_equity(offer, a.ask, a.unit or offer.currency, fx)
         elif a.component == "relocation" and offer.relocation is not None:
             update["relocation"] = offer.relocation.model_copy(update={"amount": a.target, "grossed_up": True})
         elif a.component == "pto_days":
@@ -134,14 +150,15 @@ def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
     return offer.model_copy(update=update)
 
 
-def _grow_equity(offer: Offer, ask_own: float, own_rate: float, fx: Any) -> tuple:
+def _grow_equity(offer: Offer, ask_amount: float, unit: str, fx: Any) -> tuple:
+    """The grants with the first one enlarged by `ask_amount` (stated in currency `unit`)."""
     from ..models import EquityGrant
 
     grants = list(offer.equity or ())
     if not grants:
-        return (EquityGrant(type="rsu", grant_value=ask_own),)
+        return (EquityGrant(type="rsu", grant_value=ask_amount, currency=None if unit == offer.currency else unit),)
     g = grants[0]
-    ask = ask_own * own_rate / fx.rate(g.currency or offer.currency)  # in the grant's currency
+    ask = ask_amount * fx.rate(unit) / fx.rate(g.currency or offer.currency)  # in the grant's currency
     if g.type == "rsu" and g.grant_value is not None:
         grants[0] = g.model_copy(update={"grant_value": g.grant_value + ask})
     else:
@@ -161,9 +178,9 @@ def describe(asks: Sequence[BundledAsk], terms: Sequence[TalkingPoint], currency
         elif a.component == "sign_on":
             bits.append("sign-on " + " and ".join(f"+{fmt.money(amt, currency)} in year {y}" for y, amt in a.payments() if amt > 0))
         elif a.component == "relocation":
-            bits.append(f"relocation {fmt.money(a.current, currency)} → {fmt.money(a.target, currency)} (grossed up)")
+            bits.append(f"relocation {a.money(a.current, currency)} → {a.money(a.target, currency)} (grossed up)")
         else:
-            bits.append(f"{LABELS[a.component].lower()} {fmt.money(a.current, currency)} → {fmt.money(a.target, currency)} (+{fmt.money(a.ask, currency)})")
+            bits.append(f"{LABELS[a.component].lower()} {a.money(a.current, currency)} → {a.money(a.target, currency)} (+{a.money(a.ask, currency)})")
     if terms:
         bits.append("also: " + ", ".join(dict.fromkeys(TERM_LABELS.get(t.component, t.component) for t in terms)))
     if not bits:
@@ -182,9 +199,9 @@ TERM_LABELS = {
 
 def ask_sentence(a: BundledAsk, currency: str) -> str:
     """The counter e-mail's sentence for an ask whose target the bundle changed (with its reason, R24)."""
-    why = REASONS.get(a.rules[0], "")
+    why = a.reason or REASONS.get(a.rules[0], "")
     why = f", {why}" if why else ""
-    m = lambda v: fmt.money(v, currency)  # noqa: E731
+    m = lambda v: a.money(v, currency)  # noqa: E731
     if a.component == "base":
         return f"Could you bring the base to {m(a.target)}{why}?"
     if a.component == "equity":
@@ -220,7 +237,7 @@ def year1_ceiling(evaluation: Any, i: int, points: Sequence[TalkingPoint]) -> fl
 
 
 def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
-    """`ask` reduced by `units` (own currency, rounded up to 1,000; the year-1 sign-on part first), not below `floor_ask`."""
+    """`ask` reduced by `units` (its own unit, rounded up to 1,000; the year-1 sign-on part first), not below `floor_ask`."""
     cut = min(math.ceil(units / 1000.0 - 1e-9) * 1000.0, ask.ask - floor_ask)
     if cut <= 0:
         return ask
@@ -233,7 +250,7 @@ def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
             pay[y] -= take
             left -= take
         schedule = tuple((y, v) for y, v in sorted(pay.items()) if v > 0) if ask.schedule else ()
-    return replace(ask, target=ask.target - cut, schedule=schedule, adjusted="year-1 ceiling")
+    return replace(ask, target=ask.target - cut, schedule=schedule, adjusted="year-1 ceiling", reason="")
 
 
 def cap_year1(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
@@ -265,22 +282,161 @@ def cap_year1(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[
                 asks = without
             else:
                 if trimmed.ask <= floor_ask + 0.5 and others:  # down to the make-whole/market ask: that rule leads now
-                    lead = max(others, key=lambda p: allowed_target(p) - float(p.current))
-                    target = allowed_target(lead)
-                    trimmed = replace(trimmed, rules=tuple(dict.fromkeys([lead.rule] + list(a.rules))), schedule=(), current=float(lead.current),
-                                      target=target, adjusted="" if abs(target - float(lead.target)) < 0.5 else "R3 cap")
+                    trimmed = _led_by(trimmed, others, a.rules)
                 asks = [trimmed if x is a else x for x in asks]
             break
     return asks
 
 
-def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]]) -> tuple[list[dict[str, Any]], dict[str, tuple[list[BundledAsk], list[TalkingPoint]]]]:
-    """Counter rows (COLUMNS) for the offers in `points`, and their bundles, by offer id."""
-    bundles = {}
+def _led_by(ask: BundledAsk, others: Sequence[TalkingPoint], rules: Sequence[str]) -> BundledAsk:
+    """`ask` set back to the largest allowed ask among `others` (that rule leads now)."""
+    lead = max(others, key=lambda p: allowed_target(p) - float(p.current))
+    target = allowed_target(lead)
+    return replace(ask, rules=tuple(dict.fromkeys([lead.rule] + list(rules))), schedule=(), current=float(lead.current),
+                   target=target, adjusted="" if abs(target - float(lead.target)) < 0.5 else "R3 cap", reason="")
+
+
+def _average(evaluation: Any, offer: Offer, asks: Sequence[BundledAsk]) -> float:
+    """Average TC (reporting currency) of `offer` with `asks` granted (evaluated on its own)."""
+    return float(_evaluate(evaluation, [apply_asks(offer, asks, evaluation.fx)]).headlines["average_tc"][0])
+
+
+def net_shared_targets(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+    """Size each ask led by a TC_TARGET_RULES point to the gap the earlier asks (priority order) leave.
+
+    remaining = point.tc_target − average TC with the earlier asks granted (make-whole asks left out);
+    the ask becomes min(ask, remaining ÷ per-unit effect) rounded to the nearest 1,000, not below the
+    largest measured ask on the same component; an ask with nothing left to close is dropped.
+    """
+    o = evaluation.offers[i]
+    lead_point = {p.rule: p for p in points if p.tc_target is not None}
+    out = list(asks)
+    k = 0
+    while k < len(out):
+        a = out[k]
+        p = lead_point.get(a.rules[0])
+        if p is None or a.ask <= 0:
+            k += 1
+            continue
+        earlier = [x for x in out[:k] if x.rules[0] not in MAKE_WHOLE_RULES]
+        before = _average(evaluation, o, earlier)
+        per_unit = (_average(evaluation, o, earlier + [a]) - before) / a.ask
+        if per_unit <= 0:
+            k += 1
+            continue
+        need = fmt.round_money(max(float(p.tc_target) - before, 0.0) / per_unit)
+        if need >= a.ask - 0.5:
+            k += 1
+            continue
+        others = [q for q in points if q.component == a.component and q.rule not in TC_TARGET_RULES and q.ask is not None and q.ask > 0]
+        floor_ask = max([allowed_target(q) - float(q.current) for q in others] or [0.0])
+        if need <= floor_ask + 0.5:
+            if others and floor_ask > 0:
+                out[k] = _led_by(a, others, a.rules)
+                k += 1
+            else:
+                del out[k]  # the earlier asks already reach the target
+            continue
+        label = f"{p.tc_target_label} ({fmt.money(p.tc_target, evaluation.currency)} a year)"
+        out[k] = replace(a, target=a.current + need, schedule=(), adjusted="remaining gap", reason=REMAINING_REASON.format(label=label))
+        k += 1
+    return out
+
+
+def percentile_of(row: Any, value: float) -> tuple[float, Optional[str]]:
+    """Where `value` falls in a market row (p10…p90, linear between known points): (percentile, 'below'/'above'/None)."""
+    from .rules import PERCENTILE_POINTS, _nan
+
+    xs, ks = [], []
+    for k in PERCENTILE_POINTS:
+        v = row.get(f"p{k}")
+        if not _nan(v):
+            xs.append(float(v))
+            ks.append(float(k))
+    if not xs:
+        return float("nan"), None
+    clamped = "below" if value < xs[0] - 0.5 else "above" if value > xs[-1] + 0.5 else None
+    return float(np.interp(value, xs, ks)), clamped
+
+
+def _where(p: float, clamped: Optional[str]) -> str:
+    from .rules import _ordinal
+
+    if clamped == "below":
+        return f"below the {_ordinal(p)} percentile"
+    if clamped == "above":
+        return f"above the {_ordinal(p)} percentile"
+    return f"at the {_ordinal(p)} percentile"
+
+
+def landing(evaluation: Any, i: int, asks: Sequence[BundledAsk], points: Sequence[TalkingPoint], target_percentile: float) -> dict[str, Any]:
+    """Where the bundle lands against the figures its asks cite (reporting currency), and a sentence saying so.
+
+    The average TC is taken with every ask but the make-whole ones (they replace forfeited pay, not
+    market pay); what the make-whole adds a year is reported beside it.
+    """
+    from .rules import _ordinal, interpolate_percentile
+
+    o = evaluation.offers[i]
+    cur = evaluation.currency
+    m = lambda v: fmt.money(v, cur)  # noqa: E731
+    market_asks = [a for a in asks if a.rules[0] not in MAKE_WHOLE_RULES]
+    avg = _average(evaluation, o, market_asks)
+    make_whole = _average(evaluation, o, asks) - avg
+    out: dict[str, Any] = {"average_tc": avg, "make_whole_a_year": make_whole, "total_percentile": None, "total_target": None,
+                           "base_percentile": None, "rival": None, "rival_average_tc": None, "text": ""}
+    rows = _market(evaluation, o.id)
+    bits = []
+    base_ask = next((a for a in asks if a.component == "base"), None)
+    if base_ask is not None and "base" in rows:
+        p, c = percentile_of(rows["base"], base_ask.target * float(evaluation.figures.rates[i]))
+        if not np.isnan(p):
+            out["base_percentile"] = p
+            bits.append(f"base {base_ask.money(base_ask.target, o.currency)} is {_where(p, c)} of the market base.")
+    sentence = f"average TC {m(avg)} a year"
+    if make_whole > 0.5:
+        sentence += f" before the make-whole sign-on (which adds {m(make_whole)} a year)"
+    if "total" in rows:
+        p, c = percentile_of(rows["total"], avg)
+        target = interpolate_percentile(rows["total"], target_percentile)
+        out.update(total_percentile=None if np.isnan(p) else p, total_target=target)
+        if not np.isnan(p):
+            sentence += f" is {_where(p, c)} of the market total ({_ordinal(target_percentile)}: {m(target)})"
+    bits.append(sentence + ".")
+    rival = next((q for q in points if q.rule == "competing-offer" and q.tc_target is not None), None)
+    if rival is not None and any("competing-offer" in a.rules for a in asks):
+        out.update(rival=rival.tc_target_label, rival_average_tc=float(rival.tc_target))
+        gap = float(rival.tc_target) - avg
+        bits.append(f"{rival.tc_target_label} of {m(rival.tc_target)} stays {m(gap)} a year ahead." if gap > 0.5
+                    else f"{rival.tc_target_label} of {m(rival.tc_target)} is reached.")
+    if any(a.adjusted == "R3 cap" for a in asks):
+        bits.append(f"(R3 caps each anchored ask at +{MAX_RAISE:.0%} of the offer's figure.)")
+    # one currency per sentence: the base in the offer's (or grant's) currency, TC figures in the reporting currency
+    text = " ".join(b[0].upper() + b[1:] for b in bits)
+    out["text"] = "Lands at: " + text[0].lower() + text[1:]
+    return out
+
+
+def _market(evaluation: Any, oid: str) -> dict[str, Any]:
+    """This offer's market placement rows by component (reporting currency), {} without market data."""
+    mk = getattr(evaluation, "market", None)
+    if mk is None or not hasattr(mk, "columns") or not len(mk) or "offer_id" not in mk.columns:
+        return {}
+    rows = mk[mk["offer_id"] == oid]
+    return {str(r["component"]): r for r in rows.to_dict("records")}
+
+
+def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]], target_percentile: float = 65.0
+                   ) -> tuple[list[dict[str, Any]], dict[str, tuple[list[BundledAsk], list[TalkingPoint]]], dict[str, dict[str, Any]]]:
+    """Counter rows (COLUMNS) for the offers in `points`, their bundles and where each bundle lands, by offer id."""
+    bundles, lands = {}, {}
     for i, o in enumerate(evaluation.offers):
         if o.id in points:
             asks, terms = bundle(points[o.id])
-            bundles[o.id] = (cap_year1(evaluation, i, asks, points[o.id]), terms)
+            asks = net_shared_targets(evaluation, i, asks, points[o.id])
+            asks = cap_year1(evaluation, i, asks, points[o.id])
+            bundles[o.id] = (asks, terms)
+            lands[o.id] = landing(evaluation, i, asks, points[o.id], target_percentile)
     changed = [apply_asks(o, bundles[o.id][0], evaluation.fx) if o.id in bundles else o for o in evaluation.offers]
     after = _evaluate(evaluation, changed)
     h0, h1 = evaluation.headlines, after.headlines
@@ -294,5 +450,6 @@ def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]]) -> tu
             "year1_tc_before": float(h0["year1_tc"][i]), "year1_tc_after": float(h1["year1_tc"][i]),
             "average_tc_before": float(h0["average_tc"][i]), "average_tc_after": float(h1["average_tc"][i]),
             "summary": describe(asks, terms, o.currency),
+            "reaches": lands[o.id]["text"] if asks else "",
         })
-    return rows, bundles
+    return rows, bundles, lands

@@ -220,7 +220,7 @@ def build_plan(
         points_by[o.id] = points
         point_rows.extend(p.as_dict() for p in points)
         walk_rows.extend(W.offer_walkaway(evaluation, i, months, events))
-    counter_rows, bundles = K.build_counters(evaluation, points_by)
+    counter_rows, bundles, lands = K.build_counters(evaluation, points_by, float(target_percentile))
     for i, o in enumerate(evaluation.offers):
         if o.id in ids:
             asks, terms = bundles[o.id]
@@ -239,7 +239,8 @@ def build_plan(
         ranking=pd.DataFrame(ranking_rows, columns=list(R.COLUMNS)),
         drafts=pd.DataFrame(drafts_rows, columns=list(D.COLUMNS)),
         decision=decision,
-        bundles={oid: {"asks": [a.as_dict() for a in b[0]], "terms": [t.rule + ": " + t.component for t in b[1]]} for oid, b in bundles.items()},
+        bundles={oid: {"asks": [a.as_dict() for a in b[0]], "terms": [t.rule + ": " + t.component for t in b[1]],
+                       "landing": {k: v for k, v in lands[oid].items() if k != "text"}} for oid, b in bundles.items()},
         forfeit=forfeit, current=current,
     )
 

@@ -30,7 +30,7 @@ RANK_FIGURES = {
     "after_tax": "average_tc_after_tax",
 }
 NEEDS = {"average_tc_col_adjusted": "col_index on every offer", "average_tc_after_tax": "tax_rate (on the offer or in assumptions)"}
-COLUMNS = ("rank", "offer_id", "company", "rank_by", "value", "currency", "score", "score_rank", "factors")
+COLUMNS = ("rank", "offer_id", "company", "rank_by", "value", "currency", "score", "score_rank", "score_tied", "factors")
 
 
 def resolve_rank_by(rank_by: str) -> str:
@@ -59,6 +59,19 @@ def personal_scores(offers, weights: Optional[dict[str, float]]) -> list[Optiona
     return out
 
 
+def competition_ranks(values: list[Optional[float]]) -> list[Optional[int]]:
+    """Standard competition ranking ("1224"), highest first: equal values share a rank and the
+    next rank skips; None stays unranked. Scores are compared at 9 decimals (a weighted mean of
+    ratings that prints as 3.50 is 3.50).
+
+    Examples:
+        >>> competition_ranks([4.0, 3.5, 3.5, 2.0, None])
+        [1, 2, 2, 4, None]
+    """
+    keyed = [None if v is None or math.isnan(v) else round(float(v), 9) for v in values]
+    return [None if k is None else 1 + sum(1 for other in keyed if other is not None and other > k) for k in keyed]
+
+
 def build_ranking(evaluation: Any, rank_by: str = "average_tc") -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Ranking rows (COLUMNS) and the decision summary for the top two."""
     key = resolve_rank_by(rank_by)
@@ -67,14 +80,15 @@ def build_ranking(evaluation: Any, rank_by: str = "average_tc") -> tuple[list[di
         raise InputError([Issue(source="--rank-by", message=f"cannot rank by {key}: it needs {NEEDS.get(key, 'more data')}", code="rank_by")])
     order = sorted(range(len(values)), key=lambda i: (math.isnan(values[i]), -values[i] if not math.isnan(values[i]) else 0, i))
     scores = personal_scores(evaluation.offers, evaluation.assumptions.weights)
-    by_score = sorted([i for i, s in enumerate(scores) if s is not None], key=lambda i: (-scores[i], i))
+    score_ranks = competition_ranks(scores)
     rows = []
     for rank, i in enumerate(order, start=1):
         o = evaluation.offers[i]
         rows.append({
             "rank": rank if not math.isnan(values[i]) else None, "offer_id": o.id, "company": o.company, "rank_by": key,
             "value": float(values[i]), "currency": evaluation.currency, "score": scores[i],
-            "score_rank": (by_score.index(i) + 1) if i in by_score else None,
+            "score_rank": score_ranks[i],
+            "score_tied": score_ranks[i] is not None and score_ranks.count(score_ranks[i]) > 1,
             "factors": dict(o.factors or {}),
         })
     decision: dict[str, Any] = {"rank_by": key, "top": None, "runner_up": None, "crossover_year": None, "break_even_growth": None}

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import format as fmt
 from ..report.text import round_document
+from .rules import SOURCES
 
 STATUS_MARK = {"confirmed": "[x]", "missing": "[ ]", "to_confirm": "[?]"}
 
@@ -63,10 +64,17 @@ def _grid(rows: list[list[str]], header: list[str], indent: str = "  ", left: in
 
 def _ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     r = doc["ranking"]
-    header = ["rank", "offer", "company", r["rank_by"], "personal score"]
+    header = ["rank", "offer", "company", r["rank_by"], "personal score", "score rank"]
     rows = [[str(x["rank"]) if x["rank"] is not None else "—", x["offer_id"], x["company"], fmt.money(x["value"], r["currency"]),
-             f"{x['score']:.2f}" if x["score"] is not None else "—"] for x in r["offers"]]
+             f"{x['score']:.2f}" if x["score"] is not None else "—", _score_rank(x)] for x in r["offers"]]
     return header, rows
+
+
+def _score_rank(x: dict[str, Any]) -> str:
+    """'2' or, for offers with equal scores, '2 (tie)' (competition ranking: 1, 2, 2, 4)."""
+    if x.get("score_rank") is None:
+        return "—"
+    return f"{x['score_rank']}{' (tie)' if x.get('score_tied') else ''}"
 
 
 def render_table(plan: Any) -> str:
@@ -84,7 +92,7 @@ def render_table(plan: Any) -> str:
         oc = o["currency"]
         out += ["", f"== {o['id']}: {o['company']} ({oc}) ==", "", "Terms checklist ([x] confirmed, [?] to confirm, [ ] missing)"]
         out += [f"  {STATUS_MARK[c['status']]} {c['item']}: {c['reason']}" for c in o["checklist"]]
-        out += ["", "Talking points (in priority order)"]
+        out += ["", "Talking points (in priority order)", f"  (source tags like [S58] are listed in {SOURCES})"]
         if not o["talking_points"]:
             out.append("  none")
         for t in o["talking_points"]:
@@ -96,6 +104,8 @@ def render_table(plan: Any) -> str:
         if c:
             out.append(f"  year-1 TC {fmt.money(c['year1_tc_before'], cur)} → {fmt.money(c['year1_tc_after'], cur)}; "
                        f"average TC {fmt.money(c['average_tc_before'], cur)} → {fmt.money(c['average_tc_after'], cur)} a year")
+            if c.get("reaches"):
+                out.append(f"  {c['reaches']}")
         out += ["", "Walk-away value if you leave after N months (repayments under the clawback terms)"]
         out += _grid(_walk_rows(o, cur), ["month", "cash", "equity", "repay", "net"])
         out += ["", "Message drafts"]
@@ -130,7 +140,7 @@ def render_markdown(plan: Any) -> str:
     for o in doc["offers"]:
         out += ["", f"## {_md(o['company'])} (`{o['id']}`)", "", "### Terms checklist", ""]
         out += _md_table(["item", "status", "reason"], [[c["item"], c["status"], c["reason"]] for c in o["checklist"]])
-        out += ["", "### Talking points", ""]
+        out += ["", "### Talking points", "", f"Source tags like [S58] are listed in `{SOURCES}`.", ""]
         if not o["talking_points"]:
             out.append("None.")
         for t in o["talking_points"]:
@@ -142,6 +152,8 @@ def render_markdown(plan: Any) -> str:
         if c:
             out += ["", f"Year-1 TC {fmt.money(c['year1_tc_before'], cur)} → {fmt.money(c['year1_tc_after'], cur)}; "
                         f"average TC {fmt.money(c['average_tc_before'], cur)} → {fmt.money(c['average_tc_after'], cur)} a year."]
+            if c.get("reaches"):
+                out += ["", c["reaches"]]
         out += ["", "### Walk-away value", ""]
         out += _md_table(["month", "cash", "equity", "repay", "net"], _walk_rows(o, cur))
         out += ["", "### Message drafts"]

@@ -1,5 +1,6 @@
 """Talking-point rules: the offer, its market placement, the rival offers and the current job
-→ prioritised asks (domain.md §7.4). RULES is a tuple of small functions, each
+→ prioritised asks (the rule table R1–R24 of the project's domain notes, §7.4; the [Sxx] tags in
+the evidence are listed with titles and addresses in docs/sources.md). RULES is a tuple of small functions, each
 `(ctx: RuleContext) -> TalkingPoint | list[TalkingPoint] | None`; `run_rules` calls them all
 and numbers the results by the fixed order of RULE_ORDER (time-critical first, then base,
 then one-off cash, then terms, then strategy notes).
@@ -35,6 +36,7 @@ from .current import CurrentJob, Forfeit
 PERCENTILE_POINTS = (10, 25, 50, 75, 90)
 MAX_BASE_RAISE_FRACTION = 0.20  # a counter is offer × 1.10–1.20 on the component [S54]
 VISA_REACH_FRACTION = 0.10  # the next wage level is "within reach" if it is ≤ 10% above base
+SOURCES = "docs/sources.md"  # where every [Sxx] tag in the evidence is listed with its title and address
 DEFAULT_GROSS_UP_RATE = 0.2965  # 22% federal supplemental + 7.65% FICA, state excluded [S32][S31a]
 SHORT_DEADLINE_BUSINESS_DAYS = 3  # R19
 EXTENSION_BUSINESS_DAYS = 5
@@ -57,6 +59,11 @@ class TalkingPoint:
     offer_id: str = ""
     priority: int = 0
     schedule: tuple[tuple[int, float], ...] = ()  # a sign-on ask paid over several years: ((year, amount), ...)
+    # The average TC (reporting currency) the ask pursues, for asks anchored on a total-comp figure
+    # (total-below-market: the market total at the target percentile; competing-offer: the rival's
+    # average TC), and what that figure is. The bundle sizes such an ask to the gap the earlier asks leave.
+    tc_target: Optional[float] = None
+    tc_target_label: str = ""
 
     @property
     def ask(self) -> Optional[float]:
@@ -104,6 +111,14 @@ class RuleContext:
 
     def reporting_money(self, value: float) -> str:
         return fmt.money(value, self.evaluation.currency)
+
+    def own(self, reporting_value: float) -> float:
+        """A reporting-currency figure (market data, TC) in the offer's currency, at the evaluation's FX table."""
+        return float(reporting_value) / self.evaluation.fx.rate(self.currency)
+
+    def own_money(self, reporting_value: float) -> str:
+        """A reporting-currency figure formatted in the offer's currency (one currency per sentence)."""
+        return self.money(self.own(reporting_value))
 
     def market_row(self, component: str) -> Optional[Mapping[str, Any]]:
         m = self.market
@@ -178,10 +193,16 @@ def _sign_on_year(o: Offer, years: Sequence[int] = (1,)) -> float:
     return float(sum(p.amount for p in o.sign_on or () if p.year in years))
 
 
-def _grant_value_own(ctx: RuleContext) -> float:
-    """Initial grants' quoted value in the offer's currency."""
+def grant_currency(ctx: RuleContext) -> str:
+    """The currency an equity ask is stated in: the grants' own when they share one, else the offer's."""
+    codes = {g.currency or ctx.currency for g in ctx.offer.equity or ()}
+    return codes.pop() if len(codes) == 1 else ctx.currency
+
+
+def _grant_value_in(ctx: RuleContext, code: str) -> float:
+    """Initial grants' quoted value in currency `code` (at the evaluation's FX table)."""
     fx = ctx.evaluation.fx
-    return float(sum(g.start_value * fx.rate(g.currency or ctx.currency) for g in ctx.offer.equity or ())) / ctx.rate
+    return float(sum(g.start_value * fx.rate(g.currency or ctx.currency) for g in ctx.offer.equity or ())) / fx.rate(code)
 
 
 def _vest_years(o: Offer) -> int:
@@ -222,10 +243,10 @@ def rule_base_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
         where = f"at the {_ordinal(float(row['percentile']))} percentile"
     else:
         where = "below the median"
-    rationale = (f"Base {ctx.money(current)} sits {where} of the market for {_who(ctx.offer)} (median {ctx.reporting_money(row['p50'])}); "
-                 f"the {tp} percentile is {ctx.reporting_money(market_target * ctx.rate)}")
+    rationale = (f"Base {ctx.money(current)} sits {where} of the market for {_who(ctx.offer)} (median {ctx.own_money(row['p50'])}); "
+                 f"the {tp} percentile is {ctx.money(market_target)}")
     rationale += f", capped at a {MAX_BASE_RAISE_FRACTION:.0%} raise on the offer." if capped else "."
-    evidence = (f"{_cite(row)}: base p50 {ctx.reporting_money(row['p50'])}, p75 {ctx.reporting_money(row['p75'])}; "
+    evidence = (f"{_cite(row)}: base p50 {ctx.own_money(row['p50'])}, p75 {ctx.own_money(row['p75'])}; "
                 f"offer at {fmt.percentile(row.get('percentile'))} [S58][S54]")
     script = (f"Based on {row.get('source') or 'market data'} for {_who(ctx.offer)}"
               f"{' in ' + ctx.offer.location if ctx.offer.location else ''}, the {tp} percentile for base is about "
@@ -246,33 +267,40 @@ def rule_total_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
         return None
     if float(base["value"]) < float(base["p50"]) or not float(total["value"]) < float(total["p50"]):
         return None
-    gap = (interpolate_percentile(total, ctx.target_percentile) - float(total["value"])) / ctx.rate
+    tc_target = interpolate_percentile(total, ctx.target_percentile)
+    gap = ctx.own(tc_target - float(total["value"]))  # a year, in the offer's currency
     if gap <= 0:
         return None
     o, tp = ctx.offer, _ordinal(ctx.target_percentile)
     public_rsu = any(g.type == "rsu" and not g.private for g in o.equity or ())
+    unit = ctx.currency
     if public_rsu:
         years = _vest_years(o)
-        current = _grant_value_own(ctx)
-        target = round_money_at_least(current + gap * years, current)
+        unit = grant_currency(ctx)  # the ask is stated in the currency the grant is priced in
+        per_own = ctx.evaluation.fx.rate(ctx.currency) / ctx.evaluation.fx.rate(unit)  # grant-currency units per offer unit
+        current = _grant_value_in(ctx, unit)
+        target = round_money_at_least(current + gap * per_own * years, current)
         if current > 0:
             target = min(target, r3_cap(current))
-        component, what = "equity", f"an RSU grant of {ctx.money(target)} (+{ctx.money(target - current)} over {years} years)"
+        m = lambda v: fmt.money(v, unit)  # noqa: E731
+        component, what = "equity", f"an RSU grant of {m(target)} (+{m(target - current)} over {years} years)"
     else:
         current = _sign_on_year(o)
         target = round_money_at_least(current + gap, current)
         component, what = "sign_on", f"a year-1 sign-on of {ctx.money(target)}"
     if target <= current:
         return None
-    rationale = (f"Base is at or above the market median, but total comp {ctx.reporting_money(total['value'])} is below the median "
-                 f"{ctx.reporting_money(total['p50'])}; closing the gap to the {tp} percentile needs about {ctx.money(gap)} a year. "
-                 f"Hold base; equity and sign-on move more easily.")
-    if component == "equity" and target < current + gap * years - 0.5:
-        rationale += f" The grant ask is capped at +{MAX_BASE_RAISE_FRACTION:.0%} of the offer's grant (R3)."
-    evidence = f"{_cite(total)}: total p50 {ctx.reporting_money(total['p50'])}, p75 {ctx.reporting_money(total['p75'])}; offer at {fmt.percentile(total.get('percentile'))} [S58]"
+    rationale = (f"Base is at or above the market median, but total comp {ctx.own_money(total['value'])} is below the median "
+                 f"{ctx.own_money(total['p50'])}; closing the gap to the {tp} percentile ({ctx.own_money(tc_target)}) needs about "
+                 f"{ctx.money(gap)} a year. Hold base; equity and sign-on move more easily.")
+    if component == "equity" and target < current + gap * per_own * years - 0.5:
+        rationale += (f" The grant ask is capped at +{MAX_BASE_RAISE_FRACTION:.0%} of the offer's grant of {fmt.money(current, unit)} (R3).")
+    evidence = (f"{_cite(total)}: total p50 {ctx.own_money(total['p50'])}, p75 {ctx.own_money(total['p75'])}; "
+                f"offer at {fmt.percentile(total.get('percentile'))} [S58]")
     script = (f"The base works for me. On total compensation the offer is below the market median for {_who(o)}; "
               f"would {what} be possible to bring it to the {tp} percentile?")
-    return TalkingPoint("total-below-market", component, rationale, evidence, script, current, target, ctx.currency)
+    return TalkingPoint("total-below-market", component, rationale, evidence, script, current, target, unit,
+                        tc_target=tc_target, tc_target_label=f"the {tp} percentile of the market total")
 
 
 def rule_make_whole(ctx: RuleContext) -> Optional[TalkingPoint]:
@@ -291,8 +319,13 @@ def rule_make_whole(ctx: RuleContext) -> Optional[TalkingPoint]:
         parts.append(f"{fmt.money(f.equity, f.currency)} in equity vesting by {f.until.isoformat()}")
     if f.bonus:
         parts.append(f"a {fmt.money(f.bonus, f.currency)} bonus")
-    rationale = (f"Leaving {company} on {f.leave_date.isoformat()} forfeits {' and '.join(parts)}; "
-                 f"the year-1 sign-on of {ctx.money(current)} covers only part of it.")
+    covers = (f"the year-1 sign-on of {ctx.money(current)} covers only part of it" if current
+              else "the offer has no year-1 sign-on to cover it")
+    if f.currency == ctx.currency:
+        rationale = f"Leaving {company} on {f.leave_date.isoformat()} forfeits {' and '.join(parts)}; {covers}."
+    else:  # one currency per sentence: the forfeit as the current job states it, then in the offer's currency
+        rationale = (f"Leaving {company} on {f.leave_date.isoformat()} forfeits {' and '.join(parts)}, {fmt.money(f.total, f.currency)} in all. "
+                     f"That is about {ctx.money(forfeit_own)} at the FX table's rate; {covers}.")
     evidence = f"current job: {' + '.join(parts)} = {fmt.money(f.total, f.currency)} [S59a][S59b][S59c]"
     script = (f"By moving I'd forfeit about {ctx.money(forfeit_own)} in unvested equity and bonus at {company}. "
               f"A year-1 sign-on of {ctx.money(target)}{f' (rather than {ctx.money(current)})' if current else ''} would make me whole.")
@@ -308,7 +341,7 @@ def rule_clawback_terms(ctx: RuleContext) -> list[TalkingPoint]:
         out.append(TalkingPoint(
             "clawback-terms", "sign_on_terms",
             "Repaying a cliff or the gross amount costs more than the cash you kept; monthly pro-rata on the net amount is the fair standard.",
-            f"offer: {what}; domain.md §2.3 [S16a][S16b][S16c]",
+            f"offer: {what}; sign-on repayment practice [S16a][S16b][S16c] ({SOURCES})",
             "Could the sign-on repayment be monthly pro-rata on the net amount, and waived if I'm let go without cause?",
         ))
     r = o.relocation
@@ -316,7 +349,7 @@ def rule_clawback_terms(ctx: RuleContext) -> list[TalkingPoint]:
         out.append(TalkingPoint(
             "clawback-terms", "relocation_terms",
             "Relocation repayment should run at most 12 months, pro-rata, on the net amount (a gross-up paid to the tax office is hard to recover).",
-            f"offer: relocation {ctx.money(r.amount)} repayable over {r.clawback_months} months, {r.clawback or 'type not stated'}, {r.repay_basis or 'basis not stated'}; domain.md §4 [S34][S35]",
+            f"offer: relocation {ctx.money(r.amount)} repayable over {r.clawback_months} months, {r.clawback or 'type not stated'}, {r.repay_basis or 'basis not stated'}; relocation payback practice [S34][S35] ({SOURCES})",
             "Could the relocation repayment be a 12-month pro-rata schedule on the net amount?",
         ))
     return out
@@ -405,7 +438,7 @@ def rule_back_loaded_vesting(ctx: RuleContext) -> Optional[TalkingPoint]:
     rival = ctx.evaluation.offers[best]
     rival_k = year_fractions(rival, n)
     own_k = year_fractions(o, n)
-    per_year = ", ".join(f"year {k + 1}: {ctx.reporting_money(eq[best, k])} vs {ctx.reporting_money(eq[ctx.index, k])} "
+    per_year = ", ".join(f"year {k + 1}: {ctx.own_money(eq[best, k])} vs {ctx.own_money(eq[ctx.index, k])} "
                          f"({fmt.percent(rival_k[k], 0)} vs {fmt.percent(own_k[k], 0)} of the grant)" for k in range(n))
     split = " and ".join(f"{ctx.money(a)} in year {y}" for y, a in parts)
     rationale = (f"Only {fmt.percent(f1, 0)} of the grant vests in year 1, while {rival.company} vests {fmt.percent(year1_fraction(rival), 0)}; "
@@ -429,7 +462,7 @@ def rule_private_options_info(ctx: RuleContext) -> Optional[TalkingPoint]:
     return TalkingPoint(
         "private-options-info", "equity_info",
         "Private shares are valued on paper only; without these numbers the grant's ownership share and value cannot be checked.",
-        "domain.md §1.5–1.6: ownership % = shares / fully diluted shares [S11c][S9d][S11b]",
+        f"valuing private equity: ownership % = shares / fully diluted shares [S11c][S9d][S11b] ({SOURCES})",
         f"To value the equity properly, could you share {ask}?",
     )
 
@@ -507,6 +540,7 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
     rival = ev.offers[j]
     parts = ev.figures.parts
     gap = float(avg[j] - avg[i]) / ctx.rate  # a year, in the offer's currency
+    unit = ctx.currency
     diffs = {c: float(parts[c][j].mean() - parts[c][i].mean()) for c in ("base", "sign_on", "equity")}
     component = max(diffs, key=lambda c: diffs[c])
     if diffs[component] <= 0:
@@ -521,26 +555,29 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
         want = f"the base to {ctx.money(target)}"
     elif component == "equity":
         years = _vest_years(o)
-        current = _grant_value_own(ctx)
-        target = round_money_at_least(current + min(diffs["equity"] / ctx.rate, gap) * years, current)
+        unit = grant_currency(ctx)
+        per_own = ev.fx.rate(ctx.currency) / ev.fx.rate(unit)
+        current = _grant_value_in(ctx, unit)
+        target = round_money_at_least(current + min(diffs["equity"] / ctx.rate, gap) * per_own * years, current)
         if current > 0:
             target = min(target, r3_cap(current))
-        shown = f"equity worth {ctx.reporting_money(parts['equity'][j].mean())} a year"
-        want = f"the equity grant to {ctx.money(target)}"
+        shown = f"equity worth {ctx.own_money(parts['equity'][j].mean())} a year"
+        want = f"the equity grant to {fmt.money(target, unit)}"
     else:
         current = _sign_on_year(o, tuple(range(1, ev.horizon_years + 1)))
         lead = float(parts["sign_on"][j].sum() - parts["sign_on"][i].sum()) / ctx.rate
         target = round_money_at_least(current + min(lead, gap), current)
-        shown = f"{ctx.reporting_money(parts['sign_on'][j].sum())} in sign-on"
+        shown = f"{ctx.own_money(parts['sign_on'][j].sum())} in sign-on"
         want = f"the sign-on to {ctx.money(target)}"
     if target <= current:
         return None
     rationale = (f"{rival.company} pays {ctx.money(gap)} a year more on average, most of it in "
                  f"{component.replace('_', '-')}; share it as a sign of demand, not an ultimatum.")
-    evidence = f"{rival.id}: average TC {ctx.reporting_money(avg[j])} vs {ctx.reporting_money(avg[i])}; {shown} [S57][S52a][S58]"
+    evidence = f"{rival.id}: average TC {ctx.own_money(avg[j])} vs {ctx.own_money(avg[i])}; {shown} [S57][S52a][S58]"
     script = (f"I'd prefer to join {o.company}, and I want to be open with you: I have another offer with {shown}. "
               f"If you could bring {want}, I'd be ready to move forward.")
-    return TalkingPoint("competing-offer", component, rationale, evidence, script, current, target, ctx.currency)
+    return TalkingPoint("competing-offer", component, rationale, evidence, script, current, target, unit,
+                        tc_target=float(avg[j]), tc_target_label=f"{rival.company}'s average TC")
 
 
 def rule_no_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
@@ -550,7 +587,7 @@ def rule_no_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
     return TalkingPoint(
         "no-competing-offer", "strategy",
         "There is no competing offer to cite: don't invent one. Anchor each ask on market data and a stated reason.",
-        "domain.md §7.1 [S52a][S53a]",
+        f"negotiation guides: no bluffing, reasons for every ask [S52a][S53a] ({SOURCES})",
         "I'm excited about the role; based on the market data for it, here is what would make this an easy yes for me.",
     )
 
