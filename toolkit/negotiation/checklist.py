@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 from dataclasses import dataclass
 
 
@@ -138,20 +139,24 @@ def _start(o: Offer, today: dt.date) -> ChecklistItem:
     return ChecklistItem("start_date", CONFIRMED, o.start_date.isoformat())
 
 
+def _repayment_gaps(term: Any) -> list[str]:
+    """The repayment terms a sign-on payment or relocation leaves unrecorded."""
+    if term.clawback_months is None:
+        return ["repayment period"]
+    gaps = []
+    if term.clawback_months > 0:
+        if term.clawback is None:
+            gaps.append("pro-rata or cliff repayment")
+        if term.repay_basis is None:
+            gaps.append("gross or net repayment basis")
+    return gaps
+
+
 def _relocation(o: Offer, today: dt.date) -> ChecklistItem:
     r = o.relocation
     if r is None:
         return ChecklistItem("relocation", MISSING, "no relocation in the file: ask whether it is offered (if you are moving)")
-    unknown = []
-    if r.grossed_up is None:
-        unknown.append("gross-up")
-    if r.clawback_months is None:
-        unknown.append("repayment period")
-    elif r.clawback_months > 0:
-        if r.clawback is None:
-            unknown.append("pro-rata or cliff repayment")
-        if r.repay_basis is None:
-            unknown.append("gross or net repayment basis")
+    unknown = (["gross-up"] if r.grossed_up is None else []) + _repayment_gaps(r)
     head = f"{fmt.money(r.amount, o.currency)}{', grossed up' if r.grossed_up else (', not grossed up' if r.grossed_up is False else '')}"
     if unknown:
         return ChecklistItem("relocation", TO_CONFIRM, f"{head}; not recorded: {', '.join(unknown)}")
@@ -165,14 +170,7 @@ def _sign_on(o: Offer, today: dt.date) -> ChecklistItem:
     unknown, known = [], []
     for k, p in enumerate(o.sign_on, 1):
         label = f"{fmt.money(p.amount, o.currency)} (year {p.year})"
-        gaps = []
-        if p.clawback_months is None:
-            gaps.append("repayment period")
-        elif p.clawback_months > 0:
-            if p.clawback is None:
-                gaps.append("pro-rata or cliff")
-            if p.repay_basis is None:
-                gaps.append("gross or net")
+        gaps = _repayment_gaps(p)
         if gaps:
             unknown.append(f"{label}: {', '.join(gaps)}")
         else:
