@@ -98,5 +98,6 @@ def test_missing_rate_names_the_offer_field_and_why_that_reporting_currency(writ
     with pytest.raises(InputError) as err:
         evaluate(s)
     lines = [str(i) for i in err.value.issues]
-    assert lines[0].startswith("fx: no FX rate USD->ARS for offer 'us' field currency (ARS is the reporting currency because it is the first offer's (ar))")
-    assert lines[1].startswith("fx: no FX rate VND->ARS for offer 'us' field equity[0].currency")
+    path = s.sources[0]
+    assert lines[0].startswith(f"{path}: offer 'us' field currency: no FX rate USD->ARS (ARS is the reporting currency because it is the first offer's (ar))")
+    assert lines[1].startswith(f"{path}: offer 'us' field equity[0].currency: no FX rate VND->ARS")

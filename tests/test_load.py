@@ -224,7 +224,7 @@ def test_flat_table_yaml_cell_problems_name_row_and_field(write):
                           'A,USD,1,"[{amount: 1}]",5,\n'
                           'B,USD,1,,,"[{grant_value: 1"\n')
     lines, _ = issues(path)
-    assert lines[0] == f"{path}: row 2 (offer 'A') field sign_on.amount: sign_on is already given as a whole; give it either in one cell or as sign_on.* columns"
+    assert lines[0] == f"{path}: row 2 (offer 'A') field sign_on: sign_on is given both as one YAML cell and as sign_on.* columns; use one or the other"
     assert lines[1].startswith(f"{path}: row 3 (offer 'B') field equity: malformed YAML in the cell")
 
 
@@ -242,3 +242,29 @@ def test_a_column_written_twice_is_an_error(write):
     path = write("dup.csv", "company,currency,base_salary,base_salary\nA,USD,1,2\n")
     lines, _ = issues(path)
     assert lines == [f"{path}: field base_salary: the column 'base_salary' appears more than once; keep one"]
+
+
+@pytest.mark.parametrize("header, row", [("bonus,bonus.target", '"{target: 10%}",20%'), ("bonus.target,bonus", '20%,"{target: 10%}"')])
+def test_a_yaml_cell_and_dotted_columns_for_one_term_conflict_in_either_order(write, header, row):
+    path = write("o.csv", f"company,currency,base_salary,{header}\nA,USD,1,{row}\nB,USD,-1,,\n")
+    lines, _ = issues(path)
+    assert lines[0] == f"{path}: row 2 (offer 'A') field bonus: bonus is given both as one YAML cell and as bonus.* columns; use one or the other"
+    assert lines[1].startswith(f"{path}: row 3 (offer 'b') field base_salary")  # the other rows are still checked
+
+
+def test_numbers_in_text_fields_are_text(write):
+    offer = load_offers(write("o.csv", "id,company,level,currency,base_salary\n123,1800,5,USD,1\n")).offers[0]
+    assert (offer.id, offer.company, offer.level) == ("123", "1800", "5")
+
+
+def test_a_generated_report_is_not_read_as_offers(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Summary"
+    for name in ("Year by year", "Vest events"):
+        wb.create_sheet(name)
+    path = tmp_path / "report.xlsx"
+    wb.save(path)
+    lines, _ = issues(path)
+    assert lines == [f"{path}: this is an offer-toolkit report, not an offer table; write an offer workbook with `offer-toolkit template FILE.xlsx --from offers.yaml`"]

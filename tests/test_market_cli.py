@@ -143,3 +143,10 @@ def test_every_real_file_summarises(name):
     r = run(SHARED / name, "--format", "json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["groups"]
+
+
+def test_a_rate_missing_among_the_given_rates_names_the_file_and_the_flag():
+    path = DATA / "market_mixed_currency.csv"
+    r = run(path, "--currency", "USD", "--rate", "EUR=1.5")
+    assert r.exit_code == 2
+    assert f"error: {path}: field currency: no exchange rate GBP->USD; pass --rate GBP=<USD per 1 GBP>" in r.stderr

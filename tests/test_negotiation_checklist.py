@@ -66,3 +66,9 @@ def test_business_days_skip_weekends_and_holidays_and_go_negative_after_the_date
     assert business_days(TODAY, dt.date(2026, 11, 30)) == 2
     assert business_days(TODAY, TODAY) == 0
     assert business_days(TODAY, dt.date(2026, 11, 23)) == -2
+
+
+def test_a_passed_deadline_is_to_confirm():
+    items = {c.item: c for c in build_checklist(offer(deadline="2026-11-20"), TODAY)}
+    assert items["deadline"].status == "to_confirm"
+    assert items["deadline"].reason == "the deadline 2026-11-20 has passed: confirm with the employer that the offer still stands"

@@ -150,3 +150,12 @@ def test_equal_personal_scores_share_a_rank_and_the_table_shows_the_tie():
     assert rows["a"].endswith("4.00           1") and rows["d"].endswith("2.00           4")
     assert "| 3.50 | 2 (tie) |" in render_markdown(plan)
     assert competition_ranks([3.5, None, 3.5 + 1e-12, 5.0]) == [2, None, 2, 1]
+
+
+def test_equal_figures_share_a_rank_and_the_summary_says_they_tie():
+    from toolkit.models import Assumptions
+
+    offers = [offer(oid, base_salary=b, factors={"growth": g}) for oid, b, g in (("a", 100_000, 3), ("b", 100_000, 3), ("c", 90_000, 5))]
+    plan = build_plan(evaluate(offers, Assumptions(weights={"growth": 1})), today=dt.date(2026, 11, 20))
+    assert list(plan.ranking["rank"]) == [1, 1, 3] and list(plan.ranking["score_rank"]) == [2, 2, 1]
+    assert plan.decision["tied"] is True

@@ -461,3 +461,9 @@ def test_the_user_s_contoso_plan_has_one_currency_per_sentence():
     for r in plan.talking_points.itertuples():
         for text in (r.rationale, r.evidence, r.script):
             assert_one_currency_per_sentence(text)
+
+
+def test_a_passed_deadline_asks_whether_the_offer_still_stands_not_for_an_extension():
+    tp = rule_deadline_extension(ctx(offer(deadline="2026-11-20")))  # today is 2026-11-25
+    assert "has passed" in tp.rationale and "is the offer still open" in tp.script
+    assert "extend" not in tp.script

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 import toolkit
@@ -118,3 +119,33 @@ def test_cli_template_refuses_to_overwrite_its_input(tmp_path):
     result = CliRunner().invoke(app, ["template", str(src), "--from", str(src)])
     assert result.exit_code == 2
     assert src.read_bytes() == before
+
+
+def test_names_with_dots_round_trip_as_yaml_cells(tmp_path):
+    src = tmp_path / "rich.yaml"
+    src.write_text(textwrap.dedent("""
+        assumptions: {weights: {team.size: 1, growth: 2}}
+        offers:
+          - company: acme
+            currency: USD
+            base_salary: 100k
+            benefits: {other: {gym.fee: 300}}
+            factors: {team.size: 2, growth: 4}
+    """), encoding="utf-8")
+    source = toolkit.load_offers(src)
+    path = write_template(tmp_path / "t.xlsx", source.offers, settings=assumption_rows(source.assumptions))
+    back = toolkit.load_offers(path)
+    assert back.offers == source.offers and back.assumptions == source.assumptions
+
+
+def test_a_setting_given_twice_on_the_assumptions_sheet_is_an_error(tmp_path):
+    from toolkit.errors import InputError
+
+    path = write_template(tmp_path / "t.xlsx", settings=[("horizon_years", 5), ("horizon_years", 3)])
+    wb = openpyxl.load_workbook(path)
+    wb["Offers"]["B2"], wb["Offers"]["F2"], wb["Offers"]["J2"] = "A", "USD", 100_000  # company, currency, base_salary
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        toolkit.load_offers(path)
+    assert [str(i) for i in err.value.issues] == [
+        f"{path}: Assumptions sheet field horizon_years: the setting 'horizon_years' appears more than once; keep one"]

@@ -59,7 +59,11 @@ class InputError(ToolkitError):
 
 
 class MissingFxRateError(InputError):
-    """No exchange rate is known for a currency pair."""
+    """No exchange rate is known for a currency pair. `pairs` lists (currency, reporting)."""
+
+    def __init__(self, issues: Sequence[Issue] | Issue, pairs: Sequence[tuple[str, str]] = ()):
+        super().__init__(issues)
+        self.pairs: tuple[tuple[str, str], ...] = tuple(pairs)
 
 
 class OutputError(ToolkitError):

@@ -44,7 +44,8 @@ class FxTable:
         except KeyError:
             known = ", ".join(f"{c}->{self.reporting}" for c in sorted(self.rates)) or "none"
             raise MissingFxRateError(
-                [Issue(source="fx", message=f"no FX rate {code}->{self.reporting}; known pairs: {known}", code="missing_fx")]
+                [Issue(source="fx", message=f"no FX rate {code}->{self.reporting}; known pairs: {known}", code="missing_fx")],
+                pairs=[(code, self.reporting)],
             ) from None
 
     def used(self, codes: Iterable[str]) -> dict[str, FxRate]:
@@ -200,7 +201,7 @@ def _latest_common_date(conv, a: str, b: str, on: dt.date | None) -> dt.date | N
 
 
 def build_fx_table(
-    codes: Iterable[str] | Mapping[str, Sequence[str]],
+    codes: Iterable[str] | Mapping[str, Sequence[tuple[str, str, str]]],
     reporting: str,
     *,
     file_rates: Mapping[str, FxRate] | None = None,
@@ -211,8 +212,8 @@ def build_fx_table(
     """Resolve a rate for every currency in `codes`, highest-precedence source first.
 
     Args:
-        codes: the currencies needed, or a mapping from each to where it is used
-            ("offer 'us' field currency"), which a missing-rate message then names.
+        codes: the currencies needed, or a mapping from each to where it is used, as
+            (file, record, field) triples, which a missing-rate message then names.
         why: how the reporting currency was chosen, for the message.
 
     Raises:
@@ -230,16 +231,15 @@ def build_fx_table(
         rates.update(bundled_rates(rest, reporting, fx_date))
     missing = [c for c in needed if c not in rates]
     if missing:
-        raise MissingFxRateError(
-            [
-                Issue(
-                    source="fx",
-                    message=f"no FX rate {c}->{reporting}"
-                    + (f" for {', '.join(list(where[c])[:3])}" if where.get(c) else "")
-                    + f" ({reporting} is {why}); add it to the file's fx section (fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE",
-                    code="missing_fx",
-                )
-                for c in missing
-            ]
-        )
+        issues = []
+        for c in missing:
+            uses = list(where.get(c) or [("fx", "", "")])
+            source, record, field_name = uses[0]  # the first place that needs it; the others are counted
+            more = f"; {len(uses) - 1} more place(s) use {c} too" if len(uses) > 1 else ""
+            issues.append(Issue(
+                source=source, record=record, field=field_name, code="missing_fx",
+                message=f"no FX rate {c}->{reporting} ({reporting} is {why}); add it to the file's fx section "
+                        f"(fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE{more}",
+            ))
+        raise MissingFxRateError(issues, pairs=[(c, reporting) for c in missing])
     return FxTable(reporting, rates)

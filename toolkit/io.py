@@ -100,6 +100,8 @@ def _yaml_loader():
         # A key written twice would otherwise let the last one win without a word.
         seen = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: SafeLoader refuses it with its own message
             key = key_node.value
             if key in seen and key_node.tag != "tag:yaml.org,2002:merge":
                 raise yaml.constructor.ConstructorError(

@@ -34,6 +34,7 @@ class OfferSet:
     assumptions: Assumptions = field(default_factory=Assumptions)
     fx_sections: tuple[tuple[str, Mapping[str, Any]], ...] = ()  # (file, raw `fx:` section), parsed by the pipeline
     sources: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # the file each offer came from, in order (for messages)
 
 
 # ------------------------------------------------------------------ pydantic errors → Issues
@@ -225,7 +226,7 @@ def _clean_cell(value: Any) -> Any:
 # dotted columns cannot hold: several grants or sign-on payments, matching tiers, a custom
 # vesting schedule (`equity.vesting: "{yearly: [25, 25, 25, 25], frequency: quarterly}"`).
 YAML_CELLS = frozenset({"bonus", "sign_on", "equity", "refresher", "retirement", "benefits", "relocation", "visa",
-                        "factors", "vesting", "espp", "other", "tiers"})
+                        "factors", "vesting", "espp", "other", "tiers", "weights"})
 
 
 def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -236,6 +237,8 @@ def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> tuple[dict[st
     """
     out: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
+    whole: set[tuple[str, ...]] = set()  # terms given as one YAML cell
+    filled = [p for p, v in zip(paths, row) if v is not None]
     for path, value in zip(paths, row):
         if value is None:
             continue
@@ -246,6 +249,13 @@ def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> tuple[dict[st
             except ValueError as exc:
                 problems.append((field_name, str(exc)))
                 continue
+            whole.add(path)
+        given_whole = next((p for p in whole if path[: len(p)] == p and p != path), None)
+        if given_whole is not None or (path in whole and any(q[: len(path)] == path and q != path for q in filled)):
+            term = ".".join(given_whole or path)
+            if not any(f == term or f.startswith(term + ".") for f, _ in problems):  # once per term
+                problems.append((term, f"{term} is given both as one YAML cell and as {term}.* columns; use one or the other"))
+            continue
         node = out
         for depth, part in enumerate(path[:-1]):
             nxt = node.get(part)
@@ -273,8 +283,18 @@ def _table_sections(path: str) -> dict[str, Any]:
     frame = read_table(path, sheet="Assumptions", max_bytes=MAX_OFFER_TABLE_BYTES)
     if list(frame.columns[:2]) != ["setting", "value"]:
         raise InputError.single(path, f"the Assumptions sheet needs columns setting, value; columns present: {list(frame.columns)}", code="columns")
-    pairs = {str(k).strip(): _clean_cell(v) for k, v in zip(frame["setting"], frame["value"]) if _clean_cell(k) is not None}
-    nested, problems = _nest(list(pairs.values()), [tuple(k.split(".")) for k in pairs])
+    pairs: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for k, v in zip(frame["setting"], frame["value"]):
+        name = _clean_cell(k)
+        if name is None:
+            continue
+        name = str(name).strip()
+        if name in pairs:
+            problems.append((name, f"the setting {name!r} appears more than once; keep one"))
+        pairs[name] = _clean_cell(v)
+    nested, more = _nest(list(pairs.values()), [tuple(k.split(".")) for k in pairs])
+    problems += more
     if problems:
         raise InputError([Issue(source=path, record="Assumptions sheet", field=f, message=m, code="invalid") for f, m in problems])
     sections = {k: nested.pop(k) for k in ("fx", "reporting_currency") if k in nested}
@@ -283,10 +303,28 @@ def _table_sections(path: str) -> dict[str, Any]:
     return sections
 
 
-def _table_rows(path: str) -> list[_Raw]:
+REPORT_SHEETS = {"Summary", "Year by year", "Vest events"}
+
+
+def _offer_sheet(path: str) -> str | None:
+    """The sheet to read offers from: 'Offers' when the workbook has one (the template's),
+    else the first. A workbook written by `compare -o` is refused with a pointer to `template`."""
+    if file_kind(Path(path)) != "xlsx":
+        return None
+    names = sheet_names(path)
+    if "Offers" in names:
+        return "Offers"
+    if REPORT_SHEETS <= set(names):
+        raise InputError.single(path, "this is an offer-toolkit report, not an offer table; "
+                                      "write an offer workbook with `offer-toolkit template FILE.xlsx --from offers.yaml`", code="report_not_input")
+    return None
+
+
+def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
+    """The rows of a flat offer table, and the problems found in their cells."""
     import pandas as pd
 
-    frame = read_table(path, max_bytes=MAX_OFFER_TABLE_BYTES)
+    frame = read_table(path, sheet=_offer_sheet(path), max_bytes=MAX_OFFER_TABLE_BYTES)
     if frame.empty:
         raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
     columns = [str(c) for c in frame.columns]
@@ -314,15 +352,13 @@ def _table_rows(path: str) -> list[_Raw]:
     for i, row in enumerate(zip(*cleaned)):
         nested, problems = _nest(row, paths)
         raw = _Raw(nested, f"row {i + 2}", path)
-        if problems:  # the row is not validated: its other errors would only be noise
+        if problems:  # this row is not validated (its other errors would be noise); the rest are
             issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
         elif nested:
             raws.append(raw)
-    if issues:
-        raise InputError(issues)
-    if not raws:
+    if not raws and not issues:
         raise InputError.single(path, "the table has no offers (every row is empty)", code="no_offers")
-    return raws
+    return raws, issues
 
 
 # ------------------------------------------------------------------ the loader
@@ -470,7 +506,9 @@ def load_offers(
             check_input_path(path, max_bytes=MAX_OFFER_TABLE_BYTES)
             kind = file_kind(Path(path))
             if kind in ("csv", "xlsx"):
-                raws.extend(_table_rows(source))
+                rows, problems = _table_rows(source)
+                raws.extend(rows)
+                issues.extend(problems)
                 take_sections(_table_sections(source), source)
             else:
                 found, sections, problems = _split_document(read_document(path), source)
@@ -512,12 +550,14 @@ def load_offers(
     # offers
     issues.extend(_assign_ids(raws))
     offers: list[Offer] = []
+    origins: list[str] = []
     with paused_gc():
         for raw in raws:
             offer, problems = _validate_offer(raw)
             issues.extend(problems)
             if offer is not None:
                 offers.append(offer)
+                origins.append(raw.source)
     if not raws and not issues:
         issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_offers"))
 
@@ -535,4 +575,5 @@ def load_offers(
         assumptions=assumptions_model,
         fx_sections=tuple(fx_sections),
         sources=tuple(str(p) for p in paths),
+        origins=tuple(origins),
     )

@@ -99,6 +99,20 @@ BonusTarget = Annotated[float, BeforeValidator(_fraction(1.0, 0.0, 5.0)), WithJs
 Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
 
 
+def _numbers_as_text(value: Any) -> Any:
+    """A level typed as 5 (or read from a spreadsheet as 5.0) is the text "5"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_numbers_as_text), WithJsonSchema({"type": ["string", "number"]})]
+
+
 class Pay(Frozen):
     """A salary with the period it is paid per (year unless written otherwise)."""
 
@@ -435,11 +449,11 @@ class Visa(Frozen):
 class Offer(Frozen):
     """One job offer. Only `company`, `currency` and `base_salary` are required."""
 
-    id: Optional[str] = Field(default=None, min_length=1, max_length=100)
-    company: str = Field(min_length=1, max_length=200)
-    role: Optional[str] = None
-    level: Optional[str] = None
-    location: Optional[str] = None
+    id: Optional[Text] = Field(default=None, min_length=1, max_length=100)
+    company: Text = Field(min_length=1, max_length=200)
+    role: Optional[Text] = None
+    level: Optional[Text] = None
+    location: Optional[Text] = None
     currency: Currency
     status: Optional[Literal["verbal", "written"]] = None
     start_date: Optional[dt.date] = None

@@ -250,6 +250,7 @@ def evaluate(
         InputError: no offers, or a missing FX rate (naming the pair).
     """
     section_sources: tuple = ()
+    origins: tuple = ()
     if isinstance(offers, OfferSet):
         offer_set = offers
         offers = offer_set.offers
@@ -257,6 +258,7 @@ def evaluate(
             assumptions = offer_set.assumptions
         currency = currency or offer_set.reporting_currency
         section_sources = offer_set.fx_sections
+        origins = offer_set.origins
     offers = tuple(offers)
     if not offers:
         raise InputError([Issue(source="offers", message="no offers to evaluate", code="no_offers")])
@@ -283,7 +285,7 @@ def evaluate(
     try:
         table = _as_fx(fx, reporting, sorted(codes | market_codes), assumptions.fx_date, section_rates, why)
     except MissingFxRateError:  # again, now saying where each currency is used (slow for many offers)
-        _as_fx(fx, reporting, _currency_uses(offers, markets), assumptions.fx_date, section_rates, why)
+        _as_fx(fx, reporting, _currency_uses(offers, markets, origins), assumptions.fx_date, section_rates, why)
         raise
     figures = compute_figures(offers, assumptions, table)
     evaluation = Evaluation(offers, assumptions, table, figures, extras={"markets": markets, "market_currencies": tuple(sorted(market_codes))})
@@ -296,19 +298,20 @@ def evaluate(
     return evaluation
 
 
-def _currency_uses(offers: Sequence[Offer], markets: Sequence[Any]) -> dict[str, list[str]]:
-    """Each currency → where it is used ("offer 'us' field equity[0].currency"), for messages."""
-    used: dict[str, list[str]] = {}
-    for o in offers:
-        used.setdefault(o.currency, []).append(f"offer {o.id!r} field currency")
+def _currency_uses(offers: Sequence[Offer], markets: Sequence[Any], origins: Sequence[str] = ()) -> dict[str, list[tuple[str, str, str]]]:
+    """Each currency → where it is used, as (file, record, field): for missing-rate messages."""
+    used: dict[str, list[tuple[str, str, str]]] = {}
+    for i, o in enumerate(offers):
+        source, record = (origins[i] if i < len(origins) else "offers"), f"offer {o.id!r}"
+        used.setdefault(o.currency, []).append((source, record, "currency"))
         for g, grant in enumerate(o.equity or ()):
             if grant.currency:
-                used.setdefault(grant.currency, []).append(f"offer {o.id!r} field equity[{g}].currency")
+                used.setdefault(grant.currency, []).append((source, record, f"equity[{g}].currency"))
         if o.refresher and o.refresher.currency:
-            used.setdefault(o.refresher.currency, []).append(f"offer {o.id!r} field refresher.currency")
+            used.setdefault(o.refresher.currency, []).append((source, record, "refresher.currency"))
     for m in markets:
         for c in _market_currencies(m):
-            used.setdefault(c, []).append(f"market file {getattr(m, 'source', '')}")
+            used.setdefault(c, []).append((str(getattr(m, "source", "market")), "", "currency"))
     return used
 
 

@@ -93,7 +93,7 @@ def summary(
 ) -> None:
     """Print percentiles per group so you can sanity-check a market file."""
     with handle_errors(debug):
-        from ..errors import InputError
+        from ..errors import InputError, Issue, MissingFxRateError
         from ..market import MarketOptions, load_market, resolve_map, summarize
 
         if fmt not in FORMATS:
@@ -117,7 +117,16 @@ def summary(
             # the same table offers use: a missing pair is an error naming it
             fx = FxTable((currency or "").upper(), {code: FxRate(rate, "--rate") for code, rate in rates.items()}).rate
 
-        frame = summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
+        try:
+            frame = summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
+        except MissingFxRateError as exc:
+            if not exc.pairs:  # the market package's own message already names the file
+                raise
+            raise InputError([
+                Issue(source=str(file), field="currency", code="missing_fx",
+                      message=f"no exchange rate {code}->{to}; pass --rate {code}=<{to} per 1 {code}>")
+                for code, to in exc.pairs
+            ]) from None
         print(f"note: {market.report.render()}", file=sys.stderr)
         if fmt == "json":
             records = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]

@@ -202,9 +202,10 @@ def _visa(o: Offer, today: dt.date) -> ChecklistItem:
 def _deadline(o: Offer, today: dt.date) -> ChecklistItem:
     if o.deadline is None:
         return ChecklistItem("deadline", MISSING, "no response deadline in the file: ask when they need an answer")
+    if o.deadline < today:
+        return ChecklistItem("deadline", TO_CONFIRM, f"the deadline {o.deadline.isoformat()} has passed: confirm with the employer that the offer still stands")
     days = business_days(today, o.deadline)
-    when = f"{days} business day{'s' if abs(days) != 1 else ''} from {today.isoformat()}" if days >= 0 else f"passed {-days} business day{'s' if days != -1 else ''} ago"
-    return ChecklistItem("deadline", CONFIRMED, f"respond by {o.deadline.isoformat()} ({when})")
+    return ChecklistItem("deadline", CONFIRMED, f"respond by {o.deadline.isoformat()} ({days} business day{'s' if days != 1 else ''} from {today.isoformat()})")
 
 
 CHECKS = (_written, _base, _bonus, _equity, _vesting, _price_basis, _refreshers, _retirement, _health, _start,

@@ -59,6 +59,15 @@ def counter_offer(o: Offer, asks: Sequence[BundledAsk], terms: Sequence[TalkingP
 
 
 def deadline_extension(o: Offer, today: dt.date, has_rivals: bool) -> Draft:
+    if o.deadline is not None and o.deadline < today:  # too late to extend: ask whether it still stands
+        body = "\n".join([
+            _greeting(), "",
+            f"Thank you again for the offer to join {o.company}. I know the {o.deadline.isoformat()} deadline has passed, "
+            "and I'm sorry to come back to you after it.",
+            "", "I'm still very interested. Is the offer still open, and if so, by when would you need my answer?",
+            "", SIGN_OFF,
+        ])
+        return Draft(o.id or "", "deadline_extension", f"{o.company} offer: is it still open?", body + "\n")
     when = extension_date(today, o.deadline or today)
     reason = ("I'm finishing conversations that were already under way, and I want to make a decision I'm fully committed to."
               if has_rivals else "I want to review the details carefully and make a decision I'm fully committed to.")

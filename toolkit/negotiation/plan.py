@@ -236,7 +236,7 @@ def build_plan(
         talking_points=_typed(pd.DataFrame(point_rows, columns=list(RU.COLUMNS))),
         counters=pd.DataFrame(counter_rows, columns=list(K.COLUMNS)),
         walkaway=pd.DataFrame(walk_rows, columns=list(W.COLUMNS)),
-        ranking=pd.DataFrame(ranking_rows, columns=list(R.COLUMNS)),
+        ranking=pd.DataFrame(ranking_rows, columns=list(R.COLUMNS)).astype({"rank": "Int64", "score_rank": "Int64"}),
         drafts=pd.DataFrame(drafts_rows, columns=list(D.COLUMNS)),
         decision=decision,
         bundles={oid: {"asks": [a.as_dict() for a in b[0]], "terms": [t.rule + ": " + t.component for t in b[1]],

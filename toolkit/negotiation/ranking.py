@@ -81,21 +81,25 @@ def build_ranking(evaluation: Any, rank_by: str = "average_tc") -> tuple[list[di
     order = sorted(range(len(values)), key=lambda i: (math.isnan(values[i]), -values[i] if not math.isnan(values[i]) else 0, i))
     scores = personal_scores(evaluation.offers, evaluation.assumptions.weights)
     score_ranks = competition_ranks(scores)
+    # money ties at the cent share a rank too (1, 2, 2, 4)
+    value_ranks = competition_ranks([None if math.isnan(v) else round(float(v), 2) for v in values])
     rows = []
-    for rank, i in enumerate(order, start=1):
+    for i in order:
         o = evaluation.offers[i]
         rows.append({
-            "rank": rank if not math.isnan(values[i]) else None, "offer_id": o.id, "company": o.company, "rank_by": key,
+            "rank": value_ranks[i], "offer_id": o.id, "company": o.company, "rank_by": key,
             "value": float(values[i]), "currency": evaluation.currency, "score": scores[i],
             "score_rank": score_ranks[i],
             "score_tied": score_ranks[i] is not None and score_ranks.count(score_ranks[i]) > 1,
             "factors": dict(o.factors or {}),
         })
-    decision: dict[str, Any] = {"rank_by": key, "top": None, "runner_up": None, "crossover_year": None, "break_even_growth": None}
+    decision: dict[str, Any] = {"rank_by": key, "top": None, "runner_up": None, "tied": False, "crossover_year": None,
+                                "break_even_growth": None}
     ranked = [i for i in order if not math.isnan(values[i])]
     if len(ranked) >= 2:
         a, b = evaluation.ids[ranked[0]], evaluation.ids[ranked[1]]
-        decision.update({"top": a, "runner_up": b, "crossover_year": crossover_year(evaluation, a, b),
+        decision.update({"top": a, "runner_up": b, "tied": value_ranks[ranked[0]] == value_ranks[ranked[1]],
+                         "crossover_year": crossover_year(evaluation, a, b),
                          "break_even_growth": break_even_growth(evaluation, a, b)})
     elif ranked:
         decision["top"] = evaluation.ids[ranked[0]]

@@ -46,7 +46,8 @@ def _decision_lines(doc: dict[str, Any]) -> list[str]:
                       else "cumulative TC keeps the same leader over the horizon")
         g = r.get("break_even_growth")
         g_text = f"break-even stock growth {fmt.percent(g)} a year" if g is not None else "no break-even stock growth between −90% and +200% a year"
-        out.append(f"{r['top']} leads {r['runner_up']} on {r['rank_by']}; {cross_text}; {g_text}.")
+        lead = f"{r['top']} and {r['runner_up']} tie on" if r.get("tied") else f"{r['top']} leads {r['runner_up']} on"
+        out.append(f"{lead} {r['rank_by']}; {cross_text}; {g_text}.")
     return out
 
 

@@ -593,18 +593,26 @@ def rule_no_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
 
 
 def rule_deadline_extension(ctx: RuleContext) -> Optional[TalkingPoint]:
-    """R19: a deadline under 3 business days away (or passed) → ask for an extension, with a reason."""
+    """R19: a deadline under 3 business days away → ask for an extension, with a reason; a
+    deadline already passed → ask whether the offer still stands (the follow-up planner's
+    'deadline passed' action says the same)."""
     d = ctx.offer.deadline
     if d is None:
         return None
+    if d < ctx.today:
+        return TalkingPoint(
+            "deadline-extension", "deadline",
+            f"The deadline {d.isoformat()} has passed. Before negotiating anything, confirm that the offer is still open and agree a new date to answer by.",
+            f"deadline {d.isoformat()}, today {ctx.today.isoformat()} [S61a]",
+            f"I know the {d.isoformat()} deadline has passed; is the offer still open, and by when would you need my answer?",
+        )
     days = business_days(ctx.today, d)
     if days >= SHORT_DEADLINE_BUSINESS_DAYS:
         return None
     proposed = extension_date(ctx.today, d)
-    when = f"in {days} business day{'s' if days != 1 else ''}" if days >= 0 else "already passed"
     return TalkingPoint(
         "deadline-extension", "deadline",
-        f"The deadline {d.isoformat()} is {when}: too short to decide well. Short or exploding deadlines are a pressure tactic; ask for time and tell your other processes.",
+        f"The deadline {d.isoformat()} is in {days} business day{'s' if days != 1 else ''}: too short to decide well. Short or exploding deadlines are a pressure tactic; ask for time and tell your other processes.",
         f"deadline {d.isoformat()}, today {ctx.today.isoformat()} [S56][S61a][S53b]",
         f"I want to give this the careful decision it deserves; could I have until {proposed.isoformat()} to respond?",
     )

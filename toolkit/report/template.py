@@ -133,8 +133,7 @@ def offer_row(offer: Any) -> dict[str, Any]:
         row.update({"benefits.health": b.health, "benefits.hsa": b.hsa})
         if b.espp:
             row.update({"benefits.espp.discount": b.espp.discount, "benefits.espp.contribution": b.espp.contribution})
-        for name, value in b.other.items():
-            row[f"benefits.other.{name}"] = value
+        row.update(_named_cells("benefits.other", b.other))
     if o.relocation:
         rel = o.relocation
         row.update({f"relocation.{k}": getattr(rel, k) for k in ("amount", "grossed_up", "clawback_months", "clawback", "repay_basis")})
@@ -142,9 +141,16 @@ def offer_row(offer: Any) -> dict[str, Any]:
         if o.visa.sponsorship is None and o.visa.green_card is None and o.visa.fees_paid_by is None:
             row["visa"] = "{}"
         row.update({f"visa.{k}": getattr(o.visa, k) for k in ("sponsorship", "green_card", "fees_paid_by")})
-    for name, rating in (o.factors or {}).items():
-        row[f"factors.{name}"] = rating
+    row.update(_named_cells("factors", o.factors or {}))
     return {k: v for k, v in row.items() if v is not None}
+
+
+def _named_cells(prefix: str, mapping: dict[str, Any]) -> dict[str, Any]:
+    """{name: value} as `prefix.name` columns, or as one YAML cell under `prefix` when a name
+    has a dot (the loader splits column names at dots)."""
+    if any("." in name for name in mapping):
+        return {prefix: _yaml(dict(mapping))}
+    return {f"{prefix}.{name}": value for name, value in mapping.items()}
 
 
 def _vesting_cell(grant: Any, default: Any) -> str | None:
@@ -167,7 +173,7 @@ def assumption_rows(assumptions: Any = None, reporting_currency: str | None = No
                 continue
             value = getattr(assumptions, name)
             if isinstance(value, dict):
-                rows += [(f"{name}.{k}", v) for k, v in value.items()]
+                rows += list(_named_cells(name, value).items())
             elif hasattr(value, "isoformat"):
                 rows.append((name, value.isoformat()))
             elif value is not None:
@@ -203,8 +209,12 @@ def template_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str, str
             out.append((group, "text", WHOLE_TERMS[group]))
             whole.discard(group)
         if col[0] == "pto_days":
+            if any("benefits.other" in r for r in rows):
+                out.append(("benefits.other", "text", "other benefits as YAML, like {gym.fee: 600}"))
             out += [(k, "money", "annual") for k in other]
         if col[0] == "notes":
+            if any("factors" in r for r in rows):
+                out.append(("factors", "text", "your 1-5 ratings as YAML, like {team.size: 4}"))
             out += [(k, "int", "your rating 1-5") for k in factors]
         out.append(col)
     return out
