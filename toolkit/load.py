@@ -229,32 +229,47 @@ YAML_CELLS = frozenset({"bonus", "sign_on", "equity", "refresher", "retirement",
                         "factors", "vesting", "espp", "other", "tiers", "weights"})
 
 
-def _nest(row: Sequence[Any], paths: Sequence[tuple[str, ...]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+Column = tuple[tuple[str, ...], str, bool]  # (path, dotted name, may hold a YAML cell)
+
+
+def columns_of(names: Sequence[str]) -> list[Column]:
+    """Column names → what `_nest` needs per column, worked out once per table."""
+    return [(tuple(n.split(".")), n, n.split(".")[-1] in YAML_CELLS) for n in names]
+
+
+def _nest(row: Sequence[Any], columns: Sequence[Column]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Cells with dotted column paths → nested mappings: ('bonus', 'target') → {'bonus': {'target': v}}.
 
     Cells arrive cleaned (see `_clean_cell`); empty cells are left out, so a missing term
     stays missing. Returns the mapping and (field, message) problems found in the cells.
+    Runs once per row of a 100,000-row table, hence the fast path for plain columns.
     """
     out: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    whole: set[tuple[str, ...]] = set()  # terms given as one YAML cell
-    filled = [p for p, v in zip(paths, row) if v is not None]
-    for path, value in zip(paths, row):
+    whole: set[tuple[str, ...]] = set()  # terms given as one YAML cell (rare: checks below only then)
+    for (path, field_name, yaml_cell), value in zip(columns, row):
         if value is None:
             continue
-        field_name = ".".join(path)
-        if path[-1] in YAML_CELLS and isinstance(value, str) and value[:1] in "[{":
+        if yaml_cell and value.__class__ is str and value[:1] in "[{":
             try:
                 value = parse_yaml_cell(value)
             except ValueError as exc:
                 problems.append((field_name, str(exc)))
                 continue
             whole.add(path)
-        given_whole = next((p for p in whole if path[: len(p)] == p and p != path), None)
-        if given_whole is not None or (path in whole and any(q[: len(path)] == path and q != path for q in filled)):
-            term = ".".join(given_whole or path)
-            if not any(f == term or f.startswith(term + ".") for f, _ in problems):  # once per term
-                problems.append((term, f"{term} is given both as one YAML cell and as {term}.* columns; use one or the other"))
+        if whole:
+            filled = [c[0] for c, v in zip(columns, row) if v is not None]
+            given_whole = next((p for p in whole if path[: len(p)] == p and p != path), None)
+            if given_whole is not None or (path in whole and any(q[: len(path)] == path and q != path for q in filled)):
+                term = ".".join(given_whole or path)
+                if not any(f == term or f.startswith(term + ".") for f, _ in problems):  # once per term
+                    problems.append((term, f"{term} is given both as one YAML cell and as {term}.* columns; use one or the other"))
+                continue
+        if len(path) == 1:
+            if isinstance(out.get(field_name), dict):
+                problems.append((field_name, f"{field_name} is also given as {field_name}.* columns; use one or the other"))
+            else:
+                out[field_name] = value
             continue
         node = out
         for depth, part in enumerate(path[:-1]):
@@ -293,7 +308,7 @@ def _table_sections(path: str) -> dict[str, Any]:
         if name in pairs:
             problems.append((name, f"the setting {name!r} appears more than once; keep one"))
         pairs[name] = _clean_cell(v)
-    nested, more = _nest(list(pairs.values()), [tuple(k.split(".")) for k in pairs])
+    nested, more = _nest(list(pairs.values()), columns_of(list(pairs)))
     problems += more
     if problems:
         raise InputError([Issue(source=path, record="Assumptions sheet", field=f, message=m, code="invalid") for f, m in problems])
@@ -335,7 +350,7 @@ def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
         raise InputError.single(
             path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {columns[:20]}", code="no_offers"
         )
-    paths = [tuple(c.split(".")) for c in columns]
+    table_columns = columns_of(columns)
     # Clean column by column (NaN → None, strip text) so the per-row loop stays small.
     cleaned = []
     for name in frame.columns:
@@ -350,7 +365,7 @@ def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
             cleaned.append([_clean_cell(v) for v in col.tolist()])
     raws, issues = [], []
     for i, row in enumerate(zip(*cleaned)):
-        nested, problems = _nest(row, paths)
+        nested, problems = _nest(row, table_columns)
         raw = _Raw(nested, f"row {i + 2}", path)
         if problems:  # this row is not validated (its other errors would be noise); the rest are
             issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
