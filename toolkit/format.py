@@ -56,3 +56,29 @@ def rate(value: float) -> str:
 def round_money(value: float, step: float = 1000.0) -> float:
     """Round an ask to a sensible step (nearest 1,000 for salaries)."""
     return float(round(value / step) * step)
+
+
+def plain(value: Any) -> Any:
+    """A DataFrame cell (or nested data) as plain JSON data: numpy/pandas scalars → Python,
+    NaN/NA/inf → None."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    return value

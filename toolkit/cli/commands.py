@@ -145,17 +145,10 @@ def market_block(evaluation, i: int) -> dict:
     levels = evaluation.wage_levels
     if levels is not None and len(levels) and oid in set(levels["offer_id"]):
         row = levels[levels["offer_id"] == oid].iloc[0]
-        block["visa_wage_level"] = {k: _plain(row.get(k)) for k in WAGE_LEVEL_KEYS}
+        from ..format import plain
+
+        block["visa_wage_level"] = {k: plain(row.get(k)) for k in WAGE_LEVEL_KEYS}
     return block
-
-
-def _plain(value):
-    """A DataFrame cell as plain JSON data (NaN/NA → None, numpy scalars → Python)."""
-    import pandas as pd
-
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def render(evaluation, fmt: str, **blocks) -> str:

@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import typer
 
+from ..format import plain
 from .app import app, echo, handle_errors
 
 market_app = typer.Typer(help="Inspect market-data files (percentile tables, raw samples, BLS, LCA, levels.fyi, surveys).",
@@ -49,18 +50,6 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _plain(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    return value
-
-
 def _render_table(frame, title: str) -> str:
     from rich.console import Console
     from rich.table import Table
@@ -70,7 +59,7 @@ def _render_table(frame, title: str) -> str:
     for col in frame.columns:
         table.add_column(col, justify="right" if col in numeric or (col.startswith("p") and col[1:].isdigit()) else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*[_fmt(_plain(v)) for v in row])
+        table.add_row(*[_fmt(plain(v)) for v in row])
     buf = io.StringIO()
     Console(file=buf, width=160, color_system=None, force_terminal=False).print(table)
     return buf.getvalue()
@@ -129,7 +118,7 @@ def summary(
             ]) from None
         print(f"note: {market.report.render()}", file=sys.stderr)
         if fmt == "json":
-            records = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+            records = [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
             echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
                              "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
         elif fmt == "csv":

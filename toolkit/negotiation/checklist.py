@@ -78,16 +78,7 @@ def _bonus(o: Offer, today: dt.date) -> ChecklistItem:
 def _equity(o: Offer, today: dt.date) -> ChecklistItem:
     if not o.equity:
         return ChecklistItem("equity", MISSING, "no equity in the file: ask whether a grant is offered")
-    parts = []
-    for g in o.equity:
-        cur = g.currency or o.currency
-        if g.type == "option":
-            parts.append(f"{fmt.number(g.shares)} {(g.option_kind or 'stock').upper() if g.option_kind else 'stock'} options at strike {fmt.money(g.strike, cur, decimals=2)}{' (private)' if g.private else ''}")
-        elif g.grant_value is not None:
-            parts.append(f"RSUs worth {fmt.money(g.grant_value, cur)}")
-        else:
-            parts.append(f"{fmt.number(g.shares)} RSUs at {fmt.money(g.share_price, cur, decimals=2)}")
-    return ChecklistItem("equity", CONFIRMED, "; ".join(parts))
+    return ChecklistItem("equity", CONFIRMED, "; ".join(grant_phrase(g, o.currency) for g in o.equity))
 
 
 def _vesting(o: Offer, today: dt.date) -> ChecklistItem:
@@ -137,6 +128,17 @@ def _start(o: Offer, today: dt.date) -> ChecklistItem:
     if o.start_date is None:
         return ChecklistItem("start_date", MISSING, "no start date in the file: agree one in writing")
     return ChecklistItem("start_date", CONFIRMED, o.start_date.isoformat())
+
+
+def grant_phrase(g: Any, offer_currency: str) -> str:
+    """'RSUs worth $300,000', '40,000 ISO options at strike $2.10 (private)', '400 RSUs at $180.00'."""
+    cur = g.currency or offer_currency
+    if g.type == "option":
+        kind = g.option_kind.upper() if g.option_kind else "stock"
+        return f"{fmt.number(g.shares)} {kind} options at strike {fmt.money(g.strike, cur, decimals=2)}{' (private)' if g.private else ''}"
+    if g.grant_value is not None:
+        return f"RSUs worth {fmt.money(g.grant_value, cur)}"
+    return f"{fmt.number(g.shares)} RSUs at {fmt.money(g.share_price, cur, decimals=2)}"
 
 
 def _repayment_gaps(term: Any) -> list[str]:

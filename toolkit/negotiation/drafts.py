@@ -13,6 +13,7 @@ from typing import Sequence
 
 from ..models import Offer
 from .. import format as fmt
+from .checklist import grant_phrase
 from .counter import BundledAsk, ask_sentence
 from .rules import TalkingPoint, extension_date
 
@@ -92,13 +93,7 @@ def _terms_lines(o: Offer) -> list[str]:
         terms = f", repayable {kind}over {p.clawback_months} months{' on the ' + p.repay_basis + ' amount' if p.repay_basis else ''}" if p.clawback_months else ""
         out.append(f"- Sign-on: {fmt.money(p.amount, cur)} in year {p.year}{terms}")
     for g in o.equity or ():
-        gc = g.currency or cur
-        if g.type == "option":
-            out.append(f"- Equity: {fmt.number(g.shares)} options at a strike of {fmt.money(g.strike, gc, decimals=2)}, vesting on the {g.vesting.label} schedule")
-        elif g.grant_value is not None:
-            out.append(f"- Equity: RSUs worth {fmt.money(g.grant_value, gc)}, vesting on the {g.vesting.label} schedule")
-        else:
-            out.append(f"- Equity: {fmt.number(g.shares)} RSUs, vesting on the {g.vesting.label} schedule")
+        out.append(f"- Equity: {grant_phrase(g, cur)}, vesting on the {g.vesting.label} schedule")
     if o.relocation is not None:
         out.append(f"- Relocation: {fmt.money(o.relocation.amount, cur)}{' (grossed up)' if o.relocation.grossed_up else ''}")
     if o.pto_days is not None:

@@ -9,7 +9,6 @@ walkaway, ranking, drafts); `to_dict` gives the same content as plain data, and
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -20,37 +19,15 @@ from . import checklist as C
 from . import counter as K
 from . import drafts as D
 from . import ranking as R
+from .. import format as fmt
 from . import rules as RU
 from . import walkaway as W
 from .current import CurrentJob, forfeited_value
 
 
-def _plain(value: Any) -> Any:
-    """numpy/pandas scalars → Python; NaN/NA → None."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, float) and math.isinf(value):
-        return None
-    return value
-
-
 def _records(frame: pd.DataFrame, drop: Sequence[str] = ("offer_id",)) -> list[dict[str, Any]]:
     cols = [c for c in frame.columns if c not in drop]
-    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame[cols].itertuples(index=False, name=None)]
+    return [{c: fmt.plain(v) for c, v in zip(cols, row)} for row in frame[cols].itertuples(index=False, name=None)]
 
 
 @dataclass(frozen=True)
@@ -88,13 +65,13 @@ class NegotiationPlan:
             "id": offer_id, "company": o.company, "currency": o.currency,
             "checklist": _records(pick(self.checklist)),
             "talking_points": _records(pick(self.talking_points)),
-            "counter": {**(counter[0] if counter else {}), **_plain(dict(self.bundles.get(offer_id, {})))},
+            "counter": {**(counter[0] if counter else {}), **fmt.plain(dict(self.bundles.get(offer_id, {})))},
             "walkaway": _records(pick(self.walkaway)),
             "drafts": _records(pick(self.drafts)),
         }
 
     def ranking_dict(self) -> dict[str, Any]:
-        return {**_plain(dict(self.decision)), "currency": self.currency, "offers": _records(self.ranking, drop=())}
+        return {**fmt.plain(dict(self.decision)), "currency": self.currency, "offers": _records(self.ranking, drop=())}
 
     def forfeit_dict(self) -> Optional[dict[str, Any]]:
         if self.forfeit is None:
@@ -158,7 +135,7 @@ def _wage_row(wage_levels: Optional[pd.DataFrame], oid: str) -> Optional[dict[st
     if wage_levels is None or not len(wage_levels):
         return None
     rows = wage_levels[wage_levels["offer_id"] == oid]
-    return {k: _plain(v) for k, v in rows.iloc[0].to_dict().items()} if len(rows) else None
+    return {k: fmt.plain(v) for k, v in rows.iloc[0].to_dict().items()} if len(rows) else None
 
 
 def build_plan(
