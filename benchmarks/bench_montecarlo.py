@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import toolkit  # noqa: E402
-from toolkit.montecarlo import simulate_equity  # noqa: E402
+from toolkit.offers.montecarlo import simulate_equity  # noqa: E402
 
 
 def main() -> int:

@@ -63,7 +63,7 @@ Excel report.
 a table of its terms.
 """),
         code("""
-from toolkit.report.tables import offer_html
+from toolkit.report.html import offer_html
 
 offer_set = toolkit.load_offers(OFFERS)
 for offer in offer_set.offers:
@@ -110,7 +110,7 @@ charts.plot_tc_by_year(evaluation)
 Who has earned more by the end of each year? A crossover, if any, is circled.
 """),
         code("""
-from toolkit.scenarios import crossover_year
+from toolkit.offers.scenarios import crossover_year
 
 charts.plot_cumulative(evaluation)
 """),
@@ -186,18 +186,18 @@ summary[summary["role"].str.contains("Software|Chief", regex=True)][["role", "p2
         md("""
 ## Place the offers
 
-`evaluate(..., market=[market])` places each offer's components against the matching
+`toolkit.place(toolkit.evaluate(...), [market])` places each offer's components against the matching
 occupation; `evaluation.market` has one row per offer and component with its percentile and
 the gap to the median and p75.
 """),
         code("""
-evaluation = toolkit.evaluate(toolkit.load_offers(OFFERS), market=[market])
+evaluation = toolkit.place(toolkit.evaluate(toolkit.load_offers(OFFERS)), [market])
 placements = evaluation.market
 placements[["offer_id", "component", "value", "percentile", "p25", "p50", "p75", "gap_to_p50", "match", "source"]]
 """),
         code("""
 from toolkit.report import charts
-from toolkit.report.tables import frame_html
+from toolkit.report.html import frame_html
 
 display(HTML(frame_html(placements[["offer_id", "component", "value", "percentile", "p50", "gap_to_p50"]],
                         "Offers against BLS OEWS 2022", money_columns=["value", "p50", "gap_to_p50"],
@@ -231,7 +231,7 @@ from toolkit.negotiation import build_plan
 from toolkit.report import charts
 
 market = load_market(BLS, options=MarketOptions(aliases={"Software Engineer": "Software Developers"}))
-evaluation = toolkit.evaluate(toolkit.load_offers(OFFERS), market=[market])
+evaluation = toolkit.place(toolkit.evaluate(toolkit.load_offers(OFFERS)), [market])
 TODAY = dt.date(2026, 11, 25)  # fixed, so the deadlines in the plan do not move with the calendar
 plan = build_plan(evaluation, today=TODAY)
 plan
@@ -257,7 +257,7 @@ plan.talking_points[["offer_id", "priority", "component", "current", "ask", "rat
 which two offers' average TC are equal (None if they never are in −90 %…+200 %).
 """),
         code("""
-from toolkit.scenarios import break_even_growth, sweep
+from toolkit.offers.scenarios import break_even_growth, sweep
 
 table = sweep(evaluation, "stock_growth", [-0.5, -0.3, -0.1, 0.0, 0.1, 0.3, 0.5])
 table.pivot(index="stock_growth", columns="offer_id", values="average_tc").round(0)
@@ -279,7 +279,7 @@ the expected price grows as assumed. The range (P10–P90) of each offer's TC pe
 how much of it is a bet on the stock. The seed makes the numbers reproducible.
 """),
         code("""
-from toolkit.montecarlo import simulate_equity
+from toolkit.offers.montecarlo import simulate_equity
 
 mc = simulate_equity(evaluation, volatility=0.4, paths=50_000, seed=2026)
 mc.average

@@ -18,12 +18,12 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @pytest.fixture
 def offer_from_yaml():
     """offer_from_yaml('''company: Acme ...''') → a validated Offer (id defaults to the slug)."""
-    from toolkit.load import _Raw, _assign_ids, _validate_offer
+    from toolkit.offers.load import RawOffer, assign_ids, _validate_offer
     from toolkit.errors import InputError
 
     def make(text: str):
-        raw = _Raw(yaml.safe_load(textwrap.dedent(text)), "offer", "inline.yaml")
-        issues = _assign_ids([raw])
+        raw = RawOffer(yaml.safe_load(textwrap.dedent(text)), "offer", "inline.yaml")
+        issues = assign_ids([raw])
         offer, problems = _validate_offer(raw)
         if issues or problems:
             raise InputError(issues + problems)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from toolkit import vesting
-from toolkit.models import Offer
+from toolkit.offers import vesting
+from toolkit.offers.models import Offer
 
 money = st.floats(min_value=1_000, max_value=2_000_000, allow_nan=False, allow_infinity=False)
 fraction = st.floats(min_value=0, max_value=1, allow_nan=False)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import InputError
-from toolkit.followup.calendar import add_business_days, business_days_until, make_calendar
+from toolkit.calendar import add_business_days, business_days_until, make_calendar
 
 US = make_calendar("US")
 

@@ -398,7 +398,7 @@ def test_bad_pipeline_reports_every_problem_at_once():
         "tests/data/pipeline_bad.yaml: entry 'umbrella' field contacts[1]: expected a date like 2026-01-15, got 'soon'",
         "tests/data/pipeline_bad.yaml: entry 'umbrella' field notez: unknown field 'notez'; did you mean 'notes'?",
     ]
-    # Codes are pydantic's error types, as for offers (toolkit.load.issues_from_validation).
+    # Codes are pydantic's error types, as for offers (toolkit.offers.load.issues_from_validation).
     assert {i.code for i in info.value.issues} == {
         "int_parsing", "enum", "date_from_datetime_parsing", "missing", "value_error", "extra_forbidden", "duplicate_id",
     }  # fmt: skip
@@ -494,7 +494,7 @@ def test_inline_offer_with_a_bad_deadline_names_the_nested_field():
     ]
 
 
-# ---------------------------------------------------------------- ids, as for offers (toolkit.load)
+# ---------------------------------------------------------------- ids, as for offers (toolkit.offers.load)
 
 
 def test_same_company_twice_gets_numbered_default_ids():
@@ -518,7 +518,7 @@ def test_default_ids_are_the_offer_slugs():
 
 
 def test_pipeline_ids_match_offer_ids_for_the_same_companies(tmp_path):
-    from toolkit.load import load_offers
+    from toolkit.offers.load import load_offers
 
     companies = ["Globex", "Globex", "Hooli DE", "Ümlaut AG"]
     offers = tmp_path / "offers.yaml"
@@ -567,7 +567,7 @@ def test_duplicate_ids_in_a_table_name_the_rows(tmp_path):
 
 
 def test_the_same_mistake_reads_the_same_in_offer_and_pipeline_files(tmp_path):
-    from toolkit.load import load_offers
+    from toolkit.offers.load import load_offers
 
     offers = tmp_path / "offers.yaml"
     offers.write_text("offers: [{id: g, company: Globex, currency: USD, base_salary: 100000, deadline: soon, notez: x}]")

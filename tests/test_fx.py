@@ -9,7 +9,7 @@ import pytest
 
 from toolkit import evaluate, load_offers
 from toolkit.errors import InputError
-from toolkit.fx import bundled_rates, read_fx_csv
+from toolkit.offers.fx import bundled_rates, read_fx_csv
 
 ECB = Path(__file__).parent / "data" / "ecb_eurofxref_2026-04-13.csv"
 EUR_OFFER = "offers:\n  - {company: B, currency: EUR, base_salary: 100000}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
+from toolkit.offers.money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import toolkit
-from toolkit.models import Offer
-from toolkit.montecarlo import simulate_equity
+from toolkit.offers.models import Offer
+from toolkit.offers.montecarlo import simulate_equity
 
 
 def offer(**fields) -> Offer:
@@ -78,7 +78,7 @@ def test_an_offers_paths_do_not_depend_on_which_offers_are_simulated():
 
 
 def test_chunking_does_not_change_the_draws(monkeypatch):
-    import toolkit.montecarlo as mc
+    import toolkit.offers.montecarlo as mc
 
     e = evaluation()
     whole = simulate_equity(e, volatility=0.3, paths=1_000, seed=3)

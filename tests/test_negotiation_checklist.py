@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolkit.models import Offer
+from toolkit.offers.models import Offer
 from toolkit.negotiation.checklist import ITEMS, build_checklist, business_days
 
 TODAY = dt.date(2026, 11, 25)

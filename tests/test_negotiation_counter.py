@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -10,11 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.models import Offer
+from toolkit.offers.models import Offer
 from toolkit.negotiation import CurrentJob, build_plan
 from toolkit.negotiation.counter import R3_CAPPED, R3_COMPONENTS, apply_asks, bundle, year1_ceiling
 from toolkit.negotiation.rules import TalkingPoint, r3_cap
-from toolkit.pipeline import HEADLINES, evaluate
+from toolkit.offers.evaluate import evaluate
+from toolkit.offers.results import HEADLINES
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -111,7 +113,7 @@ def test_counter_effect_is_measured_by_re_evaluation():
     market = pd.DataFrame([{"offer_id": "acme", "component": "base", "value": 150_000.0, "percentile": 30.0, "clamped": None,
                             "p10": np.nan, "p25": 150_000.0, "p50": 160_000.0, "p75": 170_000.0, "p90": np.nan,
                             "match": "exact", "sample_size": 10, "source": "survey"}])
-    object.__setattr__(ev, "market", market)
+    ev = dataclasses.replace(ev, market=market)
     job = CurrentJob.model_validate({"currency": "USD", "pto_days": 20, "bonus_forfeited": 8_000}, context={"currency": "USD"})
     plan = build_plan(ev, current=job, today=TODAY)
     row = plan.counters.iloc[0]

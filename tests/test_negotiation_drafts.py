@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.load import load_offers
+from toolkit.offers.load import load_offers
 from toolkit.negotiation import build_plan, load_current
 from toolkit.negotiation.drafts import KINDS
-from toolkit.pipeline import evaluate
+from toolkit.offers.evaluate import evaluate
 from conftest import assert_golden
 
 ROOT = Path(__file__).resolve().parent.parent

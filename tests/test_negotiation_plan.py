@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.load import load_offers
-from toolkit.models import Offer
+from toolkit.offers.load import load_offers
+from toolkit.offers.models import Offer
 from toolkit.negotiation import build_plan, load_current
 from toolkit.negotiation.current import forfeited_value
 from toolkit.negotiation.ranking import personal_scores
-from toolkit.scenarios import break_even_growth as _break_even_growth, crossover_year as _crossover_year
-from toolkit.pipeline import evaluate
+from toolkit.offers.scenarios import break_even_growth as _break_even_growth, crossover_year as _crossover_year
+from toolkit.offers.evaluate import evaluate
 from toolkit.report import text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def test_the_negotiation_core_does_not_import_the_cli_or_report_writers():
 
 def test_equal_personal_scores_share_a_rank_and_the_table_shows_the_tie():
     from toolkit.negotiation.ranking import competition_ranks
-    from toolkit.negotiation.render import render_markdown, render_table
+    from toolkit.report.negotiation import render_markdown, render_table
 
     # unweighted means: a (4+4)/2 = 4.00, b (3+4)/2 = 3.50, c (4+3)/2 = 3.50, d (2+2)/2 = 2.00
     offers = [offer("a", factors={"growth": 4, "commute": 4}), offer("b", base_salary=170_000, factors={"growth": 3, "commute": 4}),
@@ -153,7 +153,7 @@ def test_equal_personal_scores_share_a_rank_and_the_table_shows_the_tie():
 
 
 def test_equal_figures_share_a_rank_and_the_summary_says_they_tie():
-    from toolkit.models import Assumptions
+    from toolkit.offers.models import Assumptions
 
     offers = [offer(oid, base_salary=b, factors={"growth": g}) for oid, b, g in (("a", 100_000, 3), ("b", 100_000, 3), ("c", 90_000, 5))]
     plan = build_plan(evaluate(offers, Assumptions(weights={"growth": 1})), today=dt.date(2026, 11, 20))

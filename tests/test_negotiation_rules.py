@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from toolkit.models import Offer
+from toolkit.offers.models import Offer
 from toolkit.negotiation.current import CurrentJob, forfeited_value
 from toolkit.negotiation.rules import (
     RULE_IDS, RULES, RuleContext, TalkingPoint, interpolate_percentile, rule_back_loaded_vesting, rule_base_below_market,
@@ -18,7 +18,7 @@ from toolkit.negotiation.rules import (
     rule_no_competing_offer, rule_private_options_info, rule_pto_match, rule_relocation_gross_up, rule_sponsorship_costs,
     rule_total_below_market, rule_visa_wage_level, run_rules,
 )
-from toolkit.pipeline import evaluate
+from toolkit.offers.evaluate import evaluate
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
@@ -452,7 +452,7 @@ def test_make_whole_for_a_eur_offer_keeps_dollars_and_euros_in_separate_sentence
 
 def test_the_user_s_contoso_plan_has_one_currency_per_sentence():
     from toolkit.negotiation import build_plan, load_current
-    from toolkit.load import load_offers
+    from toolkit.offers.load import load_offers
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent

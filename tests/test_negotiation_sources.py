@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from toolkit.load import load_offers
+from toolkit.offers.load import load_offers
 from toolkit.negotiation import build_plan, load_current
-from toolkit.negotiation.render import render_table
-from toolkit.pipeline import evaluate
+from toolkit.report.negotiation import render_table
+from toolkit.offers.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 TAG = re.compile(r"\[(S\d+[a-z]?)\]")
@@ -40,7 +40,7 @@ def test_the_plan_cites_docs_sources_md_and_never_domain_md():
 
 
 def test_evidence_that_cited_domain_notes_now_names_the_topic_and_docs_sources_md():
-    from toolkit.models import Offer
+    from toolkit.offers.models import Offer
     from toolkit.negotiation.rules import RuleContext, rule_no_competing_offer, rule_private_options_info
 
     o = Offer.model_validate({"id": "p", "company": "P", "currency": "USD", "base_salary": 100_000,

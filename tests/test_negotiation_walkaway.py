@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from toolkit.models import Offer
+from toolkit.offers.models import Offer
 from toolkit.negotiation.current import CurrentJob
 from toolkit.negotiation.walkaway import forfeit_rows, offer_walkaway, repayment
-from toolkit.pipeline import evaluate
+from toolkit.offers.evaluate import evaluate
 
 
 def offer(**terms) -> Offer:

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import evaluate
-from toolkit.models import Assumptions, Vesting
-from toolkit.normalize import COMPONENTS
+from toolkit.offers.models import Assumptions, Vesting
+from toolkit.offers.engine import COMPONENTS
 
 from strategies import offers, yearly_percents
 

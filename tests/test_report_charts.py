@@ -14,8 +14,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import toolkit
-from toolkit.models import Offer
-from toolkit.montecarlo import simulate_equity
+from toolkit.offers.models import Offer
+from toolkit.offers.montecarlo import simulate_equity
 from toolkit.report import charts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dataclasses
 import openpyxl
 import pandas as pd
 import pytest
@@ -146,7 +147,7 @@ def test_market_sheet_plan_and_followups(evaluation, tmp_path):
          "p50": 280000, "p75": 320000, "p90": 360000, "gap_to_p50": 44000, "gap_to_p75": 84000, "match": "role", "sample_size": 12, "source": "survey"},
     ])
     e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
-    object.__setattr__(e, "market", market)
+    e = dataclasses.replace(e, market=market)
 
     class Plan:
         checklist = pd.DataFrame({"offer_id": ["globex"], "item": ["refresher"], "status": ["missing"], "reason": ["ask"]})

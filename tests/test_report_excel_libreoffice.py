@@ -76,7 +76,7 @@ def test_recalculated_workbook_equals_the_engine_to_the_cent(tmp_path):
     e = toolkit.evaluate(toolkit.load_offers(SAMPLE), {**toolkit.load_offers(SAMPLE).assumptions.model_dump(), "discount_rate": 0.05, "tax_rate": 0.3,
                                                        "include_refreshers": True})
     # a refresher so the refresh-equity formulas are exercised too
-    o = e.offers[0].model_copy(update={"refresher": toolkit.models.Refresher(annual_value=50000.0)})
+    o = e.offers[0].model_copy(update={"refresher": toolkit.offers.models.Refresher(annual_value=50000.0)})
     e = toolkit.evaluate((o,) + e.offers[1:], e.assumptions, e.fx)
     path = write_report(e, tmp_path / "r.xlsx")
     values = recalculated_values(path)
@@ -110,7 +110,7 @@ def test_edited_inputs_recalculate_like_compare(tmp_path):
     ws[f"B{eur_row}"].value = 1.2
     wb.save(path)
     values = recalculated_values(path)
-    from toolkit.fx import FxRate, FxTable
+    from toolkit.offers.fx import FxRate, FxTable
 
     offers = list(e.offers)
     offers[1] = offers[1].model_copy(update={"base_salary": offers[1].base_salary.model_copy(update={"amount": 190000.0})})

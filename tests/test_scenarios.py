@@ -11,8 +11,8 @@ import pytest
 
 import toolkit
 from toolkit.errors import InputError
-from toolkit.models import Offer
-from toolkit.scenarios import break_even_growth, crossover_year, crossovers, evaluate_at, grid, sweep
+from toolkit.offers.models import Offer
+from toolkit.offers.scenarios import break_even_growth, crossover_year, crossovers, evaluate_at, grid, sweep
 
 
 def offer(**fields) -> Offer:

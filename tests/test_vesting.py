@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from toolkit import vesting as v
-from toolkit.models import Vesting
+from toolkit.offers import vesting as v
+from toolkit.offers.models import Vesting
 
 
 def by_year(events, years=4):

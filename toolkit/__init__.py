@@ -1,15 +1,16 @@
 """offer-toolkit: compare competing job offers year by year, in one currency.
 
-Data flows one way:
+The map is `docs/architecture.md`. In short, layers import one way only:
 
-1. `io`         reads files (the only module that opens them) with guards for untrusted input;
-2. `models`     frozen pydantic models of offers and assumptions; `money` parses typed amounts;
-3. `load`       documents and tables → validated `OfferSet`, every problem collected at once;
-4. `fx`         exchange rates into the reporting currency, each with its source and date;
-5. `normalize`  the vectorised engine: offers → (offers × years) arrays per component;
-6. `pipeline`   `evaluate()` → `Evaluation` (DataFrames and plain data);
-7. `market`, `negotiation`, `followup` build on the Evaluation;
-8. `report`     formatting and rendering (text, JSON, Excel, charts); `cli` is the command line.
+1. the shared base: `errors`, `io` (the only input I/O), `format`, `calendar` (business days),
+   `validation` (pydantic errors → Issues), `display` (HTML for Jupyter, looked up by name);
+2. `offers/`      the engine: money, vesting, models, load, fx, engine, results (`Evaluation`),
+                  evaluate, scenarios, montecarlo;
+3. `market/`      market files → `MarketData`; `place(evaluation, markets)` → a new Evaluation;
+4. `negotiation/` the plan built on a placed Evaluation (data only); `followup/` beside, on the
+                  base and the engine's public names;
+5. `report/`      every renderer (text, markdown, JSON document, HTML, charts, Excel, ICS) and
+   `cli/`         the command line, on top.
 
 Naming: read_* reads a file; parse_* raw → model; check_* returns issues; validate_* raises;
 to_* reshapes; compute_* pure maths; build_* presentation objects; render_* returns str;
@@ -20,16 +21,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import display as _display
+
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_offers": ("toolkit.load", "load_offers"),
-    "OfferSet": ("toolkit.load", "OfferSet"),
-    "evaluate": ("toolkit.pipeline", "evaluate"),
-    "Evaluation": ("toolkit.pipeline", "Evaluation"),
-    "Offer": ("toolkit.models", "Offer"),
-    "Assumptions": ("toolkit.models", "Assumptions"),
-    "FxTable": ("toolkit.fx", "FxTable"),
+    "load_offers": ("toolkit.offers.load", "load_offers"),
+    "OfferSet": ("toolkit.offers.load", "OfferSet"),
+    "evaluate": ("toolkit.offers.evaluate", "evaluate"),
+    "Evaluation": ("toolkit.offers.results", "Evaluation"),
+    "place": ("toolkit.market.targets", "place"),
+    "load_market": ("toolkit.market.importers", "load_market"),
+    "Offer": ("toolkit.offers.models", "Offer"),
+    "Assumptions": ("toolkit.offers.models", "Assumptions"),
+    "FxTable": ("toolkit.offers.fx", "FxTable"),
     "InputError": ("toolkit.errors", "InputError"),
     "ToolkitError": ("toolkit.errors", "ToolkitError"),
     "Issue": ("toolkit.errors", "Issue"),
@@ -38,12 +43,21 @@ _LAZY = {
 
 __all__ = ["__version__", *_LAZY]
 
+# Jupyter HTML for domain objects: the renderers live in report/, which the domain layers may
+# not import; they find them here by name (strings, so nothing heavy is imported yet).
+_display.register_html("Evaluation", "toolkit.report.html:summary_html")
+_display.register_html("Offer", "toolkit.report.html:offer_html")
+_display.register_html("MonteCarloResult", "toolkit.report.html:montecarlo_html")
+
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import InputError, Issue, ToolkitError
-    from .fx import FxTable
-    from .load import OfferSet, load_offers
-    from .models import Assumptions, Offer
-    from .pipeline import Evaluation, evaluate
+    from .market.importers import load_market
+    from .market.targets import place
+    from .offers.evaluate import evaluate
+    from .offers.fx import FxTable
+    from .offers.load import OfferSet, load_offers
+    from .offers.models import Assumptions, Offer
+    from .offers.results import Evaluation
     from .report.excel import write_report
 
 

@@ -35,7 +35,7 @@ MAX_PLAN_OFFERS = 200  # every offer's counter is re-evaluated against every riv
 
 
 def _flag_fraction(value: Optional[str], flag: str, issues: list[Issue], *, max_bare: float = 1.0) -> Optional[float]:
-    from ..money import AmountError, parse_fraction
+    from ..offers.money import AmountError, parse_fraction
 
     if value is None:
         return None
@@ -69,11 +69,11 @@ def assumption_overrides(
 
 def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None):
     """The shared front half of compare/validate/negotiate: load, read --fx, evaluate."""
-    from ..fx import read_fx_csv
+    from ..offers.fx import read_fx_csv
     from ..io import read_text
-    from ..load import load_offers
-    from ..money import AmountError, parse_currency
-    from ..pipeline import evaluate
+    from ..offers.load import load_offers
+    from ..offers.money import AmountError, parse_currency
+    from ..offers.evaluate import evaluate
 
     reporting = None
     if currency is not None:
@@ -90,7 +90,12 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
             raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="flag")])
         code = reporting or offer_set.reporting_currency or offer_set.offers[0].currency
         fx = read_fx_csv(read_text(fx_file), code, str(fx_file))
-    return evaluate(offer_set, fx=fx, currency=reporting, market=market)
+    if not market:
+        return evaluate(offer_set, fx=fx, currency=reporting)
+    from ..market import place
+    from ..market.targets import currency_uses
+
+    return place(evaluate(offer_set, fx=fx, currency=reporting, also_convert=currency_uses(market)), market)
 
 
 def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int] = None):
@@ -328,7 +333,7 @@ def schema() -> None:
     """Print the JSON Schema of the offer file, for editors that validate YAML as it is typed."""
     import json
 
-    from ..models import offer_file_schema
+    from ..offers.models import offer_file_schema
 
     schema_doc = offer_file_schema()
     echo(json.dumps(schema_doc, indent=2))

@@ -101,7 +101,7 @@ def summary(
         market = load_market(file, mapping=resolve_map(mapping), options=options)
         fx = None
         if rates:
-            from ..fx import FxRate, FxTable
+            from ..offers.fx import FxRate, FxTable
 
             # the same table offers use: a missing pair is an error naming it
             fx = FxTable((currency or "").upper(), {code: FxRate(rate, "--rate") for code, rate in rates.items()}).rate

@@ -39,7 +39,7 @@ def negotiate(
     with handle_errors(debug):
         from ..errors import Issue, raise_if
         from ..negotiation import build_plan
-        from ..negotiation.render import render
+        from ..report.negotiation import render
         from .commands import (
             assumption_overrides, check_format, collect, load_and_evaluate, load_current_job, load_markets, market_options,
             parse_today,

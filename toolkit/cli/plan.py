@@ -29,8 +29,8 @@ def plan(
     with handle_errors(debug):
         from ..errors import Issue, raise_if
         from ..followup import load_pipeline, make_calendar, plan_followups
-        from ..followup.ics import write_ics
-        from ..followup.render import render_json, render_markdown, render_table
+        from ..report.ics import write_ics
+        from ..report.followup import render_json, render_markdown, render_table
 
         issues: list[Issue] = []
         day = collect(issues, lambda: parse_today(today))  # the real date is read there, once

@@ -19,7 +19,7 @@ def template(
     """Write an offer workbook to fill in; `compare` reads it back."""
     with handle_errors(debug):
         from ..errors import InputError, Issue
-        from ..load import load_offers
+        from ..offers.load import load_offers
         from ..report.template import assumption_rows, write_template
 
         if output.suffix.lower() != ".xlsx":

@@ -24,8 +24,8 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from ..errors import Issue, raise_if
-from ..load import _assign_ids, _Raw
-from .calendar import BusinessCalendar, add_business_days, business_days_until, make_calendar
+from ..offers.load import assign_ids, RawOffer
+from ..calendar import BusinessCalendar, add_business_days, business_days_until, make_calendar
 from .models import (
     Action,
     ActionKind,
@@ -95,8 +95,8 @@ def _row_to_entry(row: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _id_issues(raws: list[_Raw], positions: list[str]) -> list[Issue]:
-    """Give entries without an `id` one, in place, by the offer rules (`toolkit.load._assign_ids`):
+def _id_issues(raws: list[RawOffer], positions: list[str]) -> list[Issue]:
+    """Give entries without an `id` one, in place, by the offer rules (`toolkit.load.assign_ids`):
     the slug of the company (python-slugify), -2, -3 ... for repeats. Only explicitly given
     duplicate ids are an error, reported on the later entry (by position) and naming the first.
 
@@ -110,7 +110,7 @@ def _id_issues(raws: list[_Raw], positions: list[str]) -> list[Issue]:
             if key in first:
                 repeats.append((key, position))
             first.setdefault(key, position)
-    found = _assign_ids(raws)  # one issue per explicit repeat, in file order
+    found = assign_ids(raws)  # one issue per explicit repeat, in file order
     issues = [
         Issue(issue.source, f"duplicate entry id {key!r}, already used by {first[key]}; ids must be unique",
               record=position, field=issue.field, code=issue.code)
@@ -152,7 +152,7 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
         found = "nothing" if items is None else (f"{type(items).__name__} {items!r}" if not isinstance(items, list) else "an empty list")
         issues.append(Issue(source, f"expected a list of opportunities, found {found}", field="entries", code="missing"))
         items = []
-    raws: list[_Raw] = []
+    raws: list[RawOffer] = []
     positions: list[str] = []  # "entry 3" / "row 4", unique in the file
     for n, item in enumerate(items, start=1):
         position = labels[n - 1] if labels else f"entry {n}"
@@ -162,7 +162,7 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
         item = dict(item)
         if isinstance(item.get("id"), int) and not isinstance(item["id"], bool):
             item["id"] = str(item["id"])  # `id: 42`
-        raws.append(_Raw(item, position, source))
+        raws.append(RawOffer(item, position, source))
         positions.append(position)
     # Default ids as for offers (the company's slug, -2, -3 ...); duplicates reported in file order.
     duplicates = {i.record: i for i in _id_issues(raws, positions)}

@@ -311,7 +311,7 @@ def validation_issues(exc, *, source: str, record: str = "", model: type[BaseMod
     from pydantic import ValidationError
     from pydantic_core import PydanticCustomError
 
-    from ..load import issues_from_validation
+    from ..validation import issues_from_validation
 
     errors = []
     for err in exc.errors(include_url=False):

@@ -25,7 +25,7 @@ from typing import Mapping, Optional, Union
 from pydantic import ValidationError
 
 from . import drafts
-from .calendar import BusinessCalendar, add_business_days, business_days_until, make_calendar
+from ..calendar import BusinessCalendar, add_business_days, business_days_until, make_calendar
 from .models import (
     ACTIVE_STAGES,
     WAITING_STAGES,

@@ -5,7 +5,8 @@ Data flow (GitHub issue 3):
 1. `load_market(path)` → `importers`: read the file with `toolkit.io.read_table`, detect the
    format (canonical percentile table or raw samples; BLS OEWS; levels.fyi; H-1B LCA; ai-jobs
    survey; OFLC-style wage levels), normalise it and count every dropped row → `MarketData`.
-2. `place_offers(targets, markets)` → `place`: match each offer (role, level, location, with
+2. `place(evaluation, markets)` → a new Evaluation with placements; underneath,
+   `place_offers(targets, markets)` (module `place`) matches each offer (role, level, location, with
    fallbacks) and compute its percentile per component → one row per (offer, component).
 3. `summarize(market)` → percentiles per group; `wage_levels(targets, markets)` → H-1B level.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from .importers import load_market, market_from_frame, parse_map, read_mapping, resolve_map
 from .model import COMPONENTS, ImportReport, MarketData, MarketOptions
+from .targets import place
 from .place import (
     JSON_KEYS, RESULT_COLUMNS, STEPS, SUMMARY_STATS, WAGE_LEVEL_COLUMNS, place_offers, summarize, to_market_json, wage_levels,
 )
@@ -23,5 +25,5 @@ from .place import (
 __all__ = [
     "COMPONENTS", "ImportReport", "JSON_KEYS", "MarketData", "MarketOptions", "RESULT_COLUMNS", "STEPS", "SUMMARY_STATS",
     "WAGE_LEVEL_COLUMNS", "load_market", "market_from_frame", "parse_map", "place_offers", "read_mapping",
-    "resolve_map", "summarize", "to_market_json", "wage_levels",
+    "place", "resolve_map", "summarize", "to_market_json", "wage_levels",
 ]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Issue
-from ..money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_period
+from ..offers.money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_period
 from . import model as M
 from .keys import MISSING, compile_aliases_with_display, factorize_keys
 

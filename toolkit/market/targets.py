@@ -7,18 +7,20 @@ when they are counted in TC), `total` ↔ `average_tc`; all in the reporting cur
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..offers.results import Evaluation
 from .model import MarketData
 from .place import place_offers, wage_levels
 
 H1B = {"h1b-new", "h1b-transfer"}
 
 
-def offer_targets(evaluation) -> pd.DataFrame:
+def offer_targets(evaluation: Evaluation) -> pd.DataFrame:
     """One row per offer with the columns `place_offers` and `wage_levels` expect."""
     f = evaluation.figures
     base1 = f.parts["base"][:, 0]
@@ -47,9 +49,40 @@ def offer_targets(evaluation) -> pd.DataFrame:
     )
 
 
-def place_evaluation(evaluation, markets: Sequence[MarketData]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(placements, wage levels) for every offer of `evaluation` against `markets`."""
+def currency_uses(markets: Sequence[MarketData]) -> dict[str, list[tuple[str, str, str]]]:
+    """Each currency the market data is in → where, as (file, record, field), for FX messages."""
+    used: dict[str, list[tuple[str, str, str]]] = {}
+    for m in markets:
+        for code in sorted(c for c in (m.currencies or ()) if c):
+            used.setdefault(code, []).append((str(m.source), "", "currency"))
+    return used
+
+
+def place(evaluation: Evaluation, markets: MarketData | Sequence[MarketData] | None) -> Evaluation:
+    """A new Evaluation with every offer placed against `markets` (the `market` and `wage_levels` slots).
+
+    The FX table is extended to the market data's currencies when needed; `with_assumptions`
+    on the result places again. With no market data, the evaluation is returned unchanged.
+    """
+    if markets is None:
+        return evaluation
+    markets = (markets,) if isinstance(markets, MarketData) else tuple(markets)
+    if not markets:
+        return evaluation
+    uses = currency_uses(markets)
+    missing = {c: u for c, u in uses.items() if c != evaluation.currency and c not in evaluation.fx.rates}
+    if missing and evaluation.recompute is not None:
+        evaluation = evaluation.recompute(evaluation.assumptions, missing)
     targets = offer_targets(evaluation)
     placed = place_offers(targets, markets, fx=evaluation.fx.rate)
     levels = wage_levels(targets, markets, fx=evaluation.fx.rate)
-    return placed, levels
+    base = evaluation.recompute
+
+    def recompute(assumptions, more=None) -> Evaluation:
+        return place(base(assumptions, more), markets)  # type: ignore[misc]
+
+    return dataclasses.replace(
+        evaluation, market=placed, wage_levels=levels,
+        market_currencies=tuple(sorted(set(evaluation.market_currencies) | set(uses))),
+        recompute=recompute if base is not None else None,
+    )

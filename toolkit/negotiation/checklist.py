@@ -13,7 +13,7 @@ from typing import Any
 from dataclasses import dataclass
 
 
-from ..models import Offer
+from ..offers.models import Offer
 from .. import format as fmt
 
 CONFIRMED, MISSING, TO_CONFIRM = "confirmed", "missing", "to_confirm"
@@ -34,7 +34,7 @@ class ChecklistItem:
 @lru_cache(maxsize=1)
 def us_calendar():
     """The follow-up planner's US federal business calendar (built once)."""
-    from ..followup.calendar import make_calendar
+    from ..calendar import make_calendar
 
     return make_calendar("US")
 
@@ -44,7 +44,7 @@ def business_days(start: dt.date, end: dt.date) -> int:
 
     Weekends and US federal holidays are skipped, with the follow-up planner's calendar.
     """
-    from ..followup.calendar import business_days_until
+    from ..calendar import business_days_until
 
     calendar = us_calendar()
     if end >= start:

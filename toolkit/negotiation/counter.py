@@ -47,7 +47,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from ..models import Offer, SignOn
+from ..offers.models import Offer, SignOn
 from .. import format as fmt
 from .rules import MAX_BASE_RAISE_FRACTION as MAX_RAISE, TalkingPoint, r3_cap
 
@@ -152,7 +152,7 @@ def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
 
 def _grow_equity(offer: Offer, ask_amount: float, unit: str, fx: Any) -> tuple:
     """The grants with the first one enlarged by `ask_amount` (stated in currency `unit`)."""
-    from ..models import EquityGrant
+    from ..offers.models import EquityGrant
 
     grants = list(offer.equity or ())
     if not grants:
@@ -214,7 +214,7 @@ def ask_sentence(a: BundledAsk, currency: str) -> str:
 
 
 def _evaluate(evaluation: Any, offers: Sequence[Offer]) -> Any:
-    from ..pipeline import evaluate
+    from ..offers.evaluate import evaluate
 
     return evaluate(list(offers), evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
 

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 from pydantic import Field, ValidationError
 
 from ..errors import InputError, Issue
-from ..models import Amount, Currency, Frozen, Pay, PaySchema
+from ..offers.models import Amount, Currency, Frozen, Pay, PaySchema
 
 MAKE_WHOLE_MONTHS = 12  # some employers buy out only what vests in the next ~12 months [S59b]
 
@@ -48,7 +48,7 @@ def load_current(path: str | os.PathLike) -> CurrentJob:
         InputError: the file cannot be read, or a field is wrong (each issue names the file and field).
     """
     from ..io import read_document
-    from ..load import issues_from_validation
+    from ..validation import issues_from_validation
 
     source = str(path)
     data = read_document(path)

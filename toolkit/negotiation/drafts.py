@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..models import Offer
+from ..offers.models import Offer
 from .. import format as fmt
 from .checklist import grant_phrase
 from .counter import BundledAsk, ask_sentence

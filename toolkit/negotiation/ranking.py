@@ -17,7 +17,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..errors import InputError, Issue
-from ..scenarios import break_even_growth, crossover_year
+from ..offers.scenarios import break_even_growth, crossover_year
 
 RANK_FIGURES = {
     "year1_tc": "year1_tc",

@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from ..models import Offer
+from ..offers.models import Offer
 from .. import format as fmt
 from .checklist import business_days, us_calendar
 from .current import CurrentJob, Forfeit
@@ -620,7 +620,7 @@ def rule_deadline_extension(ctx: RuleContext) -> Optional[TalkingPoint]:
 
 def extension_date(today: dt.date, deadline: dt.date) -> dt.date:
     """The date to propose: EXTENSION_BUSINESS_DAYS business days after the later of today and the deadline."""
-    from ..followup.calendar import add_business_days
+    from ..calendar import add_business_days
 
     return add_business_days(max(today, deadline), EXTENSION_BUSINESS_DAYS, us_calendar())
 

@@ -20,8 +20,8 @@ from matplotlib.ticker import FuncFormatter
 from .. import format as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..montecarlo import MonteCarloResult
-    from ..pipeline import Evaluation
+    from ..offers.montecarlo import MonteCarloResult
+    from ..offers.results import Evaluation
 
 FIGSIZE = (8.0, 4.5)
 DPI = 150
@@ -142,7 +142,7 @@ def plot_cumulative(evaluation: "Evaluation") -> Figure:
     A crossover (scenarios.crossovers) is the first year in which the offer that was behind
     has earned more in total; it is marked at the overtaker's cumulative TC that year.
     """
-    from ..scenarios import crossovers
+    from ..offers.scenarios import crossovers
 
     fig, ax = _figure()
     h = evaluation.horizon_years
@@ -245,7 +245,7 @@ def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float]
     Each pair of offers whose lines cross inside the range gets a marker at the break-even
     growth (scenarios.break_even_growth) and a label.
     """
-    from ..scenarios import break_even_growth, evaluate_at, sweep
+    from ..offers.scenarios import break_even_growth, evaluate_at, sweep
 
     xs = np.array(sorted(set(DEFAULT_GROWTHS if growths is None else (float(g) for g in growths))), dtype=float)
     if len(xs) < 2:
@@ -296,7 +296,7 @@ def plot_monte_carlo(
 
     The engine's deterministic value is drawn as a dotted line for comparison.
     """
-    from ..montecarlo import METRICS, MonteCarloResult, simulate_equity
+    from ..offers.montecarlo import METRICS, MonteCarloResult, simulate_equity
 
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}")

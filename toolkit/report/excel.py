@@ -2,7 +2,7 @@
 
 Data flow: an `Evaluation` (plus an optional negotiation plan and follow-ups) → one .xlsx
 written atomically through `toolkit.io.write_with`. Every engine figure on the Summary and
-Year-by-year sheets is an Excel formula that mirrors `toolkit.normalize` rule by rule, so
+Year-by-year sheets is an Excel formula that mirrors `toolkit.offers.engine` rule by rule, so
 that editing an input cell (a base salary, the raise, stock growth, an FX rate) and
 recalculating gives what `compare` computes with that input. Equity comes from a
 vest-events table (one row per vest event) summed per offer and year with SUMIFS.
@@ -323,7 +323,7 @@ class _Layout:
 
 
 def _write_assumptions(sh: _Sheet, L: _Layout) -> None:
-    from ..normalize import limits
+    from ..offers.engine import limits
 
     e, a = L.e, L.e.assumptions
     _setup(sh, [40, 16, 58, 12], "A4")
@@ -645,7 +645,7 @@ COMPONENT_LABELS = {"base": "Base", "bonus": "Bonus", "sign_on": "Sign-on", "equ
 
 def summary_rows(n_years: int) -> dict[str, int]:
     """Row numbers of every Summary figure: headlines, component averages ('avg:base'), TC by year ('tc:1')."""
-    from ..normalize import COMPONENTS
+    from ..offers.engine import COMPONENTS
 
     rows = {key: SUMMARY_FIRST + k for k, (key, _, _, _) in enumerate(SUMMARY_ROWS)}
     r = SUMMARY_FIRST + len(SUMMARY_ROWS) + 1
@@ -672,7 +672,7 @@ def _write_summary(sh: _Sheet, L: _Layout) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
 
-    from ..normalize import COMPONENTS
+    from ..offers.engine import COMPONENTS
 
     e = L.e
     n, H = L.n, L.h

@@ -58,8 +58,8 @@ COLUMNS: list[tuple[str, str, str]] = [
 
 
 def _choices() -> dict[str, list[str]]:
-    from .. import vesting
-    from ..models import Sponsorship
+    from ..offers import vesting
+    from ..offers.models import Sponsorship
     from ..format import SYMBOL
 
     presets = list(vesting.PRESETS)
@@ -89,7 +89,7 @@ def _term(model: Any) -> dict[str, Any]:
 
 def offer_row(offer: Any) -> dict[str, Any]:
     """One offer as {column: cell value}; terms that need more than one row become YAML cells."""
-    from ..models import DEFAULT_VESTING
+    from ..offers.models import DEFAULT_VESTING
 
     o = offer
     row: dict[str, Any] = {k: getattr(o, k) for k in ("id", "company", "role", "level", "location", "currency", "status",

@@ -15,7 +15,7 @@ import io as _io
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from .errors import InputError, Issue, MissingFxRateError
+from ..errors import InputError, Issue, MissingFxRateError
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import json
 import textwrap
 from datetime import date
 
-from .models import Action, FollowupPlan, Status
+from ..followup.models import Action, FollowupPlan, Status
 
 GROUPS = ((Status.OVERDUE, "Overdue"), (Status.DUE_TODAY, "Due today"), (Status.UPCOMING, "Upcoming"))
 DEFAULT_WIDTH = 100

@@ -1,6 +1,6 @@
 """Scenarios: re-evaluate offers under changed assumptions, sweeps, break-even and crossover.
 
-Builds on `Evaluation.with_assumptions` (pipeline); returns DataFrames and plain numbers for
+Builds on `Evaluation.with_assumptions` (results); returns DataFrames and plain numbers for
 reports, charts and the negotiation plan. Pure: no file I/O, no plotting.
 """
 
@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .evaluate import evaluate
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .pipeline import Evaluation
+    from .results import Evaluation
 
 SWEEP_COLUMNS = ("offer_id", "company", "currency")
 # Rate fields refuse a bare number above 1 ("did you mean percent?"); sweeps pass such values
@@ -32,10 +34,8 @@ def _index(evaluation: "Evaluation", offer_id: str) -> int:
 
 def evaluate_at(evaluation: "Evaluation", **changes: Any) -> "Evaluation":
     """`evaluation.with_assumptions(**changes)`, without re-placing market data (sweeps only need the figures)."""
-    if evaluation.extras.get("markets"):
-        from .pipeline import evaluate
-
-        evaluation = evaluate(evaluation.offers, evaluation.assumptions, evaluation.fx)
+    if evaluation.market is not None:
+        evaluation = evaluate(evaluation.offers, evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
     for name in RATE_FIELDS:
         value = changes.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > 1:
@@ -67,7 +67,7 @@ def sweep(evaluation: "Evaluation", name: str, values: Iterable[Any]) -> "pd.Dat
     import pandas as pd
 
     from .models import Assumptions
-    from .pipeline import HEADLINES
+    from .results import HEADLINES
 
     if name not in Assumptions.model_fields:
         raise ValueError(f"unknown assumption {name!r}; known: {sorted(Assumptions.model_fields)}")
@@ -87,7 +87,7 @@ def grid(evaluation: "Evaluation", axes: Mapping[str, Sequence[Any]]) -> "pd.Dat
     import pandas as pd
 
     from .models import Assumptions
-    from .pipeline import HEADLINES
+    from .results import HEADLINES
 
     names = list(axes)
     bad = [n for n in names if n not in Assumptions.model_fields]

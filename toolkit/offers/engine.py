@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .fx import FxTable
-from ._util import paused_gc
+from .._util import paused_gc
 from .models import Assumptions, Offer, _schedule
 from .money import Period
 
@@ -28,8 +28,8 @@ DAYS_PER_YEAR = 260.0
 
 @lru_cache(maxsize=None)
 def limits() -> dict:
-    """The dated limits table (toolkit/tables/limits.toml); the newest year of each rule is used."""
-    text = resources.files("toolkit").joinpath("tables/limits.toml").read_text(encoding="utf-8")
+    """The dated limits table (toolkit/offers/tables/limits.toml); the newest year of each rule is used."""
+    text = resources.files("toolkit.offers").joinpath("tables/limits.toml").read_text(encoding="utf-8")
     tables = tomllib.loads(text)
     return {rule: years[max(years)] for rule, years in tables.items()}
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional
 
-from ..errors import InputError, Issue
+from .errors import InputError, Issue
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (numpy weekmask "1111100")
 

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
 
-from .models import FollowupPlan
+from ..followup.models import FollowupPlan
 
 PRODID = "-//offer-toolkit//follow-up planner//EN"
 UID_DOMAIN = "offer-toolkit.invalid"

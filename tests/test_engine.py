@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit import evaluate
-from toolkit.models import Assumptions
+from toolkit.offers.models import Assumptions
 
 FX = {"EUR": 1.10, "GBP": 1.25, "USD": 1.0}
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.models import Offer
-from toolkit.report.tables import frame_html, offer_html, summary_html
+from toolkit.offers.models import Offer
+from toolkit.report.html import frame_html, offer_html, summary_html
 
 
 def offer(**fields) -> Offer:
@@ -85,8 +85,8 @@ def test_frame_html_truncates_long_frames():
 
 
 def test_every_result_converts_to_a_dataframe(e):
-    from toolkit.montecarlo import simulate_equity
-    from toolkit.scenarios import sweep
+    from toolkit.offers.montecarlo import simulate_equity
+    from toolkit.offers.scenarios import sweep
 
     for frame in (e.summary, e.years, e.years_wide, e.vest_events, sweep(e, "stock_growth", [0.0]),
                   simulate_equity(e, paths=10, seed=1).to_frame()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Sequence, Union
 
 from pydantic import (
     BaseModel,
@@ -26,6 +26,7 @@ from pydantic import (
 
 from . import vesting as vest
 from .money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
+from ..display import html_for
 
 
 class Frozen(BaseModel):
@@ -508,10 +509,8 @@ class Offer(Frozen):
             raise ValueError(f"applies only to a base salary given per {word} (like \"{example}\"); base_salary is per {base.per.value}")
         return value
 
-    def _repr_html_(self) -> str:
-        from .report.tables import offer_html  # presentation stays out of the core's imports
-
-        return offer_html(self)
+    def _repr_html_(self) -> str | None:
+        return html_for(self)  # the renderer is registered by the top layer: no import of report/
 
     @property
     def annual_base(self) -> float:
@@ -528,6 +527,25 @@ TERMS = (
     "role", "level", "location", "status", "start_date", "deadline", "bonus", "sign_on", "equity",
     "refresher", "retirement", "benefits", "pto_days", "relocation", "visa",
 )
+
+
+def currency_fields(offer: Offer) -> list[tuple[str, str]]:
+    """Every currency an offer uses, as (field, code): its own, each grant's and the refresher's.
+
+    The one place that knows which fields carry a currency (FX tables, messages and the JSON
+    `fx` block all ask here)."""
+    out = [("currency", offer.currency)]
+    for g, grant in enumerate(offer.equity or ()):
+        if grant.currency:
+            out.append((f"equity[{g}].currency", grant.currency))
+    if offer.refresher and offer.refresher.currency:
+        out.append(("refresher.currency", offer.refresher.currency))
+    return out
+
+
+def offer_currencies(offers: Sequence[Offer]) -> list[str]:
+    """The distinct currencies the offers use, in first-seen order."""
+    return list(dict.fromkeys(code for o in offers for _, code in currency_fields(o)))
 
 
 def missing_terms(offer: Offer) -> list[str]:

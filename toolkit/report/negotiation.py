@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import format as fmt
 from ..report.text import round_document
-from .rules import SOURCES
+from ..negotiation.rules import SOURCES
 
 STATUS_MARK = {"confirmed": "[x]", "missing": "[ ]", "to_confirm": "[?]"}
 

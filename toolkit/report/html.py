@@ -17,8 +17,8 @@ from .. import format as fmt
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..models import Offer
-    from ..pipeline import Evaluation
+    from ..offers.models import Offer
+    from ..offers.results import Evaluation
 
 MAX_ROWS = 200
 STYLE = (
@@ -223,3 +223,10 @@ def offer_html(offer: "Offer") -> str:
     """One offer's terms as a two-column HTML table (for `Offer._repr_html_`)."""
     rows = [[(esc(term), False), (esc(text), False)] for term, text in offer_rows(offer)]
     return _table(["Term", "Value"], rows, f"Offer: {offer.company}")
+
+
+def montecarlo_html(result: Any) -> str:
+    """A Monte Carlo result's quantiles as an HTML table (for `MonteCarloResult._repr_html_`)."""
+    title = (f"Monte Carlo: {result.paths:,} paths, volatility {result.volatility:.0%}, "
+             f"seed {result.seed} ({result.currency})")
+    return frame_html(result.quantiles, title)

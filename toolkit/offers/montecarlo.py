@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from ..display import html_for
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .pipeline import Evaluation
+    from .results import Evaluation
 
 QUANTILES = (0.10, 0.50, 0.90)
 METRICS = ("equity", "tc")
@@ -115,12 +117,8 @@ class MonteCarloResult:
         frame["paths"] = self.paths
         return frame
 
-    def _repr_html_(self) -> str:
-        from .report.tables import frame_html
-
-        title = (f"Monte Carlo: {self.paths:,} paths, volatility {self.volatility:.0%}, "
-                 f"seed {self.seed} ({self.currency})")
-        return frame_html(self.quantiles, title)
+    def _repr_html_(self) -> str | None:
+        return html_for(self)
 
 
 def _offer_paths(rng: np.random.Generator, paths: int, months: int, volatility: float) -> np.ndarray:

@@ -8,17 +8,17 @@ and raises them together as one InputError. Assigns default ids (slug of the com
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ._util import paused_gc
-from .errors import InputError, Issue
-from .io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, parse_yaml_cell, read_document, read_table, sheet_names
+from .._util import paused_gc
+from ..errors import InputError, Issue
+from ..validation import issues_from_validation, show_value as _got
+from ..io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, parse_yaml_cell, read_document, read_table, sheet_names
 from .models import Assumptions, Offer
 from .money import AmountError, parse_currency
 
@@ -37,120 +37,10 @@ class OfferSet:
     origins: tuple[str, ...] = ()  # the file each offer came from, in order (for messages)
 
 
-# ------------------------------------------------------------------ pydantic errors → Issues
-
-_FRIENDLY = {
-    "missing": "required, but missing",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "int_parsing": "expected a whole number",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "finite_number": "expected a finite number",
-    "string_type": "expected text",
-    "date_parsing": "expected a date like 2026-01-15",
-    "date_from_datetime_parsing": "expected a date like 2026-01-15",
-    "date_from_datetime_inexact": "expected a date like 2026-01-15 (no time of day)",
-    "date_type": "expected a date like 2026-01-15",
-    "model_type": "expected a mapping of fields",
-    "model_attributes_type": "expected a mapping of fields",
-    "dict_type": "expected a mapping of names to values",
-    "list_type": "expected a list",
-    "tuple_type": "expected a list",
-    "string_too_short": "expected non-empty text",
-}
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return repr(int(value))
-    if isinstance(value, dict) and len(repr(value)) > 80:
-        return "a mapping"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _dotted(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
-    """Field names of the model found by following `loc` from `model` (for spelling hints)."""
-    import typing
-
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            return []
-        ann = current.model_fields[part].annotation
-        found = None
-        for arg in [ann, *typing.get_args(ann), *(a for t in typing.get_args(ann) for a in typing.get_args(t))]:
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                found = arg
-                break
-        current = found
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def issues_from_validation(
-    exc: ValidationError, *, source: str, record: str, model: type[BaseModel], prefix: Sequence[Any] = ()
-) -> list[Issue]:
-    """One Issue per pydantic error, worded for a person who edits the file."""
-    issues = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(prefix) + tuple(err["loc"])
-        kind = err["type"]
-        value = err.get("input")
-        ctx = err.get("ctx") or {}
-        # Pay and other scalar-or-mapping fields report errors on an inner key; point at the field.
-        if loc and loc[-1] in ("amount", "per") and len(loc) >= 2 and loc[-2] == "base_salary":
-            loc = loc[:-1]
-        if kind == "value_error":
-            message = str(ctx.get("error", err["msg"]))
-            if message.startswith("Value error, "):
-                message = message[len("Value error, "):]
-        elif kind == "assertion_error":
-            message = err["msg"]
-        elif kind == "extra_forbidden":
-            name = str(loc[-1])
-            known = _fields_at(model, loc[len(prefix):-1])
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of {', '.join(known)}" if known else "")
-            message = f"unknown field {name!r}{hint}"
-        elif kind == "literal_error":
-            message = f"expected {ctx.get('expected')}, got {_got(value)}"
-        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-            bound = _got(next(iter(ctx.values()))) if ctx else ""
-            words = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than": "less than", "less_than_equal": "at most"}[kind]
-            message = f"expected a number {words} {bound}, got {_got(value)}"
-        elif kind == "missing":
-            message = _FRIENDLY[kind]
-        elif kind.startswith("date_") and "range" in str(ctx.get("error", "")):  # 2026-02-30: say which part
-            message = f"{_FRIENDLY.get(kind, 'expected a date like 2026-01-15')}, got {_got(value)} ({ctx['error']})"
-        elif kind in _FRIENDLY:
-            message = f"{_FRIENDLY[kind]}, got {_got(value)}"
-        else:
-            message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_got(value)}"
-        issues.append(Issue(source=source, record=record, field=_dotted(loc), message=message, code=kind))
-    return issues
-
-
 # ------------------------------------------------------------------ documents and tables → raw offers
 
 @dataclass
-class _Raw:
+class RawOffer:
     """One offer's raw data and where it came from ("#2" in a document, "row 5" in a table)."""
 
     data: Any
@@ -177,7 +67,7 @@ class _Raw:
         return name or f"offer {self.position}"
 
 
-def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any], list[Issue]]:
+def _split_document(data: Any, source: str) -> tuple[list[RawOffer], dict[str, Any], list[Issue]]:
     """A document is a mapping with `offers:`, a bare list of offers, or one offer mapping."""
     sections: dict[str, Any] = {}
     if isinstance(data, list):
@@ -201,7 +91,7 @@ def _split_document(data: Any, source: str) -> tuple[list[_Raw], dict[str, Any],
         return [], {}, [Issue(source=source, message=f"expected offers, got {_got(data)}", code="no_offers")]
     if not offers:
         return [], sections, [Issue(source=source, message="the file contains no offers", code="no_offers")]
-    raws = [_Raw(o, f"#{i + 1}", source) for i, o in enumerate(offers)]
+    raws = [RawOffer(o, f"#{i + 1}", source) for i, o in enumerate(offers)]
     return raws, sections, []
 
 
@@ -335,7 +225,7 @@ def _offer_sheet(path: str) -> str | None:
     return None
 
 
-def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
+def _table_rows(path: str) -> tuple[list[RawOffer], list[Issue]]:
     """The rows of a flat offer table, and the problems found in their cells."""
     import pandas as pd
 
@@ -366,7 +256,7 @@ def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
     raws, issues = [], []
     for i, row in enumerate(zip(*cleaned)):
         nested, problems = _nest(row, table_columns)
-        raw = _Raw(nested, f"row {i + 2}", path)
+        raw = RawOffer(nested, f"row {i + 2}", path)
         if problems:  # this row is not validated (its other errors would be noise); the rest are
             issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
         elif nested:
@@ -378,7 +268,7 @@ def _table_rows(path: str) -> tuple[list[_Raw], list[Issue]]:
 
 # ------------------------------------------------------------------ the loader
 
-def _validate_offer(raw: _Raw) -> tuple[Offer | None, list[Issue]]:
+def _validate_offer(raw: RawOffer) -> tuple[Offer | None, list[Issue]]:
     data = raw.data
     if not isinstance(data, dict):
         return None, [Issue(source=raw.source, record=raw.record, message=f"expected an offer mapping, got {_got(data)}", code="model_type")]
@@ -394,7 +284,7 @@ def _validate_offer(raw: _Raw) -> tuple[Offer | None, list[Issue]]:
         return None, issues_from_validation(exc, source=raw.source, record=raw.record, model=Offer)
 
 
-def _assign_ids(raws: list[_Raw]) -> list[Issue]:
+def assign_ids(raws: list[RawOffer]) -> list[Issue]:
     """Give offers without an `id` the slug of their company (-2, -3, ... for repeats), in place.
 
     Done on the raw data, before validation, so no model has to be copied. Only explicitly
@@ -403,7 +293,7 @@ def _assign_ids(raws: list[_Raw]) -> list[Issue]:
     from slugify import slugify
 
     issues: list[Issue] = []
-    seen: dict[str, _Raw] = {}
+    seen: dict[str, RawOffer] = {}
     for raw in raws:
         given = raw.data.get("id") if isinstance(raw.data, dict) else None
         if isinstance(given, str) and given.strip():
@@ -495,7 +385,7 @@ def load_offers(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     issues: list[Issue] = []
-    raws: list[_Raw] = []
+    raws: list[RawOffer] = []
     assumption_sets: list[tuple[str, dict]] = []
     fx_sections: list[tuple[str, dict]] = []
     reporting: list[tuple[str, Any]] = []
@@ -563,7 +453,7 @@ def load_offers(
     issues.extend(problems)
 
     # offers
-    issues.extend(_assign_ids(raws))
+    issues.extend(assign_ids(raws))
     offers: list[Offer] = []
     origins: list[str] = []
     with paused_gc():

@@ -1,0 +1,220 @@
+"""The `Evaluation`: offers evaluated under one set of assumptions, and its headline figures.
+
+Everything that consumes an evaluation (market placement, the negotiation plan, follow-ups,
+every renderer) types it from here. This module imports only the base and the engine modules
+below it (models, fx, engine), never `evaluate`, `market/` or `report/`: an Evaluation is
+re-computed through the `recompute` function its builder stores in it, and market placements
+arrive through typed slots (`market`, `wage_levels`) holding DataFrames whose columns are
+documented below, filled by `toolkit.market.place`, which returns a new Evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+
+import numpy as np
+
+from ..display import html_for
+from ..errors import InputError
+from ..validation import issues_from_validation
+from .engine import COMPONENTS, Figures, flags, present_value, vest_events
+from .fx import FxTable
+from .models import Assumptions, Offer, missing_terms, offer_currencies
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# Columns of `Evaluation.market` (one row per offer × component placed; see market/place.py):
+# offer_id, component, value, currency, percentile, p10…p90, gap_to_p50, match, source, as_of, ...
+# Columns of `Evaluation.wage_levels` (one row per visa-sponsored offer): offer_id, level, ...
+
+HEADLINES = (
+    "year1_tc",
+    "average_tc",
+    "total_tc",
+    "year1_total_rewards",
+    "average_total_rewards",
+    "pto_value",
+    "average_tc_col_adjusted",
+    "average_tc_after_tax",
+    "total_tc_present_value",
+    "exercise_cost",
+)
+
+
+def _nan_to_none(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Offers evaluated under one set of assumptions, in one reporting currency."""
+
+    offers: tuple[Offer, ...]
+    assumptions: Assumptions
+    fx: FxTable
+    figures: Figures
+    market: Optional["pd.DataFrame"] = None  # placements, one row per offer × component (market data given)
+    wage_levels: Optional["pd.DataFrame"] = None  # H-1B prevailing-wage levels reached, per sponsored offer
+    market_currencies: tuple[str, ...] = ()  # currencies of the market data placed against (for the FX block)
+    # How to compute this evaluation again under other assumptions: set by `evaluate` (and
+    # wrapped by `market.place` so that placements follow). Not part of the figures.
+    recompute: Optional[Callable[[Assumptions], "Evaluation"]] = None
+
+    @property
+    def currency(self) -> str:
+        return self.fx.reporting
+
+    @property
+    def horizon_years(self) -> int:
+        return self.assumptions.horizon_years
+
+    @property
+    def currencies(self) -> list[str]:
+        """Every currency this evaluation converts from: the offers' and the placed market data's."""
+        return offer_currencies(self.offers) + [c for c in self.market_currencies if c]
+
+    @property
+    def ids(self) -> list[str]:
+        return [o.id for o in self.offers]  # type: ignore[misc]
+
+    # -------------------------------------------------------------- headline figures
+
+    @cached_property
+    def headlines(self) -> dict[str, np.ndarray]:
+        f, a = self.figures, self.assumptions
+        average_tc = f.tc.mean(axis=1)
+        col = np.array([o.col_index if o.col_index is not None else np.nan for o in self.offers], dtype=float)
+        tax = np.array(
+            [o.tax_rate if o.tax_rate is not None else (a.tax_rate if a.tax_rate is not None else np.nan) for o in self.offers],
+            dtype=float,
+        )
+        pv = present_value(f.tc, a.discount_rate) if a.discount_rate is not None else np.full(len(self.offers), np.nan)
+        return {
+            "year1_tc": f.tc[:, 0],
+            "average_tc": average_tc,
+            "total_tc": f.tc.sum(axis=1),
+            "year1_total_rewards": f.total_rewards[:, 0],
+            "average_total_rewards": f.total_rewards.mean(axis=1),
+            "pto_value": f.pto_value,
+            "average_tc_col_adjusted": average_tc * 100.0 / col,
+            "average_tc_after_tax": average_tc * (1.0 - tax),
+            "total_tc_present_value": pv,
+            "exercise_cost": f.exercise_cost,
+        }
+
+    @cached_property
+    def missing_terms(self) -> list[list[str]]:
+        return [missing_terms(o) for o in self.offers]
+
+    @cached_property
+    def flags(self) -> list[list[str]]:
+        return [flags(o, self.assumptions) for o in self.offers]
+
+    # -------------------------------------------------------------- DataFrames
+
+    @cached_property
+    def summary(self):
+        """One row per offer: id, company, currency (the offer's own) and every headline figure."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "offer_id": self.ids,
+                "company": [o.company for o in self.offers],
+                "offer_currency": [o.currency for o in self.offers],
+                "currency": self.currency,
+                **{k: v for k, v in self.headlines.items()},
+            }
+        )
+        return frame
+
+    @cached_property
+    def years(self):
+        """Tidy: one row per offer × year × component (components as in COMPONENTS, plus tc and total_rewards)."""
+        import pandas as pd
+
+        n, h = len(self.offers), self.horizon_years
+        names = list(COMPONENTS) + ["tc", "total_rewards"]
+        stack = np.stack([self.figures.parts[c] for c in COMPONENTS] + [self.figures.tc, self.figures.total_rewards], axis=2)
+        return pd.DataFrame(
+            {
+                "offer_id": np.repeat(np.array(self.ids, dtype=object), h * len(names)),
+                "year": np.tile(np.repeat(np.arange(1, h + 1), len(names)), n),
+                "component": np.tile(np.array(names, dtype=object), n * h),
+                "amount": stack.reshape(-1),
+            }
+        )
+
+    @cached_property
+    def years_wide(self):
+        """One row per offer × year with a column per component, tc and total_rewards."""
+        frame = self.years.pivot(index=["offer_id", "year"], columns="component", values="amount")
+        order = list(COMPONENTS) + ["tc", "total_rewards"]
+        frame = frame[order].reset_index()
+        frame["offer_id"] = frame["offer_id"].astype(object)
+        key = {oid: i for i, oid in enumerate(self.ids)}
+        frame = frame.sort_values(["offer_id", "year"], key=lambda s: s.map(key) if s.name == "offer_id" else s)
+        frame.columns.name = None
+        return frame.reset_index(drop=True)
+
+    @cached_property
+    def vest_events(self):
+        """Every vest event within the horizon (see offers.engine.vest_events for the columns)."""
+        import pandas as pd
+
+        return pd.DataFrame(vest_events(self.offers, self.assumptions, self.fx))
+
+    # -------------------------------------------------------------- plain data
+
+    def offer_dict(self, i: int) -> dict[str, Any]:
+        """Unrounded plain data for offer i, keys as in the JSON output."""
+        o = self.offers[i]
+        f = self.figures
+        years = [
+            {"year": k + 1, **{c: float(f.parts[c][i, k]) for c in COMPONENTS}, "tc": float(f.tc[i, k]), "total_rewards": float(f.total_rewards[i, k])}
+            for k in range(self.horizon_years)
+        ]
+        out: dict[str, Any] = {"id": o.id, "company": o.company, "currency": o.currency}
+        out.update({k: _nan_to_none(float(v[i])) for k, v in self.headlines.items()})
+        out["missing_terms"] = self.missing_terms[i]
+        out["flags"] = self.flags[i]
+        out["years"] = years
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data with the JSON output's shape (unrounded; toolkit.format rounds)."""
+        used = self.fx.used(self.currencies)
+        return {
+            "currency": self.currency,
+            "horizon_years": self.horizon_years,
+            "assumptions": self.assumptions.model_dump(mode="json"),
+            "fx": {c: r.as_dict() for c, r in used.items()},
+            "offers": [self.offer_dict(i) for i in range(len(self.offers))],
+        }
+
+    # -------------------------------------------------------------- scenarios
+
+    def with_assumptions(self, **changes: Any) -> "Evaluation":
+        """A new Evaluation with some assumptions changed (`stock_growth=-0.3`), without reloading.
+
+        Market placements, when this evaluation has them, are computed again for the new figures."""
+        if self.recompute is None:
+            raise ValueError("this Evaluation was built by hand; call evaluate() to get one that can be re-computed")
+        assumptions = parse_assumptions({**self.assumptions.model_dump(), **changes}, "with_assumptions")
+        return self.recompute(assumptions)
+
+    def _repr_html_(self) -> str | None:
+        return html_for(self)
+
+
+def parse_assumptions(values: Mapping[str, Any], source: str) -> Assumptions:
+    """Assumptions from a mapping; bad values raise InputError naming `source` and the field."""
+    from pydantic import ValidationError
+
+    try:
+        return Assumptions.model_validate(values)
+    except ValidationError as exc:
+        raise InputError(issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)) from None
