@@ -82,3 +82,15 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and math.isinf(value):
         return None
     return value
+
+
+def versus(difference: Any, fraction: Any, currency: str = "") -> str:
+    """43500.0, 0.1977, 'USD' → '+$43,500 (+19.8%)'; the percentage is left out when None."""
+    if difference is None or (isinstance(difference, float) and math.isnan(difference)):
+        return "—"
+    d = float(difference)
+    text = ("+" if d >= 0 else "−") + money(abs(d), currency)
+    if fraction is not None and not (isinstance(fraction, float) and math.isnan(fraction)):
+        f = float(fraction)
+        text += f" ({'+' if f >= 0 else '−'}{percent(abs(f))})"
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -167,7 +168,9 @@ def render(evaluation, fmt: str, **blocks) -> str:
         return text.render_csv(document)
     if fmt == "markdown":
         return text.render_markdown(document)
-    return text.render_table(document)
+    # offer colours only on a terminal that wants them (https://no-color.org)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return text.render_table(document, color=color)
 
 
 def parse_today(value: Optional[str]):
@@ -210,6 +213,15 @@ def load_current_job(path: Optional[Path]):
     return load_current(path)
 
 
+def stay_baseline(job, evaluation, *, today, source: Optional[Path] = None):
+    """The current job as the 'stay' scenario (negotiation.current.Baseline), or None without --current."""
+    if job is None:
+        return None
+    from ..negotiation.current import evaluate_stay
+
+    return evaluate_stay(job, evaluation, today=today, source=str(source) if source is not None else None)
+
+
 def build_negotiation_plan(evaluation, *, current=None, today, **options):
     """The negotiation plan for compare (the wage levels come from the market placement)."""
     from ..negotiation import build_plan
@@ -240,7 +252,7 @@ def compare(
     map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
     alias: Optional[List[str]] = typer.Option(None, "--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable)."),
     min_samples: Optional[int] = typer.Option(None, "--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5)."),
-    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML), for make-whole and forfeit figures."),
+    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML): the 'stay' baseline column, make-whole and forfeit figures."),
     today: Optional[str] = typer.Option(None, "--today", help="The date deadline rules count from (default: today)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the live Excel report here (.xlsx)."),
     charts: Optional[Path] = typer.Option(None, "--charts", help="Write the charts as PNG files into this folder."),
@@ -294,9 +306,12 @@ def compare(
             from ..followup import plan_followups
 
             followups = plan_followups(followup_pipeline, today=day, country=country, subdivision=subdivision).to_frame(labels=True)
-        blocks = {}
+        blocks: dict = {"offer_blocks": (market_block,), "document_blocks": ()}
         if plan is not None and fmt == "json":
             blocks = {"offer_blocks": (market_block, *plan.offer_blocks(("checklist", "talking_points"))), "document_blocks": plan.document_blocks()}
+        stay = stay_baseline(job, evaluation, today=day, source=current)
+        if stay is not None:
+            blocks = {"offer_blocks": (*blocks["offer_blocks"], stay.offer_block), "document_blocks": (*blocks["document_blocks"], stay.document_block)}
         echo(render(evaluation, fmt, **blocks))
         new_folders = [f for f in {output.parent if output else None, charts} if f is not None and not f.exists()]
         if output is not None:

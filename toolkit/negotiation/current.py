@@ -1,22 +1,26 @@
-"""The candidate's current job (optional input): what leaving it costs.
+"""The candidate's current job (optional input): what leaving it costs, and what staying pays.
 
 A small YAML/JSON/TOML file read through `toolkit.io.read_document`; validation errors name the
-file and the field (`toolkit.load.issues_from_validation`). `forfeited_value` is the make-whole
-arithmetic of domain.md §6: unvested equity vesting in the next N months plus the bonus given up.
-Pure except `load_current`.
+file and the field (`toolkit.validation.issues_from_validation`). `forfeited_value` is the
+make-whole arithmetic of domain.md §6: unvested equity vesting in the next N months plus the
+bonus given up. `evaluate_stay` turns the job into an `Offer` (the "stay" scenario) and runs it
+through the same engine as the offers (rules in docs/current.md). Pure except `load_current`.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, Sequence
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from ..errors import InputError, Issue
-from ..offers.models import Amount, Currency, Frozen, Pay, PaySchema
+from ..offers.models import (
+    Amount, Benefits, Bonus, Currency, EquityGrant, Fraction, Frozen, Offer, Pay, PaySchema, Refresher, Retirement, Text,
+)
 
 MAKE_WHOLE_MONTHS = 12  # some employers buy out only what vests in the next ~12 months [S59b]
 
@@ -28,17 +32,76 @@ class UnvestedGrant(Frozen):
     vest_date: dt.date
 
 
+class CurrentGrant(EquityGrant):
+    """An equity grant held today: an offer-file grant plus the date its vesting started."""
+
+    vest_start: dt.date
+
+
 class CurrentJob(Frozen):
-    """The current job: pay, PTO and what would be forfeited by leaving."""
+    """The current job: pay, PTO, what would be forfeited by leaving, and the offer-record
+    fields (base, bonus, equity grants with their vesting, location, ...) that the stay
+    scenario is computed from."""
 
     company: Optional[str] = Field(default=None, max_length=200)
+    role: Optional[Text] = None
+    level: Optional[Text] = None
+    location: Optional[Text] = None
     currency: Currency
     base_salary: Optional[Annotated[Pay, PaySchema]] = None
-    bonus: Optional[Amount] = None  # annual cash bonus (an amount)
+    extra_months: Optional[float] = Field(default=None, ge=0, le=12)
+    hours_per_year: Optional[float] = Field(default=None, gt=0, le=8784)
+    bonus: Optional[Bonus] = None  # an amount a year (`15k`), a target (`15%`) or an offer-file bonus mapping
+    equity: tuple[CurrentGrant, ...] = ()
+    refresher: Optional[Refresher] = None
+    retirement: Optional[Retirement] = None
+    benefits: Optional[Benefits] = None
     pto_days: Optional[float] = Field(default=None, ge=0, le=366)
+    col_index: Optional[float] = Field(default=None, gt=0, le=1000)
+    tax_rate: Optional[Fraction] = None
     unvested_equity: tuple[UnvestedGrant, ...] = ()
     bonus_forfeited: Optional[Amount] = None  # bonus earned but not yet paid, lost by leaving
     notes: Optional[str] = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shapes(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        value = dict(value)
+        bonus = value.get("bonus")
+        # Here a bare figure is the annual cash bonus (`bonus: 15k`), as this file has always
+        # read it; `15%` is a target, as in an offer file.
+        if isinstance(bonus, (int, float)) and not isinstance(bonus, bool):
+            value["bonus"] = {"amount": bonus}
+        elif isinstance(bonus, str):
+            value["bonus"] = {"target": bonus} if bonus.strip().endswith("%") else {"amount": bonus}
+        if isinstance(value.get("equity"), dict):
+            value["equity"] = [value["equity"]]
+        return value
+
+    @model_validator(mode="after")
+    def _grant_currency(self) -> "CurrentJob":
+        for g, grant in enumerate(self.equity):
+            if grant.currency is not None and grant.currency != self.currency:
+                # forfeit sums are in the job's currency; a second currency would need an FX table here
+                raise ValueError(f"equity[{g}] is in {grant.currency} but the job is paid in {self.currency}: "
+                                 f"give current-job grants in {self.currency} (convert the grant value)")
+        return self
+
+    def grant_tranches(self) -> tuple[UnvestedGrant, ...]:
+        """Each vest event of the `equity` grants as a tranche at today's value (quoted price, net
+        of strike), dated vest_start + the event's month; past dates included (callers filter)."""
+        out = []
+        for grant in self.equity:
+            net = max(grant.start_value - grant.strike_total, 0.0)
+            for month, frac in grant.vesting.schedule:
+                out.append(UnvestedGrant(amount=net * frac, vest_date=_add_months(grant.vest_start, month)))
+        return tuple(out)
+
+    def tranches(self) -> tuple[UnvestedGrant, ...]:
+        """Every unvested tranche: the listed `unvested_equity` and the `equity` grants' events, by date."""
+        return tuple(sorted((*self.unvested_equity, *self.grant_tranches()), key=lambda t: t.vest_date))
 
 
 def load_current(path: str | os.PathLike) -> CurrentJob:
@@ -80,8 +143,6 @@ class Forfeit:
 def _add_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
-    import calendar
-
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -99,5 +160,145 @@ def forfeited_value(current: CurrentJob, leave_date: dt.date, months: int = MAKE
         15000.0
     """
     until = _add_months(leave_date, months)
-    tranches = tuple(t for t in current.unvested_equity if leave_date < t.vest_date <= until)
+    tranches = tuple(t for t in current.tranches() if leave_date < t.vest_date <= until)
     return Forfeit(leave_date, until, float(sum(t.amount for t in tranches)), float(current.bonus_forfeited or 0.0), current.currency, tranches)
+
+
+# ------------------------------------------------------------------ the stay scenario
+
+STAY_ID = "current"
+VERSUS = ("year1_tc", "average_tc")  # the figures each offer's `vs_current` compares
+
+
+def stay_start(offers: Sequence[Offer], today: dt.date) -> dt.date:
+    """The day year 1 of the stay scenario begins: the earliest offer start date (the day a move
+    would begin), else the first day of the month after `today`."""
+    dates = [o.start_date for o in offers if o.start_date is not None]
+    return min(dates) if dates else _add_months(today.replace(day=1), 1)
+
+
+def month_offset(start: dt.date, day: dt.date) -> int:
+    """The 1-based month of the stay scenario that `day` falls in: k when
+    start + (k − 1) months ≤ day < start + k months (so months 1–12 are year 1).
+
+    Examples:
+        >>> month_offset(dt.date(2027, 1, 4), dt.date(2027, 1, 4)), month_offset(dt.date(2027, 1, 4), dt.date(2027, 2, 3))
+        (1, 1)
+        >>> month_offset(dt.date(2027, 1, 4), dt.date(2028, 1, 4))
+        13
+    """
+    return 12 * (day.year - start.year) + day.month - start.month + (1 if day.day >= start.day else 0)
+
+
+def _remaining_grant(events: list[tuple[int, float]], fields: dict[str, Any], scale_field: str, scale: float) -> dict[str, Any]:
+    """A grant holding only the events still to come: its size scaled by their share, the
+    shares re-spread over them (a vesting schedule must sum to 100%)."""
+    total = sum(f for _, f in events)
+    return {**fields, scale_field: scale * total, "vesting": {"events": [[k, f / total * 100] for k, f in events]}}
+
+
+def stay_offer(job: CurrentJob, start: dt.date) -> Optional[Offer]:
+    """The current job as an Offer whose month 1 begins on `start`; None without a base salary.
+
+    Only vests on or after `start` are kept (earlier ones are paid whether the candidate stays
+    or moves). `unvested_equity` tranches become one RSU grant at today's value; each `equity`
+    grant keeps its remaining events at their months from `start`.
+    """
+    if job.base_salary is None:
+        return None
+    grants: list[dict[str, Any]] = []
+    listed = [(month_offset(start, t.vest_date), t.amount) for t in job.unvested_equity if t.vest_date >= start and t.amount > 0]
+    if listed:
+        value = sum(a for _, a in listed)
+        grants.append({"type": "rsu", "grant_value": value, "vesting": {"events": [[k, a / value * 100] for k, a in listed]}})
+    for grant in job.equity:
+        events = [(month_offset(start, _add_months(grant.vest_start, m)), f) for m, f in grant.vesting.schedule
+                  if _add_months(grant.vest_start, m) >= start]
+        if not events:
+            continue
+        fields = grant.model_dump(exclude={"vest_start", "vesting"}, exclude_none=True)
+        size = "grant_value" if grant.grant_value is not None else "shares"
+        grants.append(_remaining_grant(events, fields, size, float(getattr(grant, size))))
+    data: dict[str, Any] = {
+        "id": STAY_ID, "company": job.company or "Current job", "currency": job.currency, "start_date": start,
+        "base_salary": {"amount": job.base_salary.amount, "per": job.base_salary.per.value},
+        "equity": grants or None,
+    }
+    for name in ("role", "level", "location", "extra_months", "hours_per_year", "pto_days", "col_index", "tax_rate"):
+        if getattr(job, name) is not None:
+            data[name] = getattr(job, name)
+    for name in ("bonus", "refresher", "retirement", "benefits"):
+        if getattr(job, name) is not None:
+            data[name] = getattr(job, name).model_dump(exclude_none=True)
+    return Offer.model_validate(data, context={"currency": job.currency})
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The stay scenario: the current job evaluated by the same engine, assumptions and FX
+    table as the offers (`evaluation` is None when the file has no base salary)."""
+
+    job: CurrentJob
+    start: dt.date
+    evaluation: Any  # an offers.results.Evaluation of the one stay Offer, or None
+    source: Optional[str] = None
+    vested_before_start: int = 0  # tranches that vest before `start`: paid either way, not counted
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document's top-level `current` block (unrounded)."""
+        out: dict[str, Any] = {"company": self.job.company, "currency": self.job.currency, "source": self.source,
+                               "start_date": self.start.isoformat(), "baseline": self.evaluation is not None}
+        if self.evaluation is None:
+            out["notes"] = ["the current-job file has no base_salary: there is no stay scenario to compare with; "
+                            "add base_salary (and bonus, equity) to see how much more each offer pays"]
+            return out
+        figures = self.evaluation.offer_dict(0)
+        out.update({k: v for k, v in figures.items() if k not in ("id", "company", "currency", "missing_terms")})
+        notes = [f"stay scenario: year k is the k-th 12 months from {self.start.isoformat()} (the earliest offer start date), "
+                 "with the same raise, stock growth and FX as the offers; current grants vest on their dates"]
+        if self.vested_before_start:
+            notes.append(f"{self.vested_before_start} tranche(s) vesting before {self.start.isoformat()} are paid whether you stay or move, so they are not counted")
+        out["notes"] = notes
+        return out
+
+    def versus(self, evaluation: Any, i: int) -> Optional[dict[str, Any]]:
+        """Offer i against staying: each VERSUS figure's difference and the difference ÷ the stay figure."""
+        if self.evaluation is None:
+            return None
+        out = {}
+        for key in VERSUS:
+            stay, offer = float(self.evaluation.headlines[key][0]), float(evaluation.headlines[key][i])
+            out[key] = {"offer": offer, "current": stay, "difference": offer - stay,
+                        "fraction": round((offer - stay) / stay, 4) if stay > 0 else None}
+        return out
+
+    def offer_block(self, evaluation: Any, i: int) -> dict[str, Any]:
+        """For `report.text.build_document(offer_blocks=...)`: the offer's `vs_current`."""
+        versus = self.versus(evaluation, i)
+        return {} if versus is None else {"vs_current": versus}
+
+    def document_block(self, evaluation: Any) -> dict[str, Any]:
+        """For `report.text.build_document(document_blocks=...)`: the top-level `current`."""
+        return {"current": self.to_dict()}
+
+
+def evaluate_stay(job: CurrentJob, evaluation: Any, *, today: dt.date, source: Optional[str] = None) -> Baseline:
+    """The stay scenario for `evaluation`'s offers: same assumptions, FX table and reporting currency.
+
+    Raises:
+        InputError: the job's currency has no FX rate into the reporting currency.
+    """
+    from ..errors import MissingFxRateError
+    from ..offers.evaluate import evaluate
+
+    start = stay_start(evaluation.offers, today)
+    offer = stay_offer(job, start)
+    before = sum(1 for t in job.tranches() if today < t.vest_date < start)
+    if offer is None:
+        return Baseline(job, start, None, source, before)
+    try:
+        stay = evaluate([offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
+    except MissingFxRateError as exc:
+        raise InputError([Issue(source=source or "current job", record="current job", field="currency", message=i.message, code=i.code)
+                          for i in exc.issues]) from None
+    return Baseline(job, start, stay, source, before)

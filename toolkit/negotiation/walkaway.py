@@ -91,7 +91,7 @@ def forfeit_rows(current: CurrentJob, today: dt.date, rate: float) -> list[dict[
     """What leaving the current job today gives up: every unvested tranche after today, and the bonus."""
     window = forfeited_value(current, today)
     rows = []
-    for t in sorted(current.unvested_equity, key=lambda t: t.vest_date):
+    for t in current.tranches():
         if t.vest_date > today:
             rows.append({"item": "unvested equity", "date": t.vest_date.isoformat(), "amount": float(t.amount), "currency": current.currency,
                          "amount_reporting": float(t.amount) * rate, "within_12_months": t.vest_date <= window.until})

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .. import format as fmt
+from .palette import OFFER_COLORS, offer_color
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..offers.montecarlo import MonteCarloResult
@@ -25,8 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FIGSIZE = (8.0, 4.5)
 DPI = 150
-# Colour-blind-safe palette (Okabe–Ito), one colour per offer in evaluation order.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PALETTE = OFFER_COLORS  # one colour per offer in evaluation order (report/palette.py)
 COMPONENT_LABELS = {
     "base": "Base",
     "bonus": "Bonus",
@@ -51,11 +51,6 @@ CHART_FILES = (
     "stock_sensitivity.png",
     "monte_carlo.png",
 )
-
-
-def offer_color(i: int) -> str:
-    """The colour of the i-th offer (the same in every chart)."""
-    return PALETTE[i % len(PALETTE)]
 
 
 def _figure() -> tuple[Figure, Any]:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .. import format as fmt
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
-NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile"})
+NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction"})
 
 ROWS = (
     ("year1_tc", "Year-1 TC"),
@@ -97,16 +97,36 @@ def _header(document: dict[str, Any]) -> list[str]:
     return [f"Offers compared in {document['currency']}, pre-tax, earned basis: " + ", ".join(parts) + "."]
 
 
+VERSUS_LABELS = {"year1_tc": "Year-1 TC vs now", "average_tc": "Average TC vs now"}
+
+
+def baseline(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The document's stay scenario (`current` block) when it has figures, else None."""
+    current = document.get("current")
+    return current if current and current.get("baseline") else None
+
+
+def versus_cells(document: dict[str, Any], key: str) -> list[str]:
+    """'+$43,500 (+19.8%)' per offer for one `vs_current` figure."""
+    return [fmt.versus((o.get("vs_current") or {}).get(key, {}).get("difference"),
+                       (o.get("vs_current") or {}).get(key, {}).get("fraction"), document["currency"]) for o in document["offers"]]
+
+
 def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Rows of the side-by-side comparison: label, then one cell per offer."""
+    """Rows of the side-by-side comparison: label, then one cell per offer (after the current
+    job's, when the document has a stay baseline)."""
     cur = document["currency"]
-    offers = document["offers"]
-    header = [""] + [f"{o['company']} ({o['id']})" for o in offers]
+    stay = baseline(document)
+    offers = ([stay] if stay else []) + document["offers"]
+    header = [""] + ([f"Now: {stay['company'] or 'current job'}"] if stay else []) + [f"{o['company']} ({o['id']})" for o in document["offers"]]
     rows: list[list[str]] = []
     for key, label in ROWS:
         if all(o.get(key) is None for o in offers):
             continue
         rows.append([label] + [fmt.money(o.get(key), cur) for o in offers])
+    if stay:
+        for key, label in VERSUS_LABELS.items():
+            rows.append([label, "baseline"] + versus_cells(document, key))
     year_rows = list(YEAR_ROWS)
     if not document["assumptions"]["include_refreshers"]:  # shown, but after the TC it is not part of
         year_rows.remove(("refresh_equity", "Refresh equity"))
@@ -179,6 +199,7 @@ def _market_notes(document: dict[str, Any]) -> list[str]:
 
 def _notes(document: dict[str, Any]) -> list[str]:
     lines = _market_notes(document)
+    lines += [f"now: {note}" for note in (document.get("current") or {}).get("notes", ())]
     for o in document["offers"]:
         for flag in o["flags"]:
             lines.append(f"{o['id']}: {flag}")
@@ -187,20 +208,25 @@ def _notes(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_table(document: dict[str, Any], *, width: int | None = None) -> str:
-    """A side-by-side comparison for the terminal (no colour; deterministic at a fixed width)."""
+def render_table(document: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
+    """A side-by-side comparison for the terminal (deterministic at a fixed width). With
+    `color`, each offer's column header takes its palette colour (report/palette.py)."""
     from rich.console import Console
     from rich.table import Table
+
+    from .palette import CURRENT_COLOR, offer_color
 
     header, rows = _grid(document)
     table = Table(show_lines=False, box=None, pad_edge=False, header_style="bold")
     table.add_column(header[0], no_wrap=True)
-    for h in header[1:]:
-        table.add_column(h, justify="right")
+    styles = ([CURRENT_COLOR] if baseline(document) else []) + [offer_color(i) for i in range(len(document["offers"]))]
+    for h, style in zip(header[1:], styles):
+        table.add_column(h, justify="right", header_style=f"bold {style}" if color else "bold")
     for row in rows:
         table.add_row(*row)
     buf = io.StringIO()
-    console = Console(file=buf, width=width or max(100, 34 + 22 * (len(header) - 1)), color_system=None, highlight=False, soft_wrap=False)
+    console = Console(file=buf, width=width or max(100, 34 + 22 * (len(header) - 1)), color_system="truecolor" if color else None,
+                      force_terminal=color, highlight=False, soft_wrap=False)
     for line in _header(document):
         console.print(line)
     console.print()
@@ -244,12 +270,21 @@ def render_csv(document: dict[str, Any]) -> str:
     year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
     writer = csv.writer(buf, lineterminator="\n")
     # The figures are in the reporting currency; offer_currency is the currency of the offer itself.
-    writer.writerow(["offer_id", "company", "offer_currency", "reporting_currency", "year", *year_keys, *headline_keys])
-    for o in document["offers"]:
+    stay = baseline(document)
+    # With a stay baseline: a `scenario` column (offer or current), the current job's rows
+    # first, and each offer's differences from it.
+    versus = [(key, part) for key in VERSUS_LABELS for part in ("difference", "fraction")] if stay else []
+    writer.writerow([*(["scenario"] if stay else []), "offer_id", "company", "offer_currency", "reporting_currency", "year",
+                     *year_keys, *headline_keys, *[f"vs_current_{key}_{part}" for key, part in versus]])
+    rows = ([("current", {**stay, "id": "current", "company": stay["company"] or "current job"})] if stay else [])
+    rows += [("offer", o) for o in document["offers"]]
+    for scenario, o in rows:
+        extra = [(o.get("vs_current") or {}).get(key, {}).get(part) for key, part in versus]
         for y in o["years"]:
             writer.writerow(
-                [o["id"], _csv_safe(o["company"]), o["currency"], document["currency"], y["year"], *[y[k] for k in year_keys],
-                 *["" if o[k] is None else o[k] for k in headline_keys]]
+                [*([scenario] if stay else []), o["id"], _csv_safe(o["company"]), o["currency"], document["currency"], y["year"],
+                 *[y[k] for k in year_keys], *["" if o.get(k) is None else o[k] for k in headline_keys],
+                 *["" if v is None else v for v in extra]]
             )
     return buf.getvalue()
 
