@@ -2,9 +2,10 @@
 
 Data flow (GitHub issue 3):
 
-1. `load_market(path)` → `importers`: read the file with `toolkit.io.read_table`, detect the
-   format (canonical percentile table or raw samples; BLS OEWS; levels.fyi; H-1B LCA; ai-jobs
-   survey; OFLC-style wage levels), normalise it and count every dropped row → `MarketData`.
+1. `load_market(path)` → `importers/`: read the file with `toolkit.io.read_table`, find its
+   `Format` in the registry (canonical percentile table or raw samples; BLS OEWS; levels.fyi;
+   H-1B LCA; ai-jobs survey; OFLC-style wage levels; one module each), normalise it and count
+   every dropped row once → `MarketData`.
 2. `place(evaluation, markets)` → a new Evaluation with placements; underneath,
    `place_offers(targets, markets)` (module `place`) matches each offer (role, level, location, with
    fallbacks) and compute its percentile per component → one row per (offer, component).

@@ -25,6 +25,15 @@ YEARS, COMPANY, DATE = "years_experience", "company", "date"
 WAGE_LEVEL_COLS = ("level_1", "level_2", "level_3", "level_4")
 
 
+def key_column(key: str) -> str:
+    """Column holding the matching key of `key` ('role' → '_role'): folded, aliased text that
+    `place` and `summarize` compare; the plain column keeps the spelling shown to people."""
+    return "_" + key
+
+
+KEY_COLUMNS = tuple(key_column(k) for k in KEYS)  # ('_role', '_level', '_location')
+
+
 def pcol(k: int) -> str:
     """Column name of the k-th percentile: 25 → 'p25'."""
     return f"p{k}"
@@ -132,6 +141,7 @@ class MarketData:
         label: a human name for the source ("BLS OEWS May 2022", "levels.fyi export", ...).
         format: the detected format: 'percentiles', 'samples', 'bls_oews', 'levels_fyi',
             'lca', 'ai_jobs', 'wage_levels'.
+        Every frame also carries the matching keys `_role`, `_level`, `_location` (KEY_COLUMNS).
         percentiles: one row per (role, level, location, component) with columns role, level,
             location, component, currency, p<k> for every known percentile k, top_coded (comma
             list of p-columns that were top-coded, '' otherwise), occupation, source, as_of,

@@ -19,6 +19,7 @@ Rules (see docs/market.md):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -43,6 +44,22 @@ WAGE_LEVEL_COLUMNS = (
 
 
 # ---------------------------------------------------------------- shared helpers
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """One market's placement of one component for a block of offers.
+
+    Attributes:
+        frame: the result columns (value, percentile, clamped, p10…p90, sample_size, source,
+            as_of, top_coded, match_rows), one row per offer of the block.
+        step: the fallback step that matched, per offer (NO_MATCH when none did).
+        shortfall: per offer, a note when a pool existed but was below min_samples, else None.
+    """
+
+    frame: pd.DataFrame
+    step: np.ndarray
+    shortfall: np.ndarray
 
 
 def _step_masks(lvl: np.ndarray, loc: np.ndarray, L: str, X: str) -> list[np.ndarray]:
@@ -135,7 +152,7 @@ def _points(frame: pd.DataFrame) -> list[int]:
     return sorted(int(c[1:]) for c in frame.columns if c.startswith("p") and c[1:].isdigit())
 
 
-def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray, inverse, combos, factors) -> pd.DataFrame | None:
+def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray, inverse, combos, factors) -> _Placed | None:
     table = market.percentiles
     table = table[table["component"] == comp].reset_index(drop=True)
     if table.empty:
@@ -143,9 +160,9 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
     pts = _points(table)
     factor = table["currency"].astype(str).map(lambda c: factors[(market.source, c)]).to_numpy(dtype="float64")
     mat = table[[M.pcol(k) for k in pts]].to_numpy(dtype="float64") * factor[:, None]
-    roles = table["_role"].astype(str).to_numpy()
-    lvls = table["_level"].astype(str).to_numpy()
-    locs = table["_location"].astype(str).to_numpy()
+    roles = table[M.key_column("role")].astype(str).to_numpy()
+    lvls = table[M.key_column("level")].astype(str).to_numpy()
+    locs = table[M.key_column("location")].astype(str).to_numpy()
     size = table["sample_size"].to_numpy(dtype="float64")
     by_role: dict[str, np.ndarray] = {}
     for r in np.unique(roles):
@@ -205,8 +222,7 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
         for rw, a, b, c in zip(table["row"], table["role"].astype(str), table["level"].astype(str), table["location"].astype(str))
     ], dtype=object)
     out["match_rows"] = np.where(matched, desc[safe], None)
-    out["_step"] = step
-    return out
+    return _Placed(out, step, np.full(n, None, dtype=object))
 
 
 # ---------------------------------------------------------------- raw samples
@@ -216,13 +232,13 @@ class _SampleGroups:
     """The (role, level, location) groups of a raw-sample frame: computed once per market."""
 
     def __init__(self, samples: pd.DataFrame):
-        codes = tuple(samples[c].cat.codes.to_numpy() for c in ("_role", "_level", "_location"))
-        dims = tuple(len(samples[c].cat.categories) + 1 for c in ("_role", "_level", "_location"))
+        codes = tuple(samples[c].cat.codes.to_numpy() for c in M.KEY_COLUMNS)
+        dims = tuple(len(samples[c].cat.categories) + 1 for c in M.KEY_COLUMNS)
         gkeys, gid = _dense_groups(codes, dims)
         self.n_groups = len(gkeys)
         self.gid = gid.astype(np.int16 if self.n_groups < 2**15 else np.int32 if self.n_groups < 2**31 else np.int64)
         r, l, x = np.unravel_index(gkeys, dims)
-        cats = [np.asarray(samples[c].cat.categories, dtype=object) for c in ("_role", "_level", "_location")]
+        cats = [np.asarray(samples[c].cat.categories, dtype=object) for c in M.KEY_COLUMNS]
         disp = [np.asarray(samples[c].cat.categories, dtype=object) for c in ("role", "level", "location")]
         self.g_role, self.g_lvl, self.g_loc = cats[0][r].astype(str), cats[1][l].astype(str), cats[2][x].astype(str)
         self.g_show = [_show_key(a, b, c) for a, b, c in zip(disp[0][r], disp[1][l], disp[2][x])]
@@ -268,7 +284,7 @@ class _SampleIndex:
 
 
 def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse, combos, factors, by_combo,
-                   groups: _SampleGroups) -> pd.DataFrame | None:
+                   groups: _SampleGroups) -> _Placed | None:
     samples = market.samples
     if comp not in samples or not samples[comp].notna().any():
         return None
@@ -324,9 +340,7 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
     out["as_of"] = np.where(matched, market.as_of, None)
     out["top_coded"] = None
     out["match_rows"] = rows
-    out["_step"] = step_of
-    out["_short"] = short
-    return out
+    return _Placed(out, step_of, short)
 
 
 # ---------------------------------------------------------------- public API
@@ -371,7 +385,8 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     targets = targets.reset_index(drop=True)
     components = [c for c in M.COMPONENTS if any(c in m.components for m in markets)]
-    pieces = []
+    frames: list[pd.DataFrame] = []
+    offer_of, step_of, market_of, short_of, comp_of = [], [], [], [], []
     currencies = targets["currency"].astype(str).str.upper() if "currency" in targets else pd.Series(["USD"] * len(targets))
     multi = currencies.nunique() > 1
     for target_cur in pd.unique(currencies):
@@ -385,7 +400,7 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
             groups = None
             combo_order = np.argsort(inverse, kind="stable")
             by_combo = (combo_order, np.searchsorted(inverse[combo_order], np.arange(len(combos) + 1)))
-            for comp in components:
+            for ci, comp in enumerate(components):
                 vals = pd.to_numeric(part[comp], errors="coerce").to_numpy(dtype="float64") if comp in part else np.full(len(part), np.nan)
                 res = None
                 if market.percentiles is not None:
@@ -396,31 +411,29 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
                     res = _place_samples(market, comp, vals, inverse, combos, factors, by_combo, groups)
                 if res is None:
                     continue
-                res["_pos"] = part_idx
-                res["_market"] = mi
-                res["component"] = comp
-                res["currency"] = target_cur
-                res["market_file"] = market.source
-                pieces.append(res)
-    if not pieces:
+                frames.append(res.frame.assign(component=comp, currency=target_cur, market_file=market.source))
+                offer_of.append(part_idx)
+                step_of.append(res.step)
+                short_of.append(res.shortfall)
+                market_of.append(np.full(len(part_idx), mi))
+                comp_of.append(np.full(len(part_idx), M.COMPONENTS.index(comp)))
+    if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    allres = pd.concat(pieces, ignore_index=True)
-    if "_short" not in allres:
-        allres["_short"] = None
-    comp_rank = allres["component"].map({c: i for i, c in enumerate(M.COMPONENTS)}).to_numpy()
-    p_, s_, m_ = allres["_pos"].to_numpy(), allres["_step"].to_numpy(), allres["_market"].to_numpy()
-    order = np.lexsort((m_, s_, comp_rank, p_))  # per offer and component: best step, then earlier market
+    allres = pd.concat(frames, ignore_index=True)
+    p_, s_, m_, c_ = (np.concatenate(a) for a in (offer_of, step_of, market_of, comp_of))
+    shortfall = np.concatenate(short_of)
+    order = np.lexsort((m_, s_, c_, p_))  # per offer and component: best step, then earlier market
     first = np.ones(len(order), dtype=bool)
-    first[1:] = (p_[order][1:] != p_[order][:-1]) | (comp_rank[order][1:] != comp_rank[order][:-1])
-    allres = allres.iloc[order[first]].reset_index(drop=True)
-    pos = allres["_pos"].to_numpy()
+    first[1:] = (p_[order][1:] != p_[order][:-1]) | (c_[order][1:] != c_[order][:-1])
+    chosen = order[first]
+    allres = allres.iloc[chosen].reset_index(drop=True)
+    pos, step, shortfall = p_[chosen], s_[chosen], shortfall[chosen]
     allres["offer_id"] = targets["offer_id"].to_numpy()[pos]
-    step = allres["_step"].to_numpy()
     nomatch = step >= NO_MATCH
     names = np.array(STEPS + ("",), dtype=object)[step]
     if nomatch.any():
         t = targets.iloc[pos[nomatch]]
-        short = allres.loc[nomatch, "_short"].fillna("").to_numpy()
+        short = pd.Series(shortfall[nomatch], dtype=object).fillna("").to_numpy()
         names[nomatch] = [
             _no_match_text(a, b, c) + s
             for a, b, c, s in zip(t.get("role", [None] * len(t)), t.get("level", [None] * len(t)), t.get("location", [None] * len(t)), short)
@@ -489,7 +502,7 @@ def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | N
     for key, wanted in (("role", role), ("level", level), ("location", location)):
         if wanted:
             k = key_of(wanted, aliases, location=key == "location")
-            col = frame["_" + key].astype(str).to_numpy()
+            col = frame[M.key_column(key)].astype(str).to_numpy()
             keep &= (col == k) | ((col == "") & (key != "role"))
     frame = frame[keep]
     if market.samples is None:
@@ -548,10 +561,9 @@ def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | N
     out = pd.concat(results, ignore_index=True)
     out["source"] = market.label
     out["n"] = out["n"].astype("int64")
-    sort = list(by) + ["component", "currency"]
-    out["_c"] = out["component"].map({c: i for i, c in enumerate(M.COMPONENTS)})
-    out = out.sort_values([*by, "_c", "currency"], kind="stable").drop(columns="_c").reset_index(drop=True)
-    del sort
+    rank = {c: i for i, c in enumerate(M.COMPONENTS)}
+    out = out.sort_values([*by, "component", "currency"], kind="stable",
+                          key=lambda s: s.map(rank) if s.name == "component" else s).reset_index(drop=True)
     return out[cols]
 
 
@@ -586,11 +598,11 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
             aliases = compile_aliases_with_display(market.options.alias_map)
             lv = market.wage_levels
             r, X = key_of(offer.get("role"), aliases), key_of(offer.get("location"), aliases, location=True)
-            roles = lv["_role"].astype(str).to_numpy()
+            roles = lv[M.key_column("role")].astype(str).to_numpy()
             idx = np.flatnonzero(roles == r) if r else np.array([], dtype=int)
             if not len(idx):
                 continue
-            locs = lv["_location"].astype(str).to_numpy()[idx]
+            locs = lv[M.key_column("location")].astype(str).to_numpy()[idx]
             for step, mask in ((0, (locs == X) | (locs == "")), (1, np.ones(len(idx), bool))):
                 if mask.any():
                     cand = idx[mask]
