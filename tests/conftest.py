@@ -18,13 +18,13 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @pytest.fixture
 def offer_from_yaml():
     """offer_from_yaml('''company: Acme ...''') → a validated Offer (id defaults to the slug)."""
-    from toolkit.offers.load import RawOffer, assign_ids, _validate_offer
+    from toolkit.offers.load import RawOffer, assign_ids, parse_offer
     from toolkit.errors import InputError
 
     def make(text: str):
         raw = RawOffer(yaml.safe_load(textwrap.dedent(text)), "offer", "inline.yaml")
         issues = assign_ids([raw])
-        offer, problems = _validate_offer(raw)
+        offer, problems = parse_offer(raw)
         if issues or problems:
             raise InputError(issues + problems)
         return offer

@@ -162,7 +162,7 @@ def test_wrong_file_type_is_a_clear_error(tmp_path):
     result = run(str(f), "--today", TODAY)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {f}: unknown file type '.pdf'; expected one of .csv, .json, .toml, .tsv, .txt, .xlsm, .xlsx, .yaml, .yml\n"
+        f"error: {f}: unknown file type '.pdf'; expected one of .csv, .json, .parquet, .toml, .tsv, .txt, .xlsm, .xlsx, .yaml, .yml\n"
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
+import functools
 import json
 import os
 import tempfile
@@ -34,7 +36,8 @@ MAX_NESTING = 32  # an offer file is at most ~6 levels deep
 MAX_YAML_NODES = 1_000_000  # after expanding aliases
 
 DOCUMENT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
+CSV_CHUNK_ROWS = 200_000  # offer tables are read in chunks this long, so text cells never all live at once
 
 
 def _fail(path: Path | str, message: str, code: str) -> InputError:
@@ -61,7 +64,7 @@ def check_input_path(path: str | os.PathLike, *, max_bytes: int) -> Path:
 
 
 def file_kind(path: Path) -> str:
-    """'yaml', 'json', 'toml', 'csv' or 'xlsx' from the file name; InputError otherwise."""
+    """'yaml', 'json', 'toml', 'csv', 'xlsx' or 'parquet' from the file name; InputError otherwise."""
     suffix = path.suffix.lower()
     kind = DOCUMENT_SUFFIXES.get(suffix) or TABLE_SUFFIXES.get(suffix)
     if kind is None:
@@ -76,11 +79,27 @@ def file_kind(path: Path) -> str:
 AMBIGUOUS_DECIMAL = __import__("re").compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 
 
-def _yaml_loader():
+_STR_TAG = "tag:yaml.org,2002:str"
+_AS_WRITTEN_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                              "tag:yaml.org,2002:timestamp"})
+
+
+@functools.lru_cache(maxsize=16)
+def _yaml_loader(text_keys: frozenset[str] = frozenset()):
+    """A guarded safe loader class, on libyaml (`CSafeLoader`) when PyYAML was built with it.
+
+    Every guard lives in this Python subclass, not in the parser, so the C and the pure-Python
+    parsers refuse the same documents: the node count and depth are checked on the composed
+    node graph before anything is constructed, keys written twice are refused while building
+    mappings, and plain scalars under `text_keys` keep the text as written (YAML 1.1 would read
+    a role `0777` as 511, a level `5.10` as 5.1 and a location `.inf` as infinity).
+    """
     import yaml
 
-    class GuardedLoader(yaml.SafeLoader):
-        """SafeLoader that refuses documents that expand past MAX_YAML_NODES or nest too deep."""
+    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+    class GuardedLoader(base):  # type: ignore[misc, valid-type]
+        """Safe loader that refuses documents that expand past MAX_YAML_NODES or nest too deep."""
 
     def construct_float(self, node):
         # YAML reads 65.000 as 65.0; in an offer it is far more likely to mean 65,000. Keep
@@ -99,7 +118,7 @@ def _yaml_loader():
     def construct_mapping(self, node, deep=False):
         # A key written twice would otherwise let the last one win without a word.
         seen = set()
-        for key_node, _ in node.value:
+        for n, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 continue  # a list or mapping as a key: SafeLoader refuses it with its own message
             key = key_node.value
@@ -107,6 +126,10 @@ def _yaml_loader():
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark)
             seen.add(key)
+            if (key in text_keys and isinstance(value_node, yaml.ScalarNode) and not value_node.style
+                    and value_node.tag in _AS_WRITTEN_TAGS):
+                node.value[n] = (key_node, yaml.ScalarNode(_STR_TAG, value_node.value, value_node.start_mark,
+                                                           value_node.end_mark, style=value_node.style))
         return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
 
     GuardedLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: dict(construct_mapping(loader, node)))
@@ -114,13 +137,20 @@ def _yaml_loader():
     GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
 
     def compose_checked(self):
-        node = yaml.SafeLoader.get_single_node(self)
+        node = base.get_single_node(self)
         if node is not None:
             _check_yaml_size(node)
         return node
 
     GuardedLoader.get_single_node = compose_checked
     return GuardedLoader
+
+
+def yaml_loads(text: str, *, text_keys: frozenset[str] = frozenset()) -> Any:
+    """Parse YAML text with the guarded loader (see `_yaml_loader`); yaml errors propagate."""
+    import yaml
+
+    return yaml.load(text, Loader=_yaml_loader(text_keys))  # noqa: S506 - a SafeLoader subclass
 
 
 def _check_yaml_size(root) -> None:
@@ -159,7 +189,7 @@ def _depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
-def parse_yaml_cell(text: str) -> Any:
+def parse_yaml_cell(text: str, *, text_keys: frozenset[str] = frozenset()) -> Any:
     """A YAML flow value typed in one spreadsheet cell (`[{amount: 45k, year: 1}, ...]`).
 
     Same guards as whole documents (alias bombs, nesting). Raises ValueError with a message
@@ -170,8 +200,10 @@ def parse_yaml_cell(text: str) -> Any:
     if len(text) > 100_000:
         raise ValueError("the cell holds more than 100,000 characters")
     try:
-        value = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        value = yaml_loads(text, text_keys=text_keys)
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            raise ValueError(f"nested more than {MAX_NESTING} levels deep") from None
         raise ValueError(f"malformed YAML in the cell: {getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:
         raise ValueError(f"nested more than {MAX_NESTING} levels deep") from None
@@ -200,8 +232,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_document(path: str | os.PathLike) -> Any:
+def read_document(path: str | os.PathLike, *, text_keys: frozenset[str] = frozenset()) -> Any:
     """Parse a YAML, JSON or TOML file into plain Python data (dicts, lists, scalars).
+
+    `text_keys`: mapping keys whose plain YAML scalars stay the text as written (see `_yaml_loader`).
 
     Raises:
         InputError: the path is missing, not a file, too large, malformed, too deep or an alias bomb.
@@ -220,8 +254,10 @@ def read_document(path: str | os.PathLike) -> Any:
             import yaml
 
             try:
-                data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+                data = yaml_loads(text, text_keys=text_keys)
             except yaml.MarkedYAMLError as exc:
+                if "nesting depth" in str(exc.problem):  # libyaml's own limit (1,000 levels), far above ours
+                    raise RecursionError from None
                 mark = exc.problem_mark
                 where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
                 raise _fail(p, f"malformed YAML{where}: {exc.problem or exc}", "malformed") from None
@@ -376,6 +412,183 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
     names = [str(h).strip() for h in header]
     frame.attrs["duplicate_columns"] = sorted({n for n in names if n and names.count(n) > 1})
     return frame
+
+
+def check_utf8(path: Path) -> None:
+    """Refuse a file that is not UTF-8, naming the line and byte of the first bad byte.
+
+    Decoded in 1 MB pieces, so a large file is never held twice; a UTF-8 byte-order mark
+    (Excel writes one) is fine."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            held = decoder.getstate()[0]  # the start of a character cut by the previous piece
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = held + chunk
+                bad = offset - len(held) + exc.start
+                line = lines + data[: exc.start].count(b"\n")
+                raise _fail(path, f"not UTF-8 text: byte {bad} (line {line}) is {data[exc.start:exc.start + 1]!r}; "
+                                  "save the file as UTF-8, or name its encoding with --encoding (like --encoding cp1252)",
+                            "encoding") from None
+            if not chunk:
+                return
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class CodedTable:
+    """A table as (codes, values) per column: row r of column c is `values[c][codes[c][r]]`,
+    code -1 for an empty cell. Distinct cells are stored once, so a million-row table of
+    repeated text is small, and anything done per distinct value is done once."""
+
+    names: tuple[str, ...]
+    codes: tuple[Any, ...]  # numpy int arrays, one per column
+    values: tuple[tuple[Any, ...], ...]
+    rows: int
+    duplicate_columns: tuple[str, ...] = ()
+
+    def column(self, c: int) -> list[Any]:
+        """Column c as a list of cells (None for empty)."""
+        vals, codes = self.values[c] + (None,), self.codes[c]
+        return [vals[k] for k in codes.tolist()]
+
+
+def _coded(frames, names: list[str]) -> tuple[tuple, tuple, int]:
+    """Factorize each column of each frame (chunks of one table) into shared codes/values."""
+    import numpy as np
+    import pandas as pd
+
+    index: list[dict] = [{} for _ in names]
+    values: list[list] = [[] for _ in names]
+    parts: list[list] = [[] for _ in names]
+    rows = 0
+    for frame in frames:
+        rows += len(frame)
+        for c in range(len(names)):
+            codes, uniques = pd.factorize(frame.iloc[:, c].to_numpy(), use_na_sentinel=True)
+            known, vals = index[c], values[c]
+            remap = np.empty(len(uniques) + 1, dtype=np.int32)
+            remap[-1] = -1
+            for k, u in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
+                g = known.get(u)
+                if g is None:
+                    g = known[u] = len(vals)
+                    vals.append(u)
+                remap[k] = g
+            parts[c].append(remap[codes])
+    codes = tuple(np.concatenate(p) if p else np.zeros(0, dtype=np.int32) for p in parts)
+    return codes, tuple(tuple(v) for v in values), rows
+
+
+def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
+                     max_bytes: int = MAX_OFFER_TABLE_BYTES) -> CodedTable:
+    """Read a CSV, XLSX or Parquet offer table as a `CodedTable`.
+
+    CSV cells stay text as written (`0777`, `5.10`, `80.000`): the caller decides what is a
+    number. A CSV must be UTF-8 (a byte-order mark is fine) unless `encoding` names another
+    encoding. XLSX and Parquet cells keep the types the file gives them.
+
+    Raises:
+        InputError: missing, too large, not UTF-8, malformed, a zip bomb, or no header.
+    """
+    import pandas as pd
+
+    p = check_input_path(path, max_bytes=max_bytes)
+    kind = file_kind(p)
+    if kind == "csv":
+        if encoding is None:
+            check_utf8(p)
+        else:
+            try:
+                import codecs
+
+                codecs.lookup(encoding)
+            except LookupError:
+                raise _fail(p, f"unknown encoding {encoding!r} (try utf-8, cp1252, latin-1, utf-16)", "encoding") from None
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+        sample = head.decode(encoding or "utf-8-sig", errors="replace")
+        if encoding is None and sample.startswith("\ufeff"):
+            sample = sample[1:]
+        sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
+        header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
+        try:
+            reader = iter(pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True,
+                                      encoding=encoding or "utf-8-sig", chunksize=CSV_CHUNK_ROWS))
+            chunk = next(reader, None)
+            if chunk is None:
+                raise pd.errors.EmptyDataError
+            first = [str(c).strip() for c in chunk.columns]
+            pending = [chunk]
+            del chunk  # factorized chunk by chunk: text cells of one chunk at most are alive
+            codes, values, rows = _coded(_chain(pending, reader), first)
+        except pd.errors.EmptyDataError:
+            raise _fail(p, "the file has no header row and no data", "empty_file") from None
+        except UnicodeDecodeError as exc:
+            raise _fail(p, f"cannot read the file as {encoding}: {exc.reason} at byte {exc.start}", "encoding") from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise _fail(p, f"malformed CSV: {str(exc).strip()}", "malformed") from None
+        names = first
+    else:
+        if kind == "xlsx":
+            frame = _xlsx_cells(p, sheet)
+            header = list(frame.columns)
+        elif kind == "parquet":
+            try:
+                frame = pd.read_parquet(p)
+            except ImportError:
+                raise _fail(p, "reading Parquet needs pyarrow: pip install 'offer-toolkit[scale]'", "missing_dependency") from None
+            except Exception as exc:  # pyarrow raises its own error types for corrupt files
+                raise _fail(p, f"not a valid Parquet file: {type(exc).__name__}: {exc}", "malformed") from None
+            header = [str(c) for c in frame.columns]
+        else:
+            raise _fail(p, f"expected a CSV, XLSX or Parquet table, got a {kind.upper()} document", "unknown_type")
+        names = [str(c).strip() for c in frame.columns]
+        codes, values, rows = _coded([frame], names)
+    stripped = [str(h).strip() for h in header]
+    repeated = tuple(sorted({n for n in stripped if n and stripped.count(n) > 1}))
+    return CodedTable(tuple(names), codes, values, rows, repeated)
+
+
+def _xlsx_cells(p: Path, sheet: str | int | None):
+    """A sheet's cells with the types the workbook gives them (a text cell "80.000" stays text;
+    pandas' reader would turn it into 80.0), as an object DataFrame with None for blanks."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    if p.stat().st_size > MAX_XLSX_BYTES:
+        raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
+    check_xlsx_zip(p)
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        ws = wb.get_sheet_by_name(sheet) if isinstance(sheet, str) else wb.get_sheet_by_index(sheet or 0)
+        rows = ws.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise _fail(p, f"cannot read the workbook: {type(exc).__name__}: {exc}", "malformed") from None
+    if not rows:
+        raise _fail(p, "the sheet is empty", "empty_file")
+    header = [str(c).strip() for c in rows[0]]
+    width = len(header)
+    body = [[None if c == "" else c for c in (r + [""] * (width - len(r)))[:width]] for r in rows[1:]]
+    while body and all(c is None for c in body[-1]):
+        body.pop()
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    frame.columns = header
+    return frame
+
+
+def _chain(first: list, rest) -> Iterator[Any]:
+    """The chunks already taken from a reader, then the rest of it (each dropped once used)."""
+    while first:
+        yield first.pop(0)
+    yield from rest
 
 
 # ---------------------------------------------------------------- outputs

@@ -68,7 +68,7 @@ def assumption_overrides(
     return {k: v for k, v in out.items() if v is not None}
 
 
-def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None):
+def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None):
     """The shared front half of compare/validate/negotiate: load, read --fx, evaluate."""
     from ..offers.fx import read_fx_csv
     from ..io import read_text
@@ -82,7 +82,7 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
             reporting = parse_currency(currency)
         except AmountError as exc:
             raise InputError([Issue(source="--currency", message=str(exc), code="currency")]) from None
-    offer_set = load_offers(files, assumptions=assumptions_file, overrides=overrides)
+    offer_set = load_offers(files, assumptions=assumptions_file, overrides=overrides, encoding=encoding)
     fx = None
     if fx_file is not None:
         from ..io import file_kind
@@ -260,6 +260,7 @@ def compare(
     country: str = typer.Option("US", "--country", help="Holiday calendar for the pipeline's business days."),
     subdivision: Optional[str] = typer.Option(None, "--subdivision", help="State or region for the holiday calendar."),
     fmt: str = typer.Option("table", "--format", help="table, json, csv or markdown."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of CSV offer tables that are not UTF-8, like cp1252."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
@@ -277,7 +278,8 @@ def compare(
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(
-            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
+            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
+            encoding=encoding))
         raise_if(issues)
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
         # Outputs meant to be read by a person; a big table belongs in --format csv or json.
@@ -334,10 +336,11 @@ def validate(
     assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="A separate assumptions file."),
     fx: Optional[Path] = typer.Option(None, "--fx", help="FX rates file."),
     currency: Optional[str] = typer.Option(None, "--currency", help="Reporting currency."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of CSV offer tables that are not UTF-8, like cp1252."),
 ) -> None:
     """Check offer files and print every problem (exit 0 when valid, 2 otherwise)."""
     with handle_errors():
-        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides={})
+        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides={}, encoding=encoding)
         n = len(evaluation.offers)
         shown = ", ".join(evaluation.ids[:10]) + (f", … and {n - 10:,} more" if n > 10 else "")
         echo(f"ok: {n:,} offer{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''} ({shown})")

@@ -1,4 +1,4 @@
-"""Offer files → validated models: documents (YAML/JSON/TOML) and flat tables (CSV/XLSX).
+"""Offer files → validated models: documents (YAML/JSON/TOML) and flat tables (CSV/XLSX/Parquet).
 
 Collects every problem in every file (file, offer, field, what was expected, what was found)
 and raises them together as one InputError. Assigns default ids (slug of the company, with
@@ -18,8 +18,11 @@ from pydantic import ValidationError
 from .._util import paused_gc
 from ..errors import InputError, Issue
 from ..validation import issues_from_validation, show_value as _got
-from ..io import MAX_OFFER_TABLE_BYTES, check_input_path, file_kind, parse_yaml_cell, read_document, read_table, sheet_names
-from .models import Assumptions, Offer
+from ..io import (
+    AMBIGUOUS_DECIMAL, MAX_OFFER_TABLE_BYTES, CodedTable, check_input_path, file_kind, parse_yaml_cell,
+    read_coded_table, read_document, read_table, sheet_names,
+)
+from .models import TEXT_FIELDS, Assumptions, Offer, offer_id_text
 from .money import AmountError, parse_currency
 
 TOP_LEVEL_KEYS = ("offers", "reporting_currency", "assumptions", "fx")
@@ -56,7 +59,7 @@ class RawOffer:
         name = None
         if isinstance(self.data, dict):
             for key in ("id", "company"):
-                value = self.data.get(key)
+                value = _given_id(self.data) if key == "id" else self.data.get(key)
                 if isinstance(value, str) and value.strip():
                     name = f"offer {value.strip()!r}"
                     break
@@ -225,37 +228,50 @@ def _offer_sheet(path: str) -> str | None:
     return None
 
 
-def _table_rows(path: str) -> tuple[list[RawOffer], list[Issue]]:
-    """The rows of a flat offer table, and the problems found in their cells."""
-    import pandas as pd
+_NUMBER_TEXT = __import__("re").compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
-    frame = read_table(path, sheet=_offer_sheet(path), max_bytes=MAX_OFFER_TABLE_BYTES)
-    if frame.empty:
+
+def clean_cells(values: Sequence[Any], *, text: bool) -> list[Any]:
+    """A column's distinct cells as the document path would see them: stripped text, None for
+    blanks, dates for midnight datetimes; in a column that is not text, a cell that is a plain
+    number becomes that number (`0777` in a role column stays text; `80.000` stays text
+    everywhere, so the amount parser calls it ambiguous as it does in YAML)."""
+    out = []
+    for v in values:
+        v = _clean_cell(v)
+        if not text and isinstance(v, str) and _NUMBER_TEXT.fullmatch(v) and not AMBIGUOUS_DECIMAL.match(v):
+            v = int(v) if v.lstrip("+-").isdigit() else float(v)
+        out.append(v)
+    return out
+
+
+def table_columns(table: CodedTable) -> list[list[Any]]:
+    """Every column of a coded table as cleaned cells (see `clean_cells`), row by row."""
+    cols = []
+    for name, codes, values in zip(table.names, table.codes, table.values):
+        vals = clean_cells(values, text=name in TEXT_FIELDS) + [None]
+        cols.append([vals[k] for k in codes.tolist()])
+    return cols
+
+
+def _check_table(path: str, table: CodedTable) -> None:
+    if table.rows == 0:
         raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
-    columns = [str(c) for c in frame.columns]
-    repeated = frame.attrs.get("duplicate_columns") or []
-    if repeated:
-        raise InputError([Issue(source=path, field=c, message=f"the column {c!r} appears more than once; keep one", code="duplicate_column") for c in repeated])
-    if "company" not in columns:
+    if table.duplicate_columns:
+        raise InputError([Issue(source=path, field=c, message=f"the column {c!r} appears more than once; keep one", code="duplicate_column") for c in table.duplicate_columns])
+    if "company" not in table.names:
         raise InputError.single(
-            path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {columns[:20]}", code="no_offers"
+            path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {list(table.names)[:20]}", code="no_offers"
         )
-    table_columns = columns_of(columns)
-    # Clean column by column (NaN → None, strip text) so the per-row loop stays small.
-    cleaned = []
-    for name in frame.columns:
-        col = frame[name]
-        if col.dtype.kind in "if":
-            cleaned.append([None if v != v else v for v in col.tolist()])
-        elif col.dtype.kind == "M":  # a date column from a workbook; blanks are NaT
-            cleaned.append([None if pd.isna(v) else _clean_cell(v) for v in col.tolist()])
-        elif col.dtype.kind == "b":
-            cleaned.append(col.tolist())
-        else:
-            cleaned.append([_clean_cell(v) for v in col.tolist()])
+
+
+def table_rows(path: str, table: CodedTable) -> tuple[list[RawOffer], list[Issue]]:
+    """The rows of a flat offer table as raw offers, and the problems found in their cells."""
+    _check_table(path, table)
+    columns = columns_of(list(table.names))
     raws, issues = [], []
-    for i, row in enumerate(zip(*cleaned)):
-        nested, problems = _nest(row, table_columns)
+    for i, row in enumerate(zip(*table_columns(table))):
+        nested, problems = _nest(row, columns)
         raw = RawOffer(nested, f"row {i + 2}", path)
         if problems:  # this row is not validated (its other errors would be noise); the rest are
             issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
@@ -266,9 +282,40 @@ def _table_rows(path: str) -> tuple[list[RawOffer], list[Issue]]:
     return raws, issues
 
 
-# ------------------------------------------------------------------ the loader
+# ------------------------------------------------------------------ the stages
 
-def _validate_offer(raw: RawOffer) -> tuple[Offer | None, list[Issue]]:
+@dataclass
+class FileOffers:
+    """One offer file after reading and splitting: its raw offers, its sections and its problems."""
+
+    source: str
+    raws: list[RawOffer] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_offer_file(path: str | os.PathLike, *, encoding: str | None = None) -> tuple[str, Any]:
+    """Stage 1, read: ("document", data) for YAML/JSON/TOML, ("table", CodedTable) for CSV/XLSX/Parquet.
+
+    Text fields keep the text as written (see `TEXT_FIELDS`). Raises InputError."""
+    check_input_path(path, max_bytes=MAX_OFFER_TABLE_BYTES)
+    if file_kind(Path(path)) in ("csv", "xlsx", "parquet"):
+        return "table", read_coded_table(path, sheet=_offer_sheet(str(path)), encoding=encoding)
+    return "document", read_document(path, text_keys=TEXT_FIELDS)
+
+
+def split_sections(source: str, kind: str, content: Any) -> FileOffers:
+    """Stage 2, split sections: a file's offers as raw offers, apart from its `assumptions`,
+    `fx` and `reporting_currency` sections (a workbook's Assumptions sheet for tables)."""
+    if kind == "table":
+        raws, issues = table_rows(source, content)
+        return FileOffers(source, raws, _table_sections(source), issues)
+    raws, sections, issues = _split_document(content, source)
+    return FileOffers(source, raws, sections, issues)
+
+
+def parse_offer(raw: RawOffer) -> tuple[Offer | None, list[Issue]]:
+    """One raw offer → the validated Offer, or None and its problems (file, record, field, message)."""
     data = raw.data
     if not isinstance(data, dict):
         return None, [Issue(source=raw.source, record=raw.record, message=f"expected an offer mapping, got {_got(data)}", code="model_type")]
@@ -284,20 +331,44 @@ def _validate_offer(raw: RawOffer) -> tuple[Offer | None, list[Issue]]:
         return None, issues_from_validation(exc, source=raw.source, record=raw.record, model=Offer)
 
 
-def assign_ids(raws: list[RawOffer]) -> list[Issue]:
-    """Give offers without an `id` the slug of their company (-2, -3, ... for repeats), in place.
+def parse_offers(raws: Sequence[RawOffer]) -> tuple[list[Offer], list[str], list[Issue]]:
+    """Stage 3, parse offers: every raw offer validated; (offers, the file of each, problems)."""
+    offers: list[Offer] = []
+    origins: list[str] = []
+    issues: list[Issue] = []
+    with paused_gc():
+        for raw in raws:
+            offer, problems = parse_offer(raw)
+            issues.extend(problems)
+            if offer is not None:
+                offers.append(offer)
+                origins.append(raw.source)
+    return offers, origins, issues
 
-    Done on the raw data, before validation, so no model has to be copied. Only explicitly
-    given duplicate ids are an error.
+
+def _given_id(data: Any) -> str | None:
+    """The id an offer's data gives, as the text ids are compared by (None when none is given)."""
+    value = data.get("id") if isinstance(data, dict) else None
+    if value is None or isinstance(value, bool):
+        return None
+    key = offer_id_text(value)
+    return key if isinstance(key, str) and key else None
+
+
+def assign_ids(raws: list[RawOffer]) -> list[Issue]:
+    """Stage 4: give offers without an `id` the slug of their company (-2, -3, ... for repeats), in place.
+
+    Done on the raw data, before validation, so no model has to be copied. Ids are compared
+    as text (`offer_id_text`: 5, 5.0 and "5" are one id); only explicitly given duplicate
+    ids are an error.
     """
     from slugify import slugify
 
     issues: list[Issue] = []
     seen: dict[str, RawOffer] = {}
     for raw in raws:
-        given = raw.data.get("id") if isinstance(raw.data, dict) else None
-        if isinstance(given, str) and given.strip():
-            key = given.strip()
+        key = _given_id(raw.data)
+        if key is not None:
             if key in seen:
                 seen[key].repeated = raw.repeated = True
                 issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate_id"))
@@ -332,9 +403,9 @@ def _parse_assumptions(values: Mapping[str, Any], source: str) -> tuple[dict[str
     return {k: getattr(model, k) for k in model.model_fields_set}, []
 
 
-def _merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, Any]) -> tuple[Assumptions, list[Issue]]:
-    """Files' assumptions merged; flags win. Two files that set one key to different values
-    (after parsing: 3% and 0.03 agree) are an error unless a flag sets that key."""
+def merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, Any]) -> tuple[Assumptions, list[Issue]]:
+    """Stage 5: files' assumptions merged; flags win. Two files that set one key to different
+    values (after parsing: 3% and 0.03 agree) are an error unless a flag sets that key."""
     flags, issues = _parse_assumptions({k: v for k, v in overrides.items() if v is not None}, "command line")
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
@@ -356,6 +427,47 @@ def _merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, An
     return Assumptions.model_validate(merged), issues
 
 
+# ------------------------------------------------------------------ sections gathered from every file
+
+@dataclass
+class Sections:
+    """The sections of every file, in file order, with where each came from."""
+
+    assumptions: list[tuple[str, dict]] = field(default_factory=list)
+    fx: list[tuple[str, dict]] = field(default_factory=list)
+    reporting: list[tuple[str, Any]] = field(default_factory=list)
+
+    def take(self, sections: Mapping[str, Any], source: str) -> list[Issue]:
+        issues = []
+        if "assumptions" in sections:
+            a = sections["assumptions"]
+            if not isinstance(a, dict):
+                issues.append(Issue(source=source, record="assumptions", message=f"expected a mapping of assumptions, got {_got(a)}", code="model_type"))
+            else:
+                self.assumptions.append((source, a))
+        if "fx" in sections:
+            if not isinstance(sections["fx"], dict):
+                issues.append(Issue(source=source, record="fx", message=f"expected a mapping like {{EUR: 1.08}}, got {_got(sections['fx'])}", code="model_type"))
+            else:
+                self.fx.append((source, sections["fx"]))
+        if "reporting_currency" in sections:
+            self.reporting.append((source, sections["reporting_currency"]))
+        return issues
+
+
+def _assumptions_file(path: str | os.PathLike) -> tuple[dict[str, Any], list[Issue]]:
+    """A separate assumptions file: a document with the sections, or a bare mapping of assumptions."""
+    source = str(path)
+    data = read_document(path)
+    if isinstance(data, dict) and any(k in data for k in TOP_LEVEL_KEYS[1:]):
+        unknown = [k for k in data if k not in TOP_LEVEL_KEYS[1:]]
+        issues = [Issue(source=source, message=f"unknown key {k!r} in an assumptions file; expected {', '.join(TOP_LEVEL_KEYS[1:])}", code="extra_forbidden") for k in unknown]
+        return {k: v for k, v in data.items() if k in TOP_LEVEL_KEYS[1:]}, issues
+    if isinstance(data, dict):
+        return {"assumptions": data}, []
+    return {}, [Issue(source=source, message=f"expected a mapping of assumptions, got {_got(data)}", code="model_type")]
+
+
 def _rate_of(spec: Any) -> Any:
     """An fx-section entry's rate as a number when it is one ({rate: 1.2}, 1.2 and "1.20" agree)."""
     value = spec.get("rate") if isinstance(spec, dict) else spec
@@ -365,19 +477,58 @@ def _rate_of(spec: Any) -> Any:
         return value
 
 
+def check_reporting_currency(sections: Sections) -> tuple[str | None, list[Issue]]:
+    """Cross-file check: every file that names a reporting currency names the same one."""
+    issues: list[Issue] = []
+    chosen: tuple[str, str] | None = None
+    for source, value in sections.reporting:
+        try:
+            code = parse_currency(value)
+        except AmountError as exc:
+            issues.append(Issue(source=source, field="reporting_currency", message=str(exc), code="currency"))
+            continue
+        if chosen is not None and code != chosen[1]:
+            issues.append(Issue(source=source, field="reporting_currency", message=f"{code} disagrees with {chosen[1]} in {chosen[0]}", code="conflict"))
+        elif chosen is None:
+            chosen = (source, code)
+    return (chosen[1] if chosen else None), issues
+
+
+def check_fx_sections(sections: Sections) -> list[Issue]:
+    """Cross-file check: two files' `fx:` sections give one currency the same rate."""
+    issues = []
+    fx = sections.fx
+    for source, section in fx[1:]:
+        for code, value in section.items():
+            earlier = next((s for s, sec in fx if code in sec and s != source), None)
+            if earlier is not None and _rate_of(dict(fx)[earlier][code]) != _rate_of(value):
+                issues.append(Issue(source=source, record="fx", field=f"fx.{code}", message=f"{value!r} disagrees with the rate in {earlier}", code="conflict"))
+    return issues
+
+
+CROSS_FILE_CHECKS = (check_fx_sections,)  # each (Sections) → issues, run after the offers are parsed
+
+
+# ------------------------------------------------------------------ the loader
+
 def load_offers(
     paths: str | os.PathLike | Sequence[str | os.PathLike],
     *,
     assumptions: str | os.PathLike | None = None,
     overrides: Mapping[str, Any] | None = None,
+    encoding: str | None = None,
 ) -> OfferSet:
     """Read and validate one or more offer files.
 
+    The stages, each usable on its own: `read_offer_file` → `split_sections` → `assign_ids` →
+    `parse_offers` (`parse_offer` per offer) → `merge_assumptions` → `CROSS_FILE_CHECKS`.
+
     Args:
-        paths: YAML/JSON/TOML documents or CSV/XLSX flat tables.
+        paths: YAML/JSON/TOML documents or CSV/XLSX/Parquet flat tables.
         assumptions: an optional separate file with `assumptions:` (and `fx:`, `reporting_currency:`),
             or a bare mapping of assumptions.
         overrides: assumption values from the command line; they win over files.
+        encoding: the encoding of CSV tables when it is not UTF-8 (like "cp1252").
 
     Raises:
         InputError: every problem found, in every file.
@@ -385,100 +536,45 @@ def load_offers(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     issues: list[Issue] = []
-    raws: list[RawOffer] = []
-    assumption_sets: list[tuple[str, dict]] = []
-    fx_sections: list[tuple[str, dict]] = []
-    reporting: list[tuple[str, Any]] = []
-
-    def take_sections(sections: dict[str, Any], source: str) -> None:
-        if "assumptions" in sections:
-            a = sections["assumptions"]
-            if not isinstance(a, dict):
-                issues.append(Issue(source=source, record="assumptions", message=f"expected a mapping of assumptions, got {_got(a)}", code="model_type"))
-            else:
-                assumption_sets.append((source, a))
-        if "fx" in sections:
-            if not isinstance(sections["fx"], dict):
-                issues.append(Issue(source=source, record="fx", message=f"expected a mapping like {{EUR: 1.08}}, got {_got(sections['fx'])}", code="model_type"))
-            else:
-                fx_sections.append((source, sections["fx"]))
-        if "reporting_currency" in sections:
-            reporting.append((source, sections["reporting_currency"]))
-
+    files: list[FileOffers] = []
     for path in paths:
-        source = str(path)
         try:
-            check_input_path(path, max_bytes=MAX_OFFER_TABLE_BYTES)
-            kind = file_kind(Path(path))
-            if kind in ("csv", "xlsx"):
-                rows, problems = _table_rows(source)
-                raws.extend(rows)
-                issues.extend(problems)
-                take_sections(_table_sections(source), source)
-            else:
-                found, sections, problems = _split_document(read_document(path), source)
-                issues.extend(problems)
-                raws.extend(found)
-                take_sections(sections, source)
+            files.append(split_sections(str(path), *read_offer_file(path, encoding=encoding)))
         except InputError as exc:
             issues.extend(exc.issues)
+    sections = Sections()
+    for f in files:
+        issues.extend(f.issues)
+        issues.extend(sections.take(f.sections, f.source))
     if assumptions is not None:
         try:
-            data = read_document(assumptions)
-            if isinstance(data, dict) and any(k in data for k in TOP_LEVEL_KEYS[1:]):
-                unknown = [k for k in data if k not in TOP_LEVEL_KEYS[1:]]
-                issues.extend(Issue(source=str(assumptions), message=f"unknown key {k!r} in an assumptions file; expected {', '.join(TOP_LEVEL_KEYS[1:])}", code="extra_forbidden") for k in unknown)
-                take_sections({k: v for k, v in data.items() if k in TOP_LEVEL_KEYS[1:]}, str(assumptions))
-            elif isinstance(data, dict):
-                take_sections({"assumptions": data}, str(assumptions))
-            else:
-                issues.append(Issue(source=str(assumptions), message=f"expected a mapping of assumptions, got {_got(data)}", code="model_type"))
+            found, problems = _assumptions_file(assumptions)
+            issues.extend(problems)
+            issues.extend(sections.take(found, str(assumptions)))
         except InputError as exc:
             issues.extend(exc.issues)
 
-    # reporting currency
-    reporting_currency = None
-    for source, value in reporting:
-        try:
-            code = parse_currency(value)
-        except AmountError as exc:
-            issues.append(Issue(source=source, field="reporting_currency", message=str(exc), code="currency"))
-            continue
-        if reporting_currency is not None and code != reporting_currency[1]:
-            issues.append(Issue(source=source, field="reporting_currency", message=f"{code} disagrees with {reporting_currency[1]} in {reporting_currency[0]}", code="conflict"))
-        elif reporting_currency is None:
-            reporting_currency = (source, code)
-
-    assumptions_model, problems = _merge_assumptions(assumption_sets, overrides or {})
+    reporting_currency, problems = check_reporting_currency(sections)
+    issues.extend(problems)
+    assumptions_model, problems = merge_assumptions(sections.assumptions, overrides or {})
     issues.extend(problems)
 
-    # offers
+    raws = [raw for f in files for raw in f.raws]
     issues.extend(assign_ids(raws))
-    offers: list[Offer] = []
-    origins: list[str] = []
-    with paused_gc():
-        for raw in raws:
-            offer, problems = _validate_offer(raw)
-            issues.extend(problems)
-            if offer is not None:
-                offers.append(offer)
-                origins.append(raw.source)
+    offers, origins, problems = parse_offers(raws)
+    issues.extend(problems)
     if not raws and not issues:
         issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_offers"))
-
-    for source, section in fx_sections[1:]:
-        for code, value in section.items():
-            earlier = next((s for s, sec in fx_sections if code in sec and s != source), None)
-            if earlier is not None and _rate_of(dict(fx_sections)[earlier][code]) != _rate_of(value):
-                issues.append(Issue(source=source, record="fx", field=f"fx.{code}", message=f"{value!r} disagrees with the rate in {earlier}", code="conflict"))
+    for check in CROSS_FILE_CHECKS:
+        issues.extend(check(sections))
 
     if issues:
         raise InputError(issues)
     return OfferSet(
         offers=tuple(offers),
-        reporting_currency=reporting_currency[1] if reporting_currency else None,
+        reporting_currency=reporting_currency,
         assumptions=assumptions_model,
-        fx_sections=tuple(fx_sections),
+        fx_sections=tuple(sections.fx),
         sources=tuple(str(p) for p in paths),
         origins=tuple(origins),
     )

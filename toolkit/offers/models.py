@@ -114,6 +114,24 @@ def _numbers_as_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_numbers_as_text), WithJsonSchema({"type": ["string", "number"]})]
 
 
+def offer_id_text(value: Any) -> Any:
+    """An id as the text it is compared by: 5, 5.0 and "5" are one id ("5"); "0777" stays.
+
+    A number written with a zero fraction ("5.0", as a spreadsheet shows 5) is its whole
+    number; other text is kept as written, stripped. Non-scalars pass through for the model
+    to refuse."""
+    value = _numbers_as_text(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if _ZERO_FRACTION.fullmatch(value):
+            value = value.split(".")[0]
+    return value
+
+
+_ZERO_FRACTION = __import__("re").compile(r"[+-]?\d+\.0+")
+OfferId = Annotated[str, BeforeValidator(offer_id_text), WithJsonSchema({"type": ["string", "number"]})]
+
+
 class Pay(Frozen):
     """A salary with the period it is paid per (year unless written otherwise)."""
 
@@ -450,7 +468,7 @@ class Visa(Frozen):
 class Offer(Frozen):
     """One job offer. Only `company`, `currency` and `base_salary` are required."""
 
-    id: Optional[Text] = Field(default=None, min_length=1, max_length=100)
+    id: Optional[OfferId] = Field(default=None, min_length=1, max_length=100)
     company: Text = Field(min_length=1, max_length=200)
     role: Optional[Text] = None
     level: Optional[Text] = None
@@ -521,6 +539,21 @@ class Offer(Frozen):
             self.base_salary.per, hours_per_year=self.hours_per_year, extra_months=self.extra_months
         )
 
+
+# Offer fields that hold text: a file's plain scalars under these keys are read as written
+# (YAML 1.1 would read a role 0777 as 511, a level 5.10 as 5.1, a location .inf as infinity)
+# and a table's cells in these columns are never turned into numbers.
+def _holds_text(annotation: Any) -> bool:
+    import typing
+
+    if annotation is str:
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _holds_text(typing.get_args(annotation)[0])
+    return typing.get_origin(annotation) is Union and any(_holds_text(a) for a in typing.get_args(annotation))
+
+
+TEXT_FIELDS = frozenset(name for name, info in Offer.model_fields.items() if _holds_text(info.annotation) and name != "currency")
 
 # Terms a candidate should see in writing; a None here is listed in `missing_terms`.
 TERMS = (
