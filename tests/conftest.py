@@ -52,3 +52,13 @@ def assert_golden(actual: str, name: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"{path} is missing; run with UPDATE_GOLDEN=1 once and review the diff"
     assert actual == path.read_text(encoding="utf-8")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output (same as UPDATE_GOLDEN=1); review the diff")
+
+
+def pytest_configure(config):
+    if config.getoption("--update-golden", default=False):
+        os.environ["UPDATE_GOLDEN"] = "1"

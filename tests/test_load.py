@@ -87,7 +87,7 @@ def test_default_ids_slug_with_suffixes_and_explicit_duplicates_are_errors(write
     dup = write("d.yaml", "offers:\n  - {id: x, company: A, currency: USD, base_salary: 1}\n  - {id: x, company: B, currency: USD, base_salary: 1}\n")
     lines, found = issues(dup)
     assert lines == [f"{dup}: offer 'x' (#2) field id: duplicate offer id 'x'; ids must be unique"]
-    assert found[0].code == "duplicate_id"
+    assert found[0].code == "duplicate"
 
 
 @pytest.mark.parametrize(

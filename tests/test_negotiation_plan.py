@@ -101,7 +101,9 @@ def test_crossover_year_and_break_even_growth_between_the_top_two():
 def test_plan_validates_its_arguments(evaluation):
     with pytest.raises(InputError) as err:
         build_plan(evaluation, today=TODAY, target_percentile=120, offer_id="nope")
-    assert [i.source for i in err.value.issues] == ["--target-percentile", "--offer"]
+    # The library names its own parameters; the CLI maps them to --target-percentile and --offer.
+    assert [(i.source, i.field) for i in err.value.issues] == [("argument", "target_percentile"), ("argument", "offer_id")]
+    assert str(err.value.issues[1]).startswith("argument offer_id: no offer with id 'nope'")
 
 
 def test_load_current_and_forfeit_window():

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional
 
-from .errors import InputError, Issue
+from .errors import ARGUMENT, InputError, Issue
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (numpy weekmask "1111100")
 
@@ -60,10 +60,10 @@ def make_calendar(country: str = "US", subdivision: Optional[str] = None) -> Bus
     if code not in supported:
         raise InputError(
             Issue(
-                source="--country",
+                source=ARGUMENT, field="country",
                 message=f"unknown country code {country!r}; expected an ISO 3166 code supported by the "
                 "holidays package, such as US, CA, GB, DE, FR, IN",
-                code="unknown_country",
+                code="unknown_name",
             )
         )
     subs = list(supported[code])
@@ -71,9 +71,9 @@ def make_calendar(country: str = "US", subdivision: Optional[str] = None) -> Bus
         known = ", ".join(subs) if subs else "none"
         raise InputError(
             Issue(
-                source="--subdivision",
+                source=ARGUMENT, field="subdivision",
                 message=f"{subdivision!r} is not a subdivision of {code}; expected one of: {known}",
-                code="unknown_subdivision",
+                code="unknown_name",
             )
         )
     cal = holidays.country_holidays(code, subdiv=sub)  # observed=True by default

@@ -8,6 +8,22 @@ from typing import Any
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "CHF": "CHF "}
 
 
+def is_missing(value: Any) -> bool:
+    """True for None, NaN (float, numpy or pandas) and values that are not numbers at all: the one
+    missing-value check (formatting, JSON, HTML, charts and the negotiation rules use it).
+
+    Examples:
+        >>> is_missing(None), is_missing(float("nan")), is_missing(0.0), is_missing("12")
+        (True, True, False, False)
+    """
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def cents(value: Any) -> float | None:
     """Round money to cents for JSON; None/NaN stay None. Each figure is rounded on its own."""
     if value is None:
@@ -21,7 +37,7 @@ def cents(value: Any) -> float | None:
 
 def money(value: Any, currency: str = "", *, decimals: int = 0) -> str:
     """185000.0, 'USD' → '$185,000'; None → '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     v = float(value)
     sign = "-" if v < 0 else ""
@@ -30,21 +46,21 @@ def money(value: Any, currency: str = "", *, decimals: int = 0) -> str:
 
 
 def number(value: Any, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return f"{float(value):,.{decimals}f}"
 
 
 def percent(value: Any, decimals: int = 1) -> str:
     """0.153 → '15.3%'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return f"{float(value) * 100:.{decimals}f}%"
 
 
 def percentile(value: Any) -> str:
     """62.4 → 'p62'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return f"p{float(value):.0f}"
 

@@ -277,11 +277,11 @@ def read_document(path: str | os.PathLike, *, text_keys: frozenset[str] = frozen
             except tomllib.TOMLDecodeError as exc:
                 raise _fail(p, f"malformed TOML: {exc}", "malformed") from None
     except RecursionError:
-        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_deep") from None
+        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_large") from None
     except ValueError as exc:  # from the YAML size check
         raise _fail(p, f"refused: the document {exc}", "too_large") from None
     if _depth(data) > MAX_NESTING:
-        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_deep")
+        raise _fail(p, f"nested more than {MAX_NESTING} levels deep; refused", "too_large")
     if data is None:
         raise _fail(p, "the file has no content (only comments or blank lines)", "empty_file")
     return data

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Issue
+from .errors import Code, Issue
 
 _FRIENDLY = {
     "missing": "required, but missing",
@@ -35,6 +35,24 @@ _FRIENDLY = {
     "list_type": "expected a list",
     "tuple_type": "expected a list",
     "string_too_short": "expected non-empty text",
+}
+
+
+# pydantic's error types → the toolkit's codes (one name per reason; see toolkit.errors.Code).
+PYDANTIC_CODES = {
+    "missing": Code.MISSING,
+    "extra_forbidden": Code.UNKNOWN_FIELD,
+    "literal_error": Code.NOT_A_CHOICE,
+    "enum": Code.NOT_A_CHOICE,
+    "greater_than": Code.OUT_OF_RANGE,
+    "greater_than_equal": Code.OUT_OF_RANGE,
+    "less_than": Code.OUT_OF_RANGE,
+    "less_than_equal": Code.OUT_OF_RANGE,
+    "finite_number": Code.OUT_OF_RANGE,
+    **{kind: Code.BAD_DATE for kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type")},
+    **{kind: Code.WRONG_TYPE for kind in (
+        "bool_parsing", "bool_type", "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type",
+        "string_type", "model_type", "model_attributes_type", "dict_type", "list_type", "tuple_type")},
 }
 
 
@@ -118,5 +136,5 @@ def issues_from_validation(
             message = f"{_FRIENDLY[kind]}, got {show_value(value)}"
         else:
             message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {show_value(value)}"
-        issues.append(Issue(source=source, record=record, field=_dotted(loc), message=message, code=kind))
+        issues.append(Issue(source=source, record=record, field=_dotted(loc), message=message, code=PYDANTIC_CODES.get(kind, Code.INVALID_VALUE)))
     return issues

@@ -44,7 +44,11 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
     except ToolkitError as exc:
         if debug:
             raise
-        lines = [str(i) for i in exc.issues] if isinstance(exc, InputError) else [str(exc)]
+        if isinstance(exc, InputError):
+            flags = command_flags()
+            lines = [str(i.for_flags(flags)) for i in exc.issues]
+        else:
+            lines = [str(exc)]
         for line in lines:
             print(f"error: {line}", file=sys.stderr)
         if len(lines) > 1:
@@ -53,6 +57,34 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         raise typer.Exit(130) from None
+
+
+def command_flags() -> dict[str, str]:
+    """The running command's flags by parameter name (`rank_by` → `--rank-by`), plus the library
+    parameter names that the command spells differently (options.LIBRARY_NAMES).
+
+    Library errors name the function's parameter; this maps them to what the user typed, and
+    only to flags this command really has."""
+    from .options import LIBRARY_NAMES
+
+    try:  # typer up to 0.2x runs on click; newer typer releases carry their own copy of it
+        from click import get_current_context
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    flags: dict[str, str] = {}
+    for param in ctx.command.params:
+        long = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+        if long and param.name:
+            flags[param.name] = long[0]
+    for library_name, own_names in LIBRARY_NAMES.items():
+        for own in own_names:
+            if own in flags:
+                flags.setdefault(library_name, flags[own])
+    return flags
 
 
 def echo(text: str) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
+from . import options
 from .app import app, echo, handle_errors
 from ..errors import InputError, Issue, raise_if
 from ..io import check_output_path
@@ -29,7 +30,8 @@ def root(
     """Compare competing job offers, place them against your market data, and plan the negotiation."""
 
 
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown")  # as report.document.FORMATS (not imported: --help stays light)
+VALIDATE_FORMATS = ("text", "json")
 MAX_REPORT_OFFERS = 2_000  # bench_excel.py: 1,000 offers take about 7 s and 450,000 cells
 MAX_CHART_OFFERS = 30  # beyond this, bars and lines are unreadable
 MAX_PLAN_OFFERS = 200  # every offer's counter is re-evaluated against every rival
@@ -43,7 +45,7 @@ def _flag_fraction(value: Optional[str], flag: str, issues: list[Issue], *, max_
     try:
         return parse_fraction(value, max_bare=max_bare)
     except AmountError as exc:
-        issues.append(Issue(source=flag, message=str(exc), code="flag"))
+        issues.append(Issue(source=flag, message=str(exc), code="bad_argument"))
         return None
 
 
@@ -81,14 +83,14 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
         try:
             reporting = parse_currency(currency)
         except AmountError as exc:
-            raise InputError([Issue(source="--currency", message=str(exc), code="currency")]) from None
+            raise InputError([Issue(source="--currency", message=str(exc), code="bad_currency")]) from None
     offer_set = load_offers(files, assumptions=assumptions_file, overrides=overrides, encoding=encoding)
     fx = None
     if fx_file is not None:
         from ..io import file_kind
 
         if file_kind(Path(fx_file)) != "csv":
-            raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="flag")])
+            raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="bad_argument")])
         code = reporting or offer_set.reporting_currency or offer_set.offers[0].currency
         fx = read_fx_csv(read_text(fx_file), code, str(fx_file))
     if not market:
@@ -132,47 +134,6 @@ def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
     return markets
 
 
-WAGE_LEVEL_KEYS = ("occupation", "area", "level_reached", "level_wage", "next_level", "next_level_wage", "gap_to_next_level",
-                   "level_1", "level_2", "level_3", "level_4", "match", "source")
-
-
-def market_block(evaluation, i: int) -> dict:
-    """Offer i's "market" list in the JSON output, and for an H-1B offer with prevailing-wage
-    data its "visa_wage_level" (only when market data was given)."""
-    if evaluation.market is None:
-        return {}
-    from ..market import to_market_json
-
-    oid = evaluation.ids[i]
-    entries = to_market_json(evaluation.market, extra=("top_coded",)).get(oid, [])
-    for entry in entries:  # "p75,p90" → ["p75", "p90"]: the points the source only gives as "at or above"
-        entry["top_coded"] = entry["top_coded"].split(",") if entry.get("top_coded") else []
-    block: dict = {"market": entries}
-    levels = evaluation.wage_levels
-    if levels is not None and len(levels) and oid in set(levels["offer_id"]):
-        row = levels[levels["offer_id"] == oid].iloc[0]
-        from ..format import plain
-
-        block["visa_wage_level"] = {k: plain(row.get(k)) for k in WAGE_LEVEL_KEYS}
-    return block
-
-
-def render(evaluation, fmt: str, **blocks) -> str:
-    from ..report import text
-
-    blocks.setdefault("offer_blocks", (market_block,))
-    document = text.build_document(evaluation, **blocks)
-    if fmt == "json":
-        return text.render_json(document)
-    if fmt == "csv":
-        return text.render_csv(document)
-    if fmt == "markdown":
-        return text.render_markdown(document)
-    # offer colours only on a terminal that wants them (https://no-color.org)
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    return text.render_table(document, color=color)
-
-
 def parse_today(value: Optional[str]):
     """--today as a date; the real date when not given (the only place that reads the clock)."""
     import datetime as dt
@@ -182,7 +143,7 @@ def parse_today(value: Optional[str]):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError([Issue(source="--today", message=f"expected a date like 2026-11-25, got {value!r}", code="flag")]) from None
+        raise InputError([Issue(source="--today", message=f"expected a date like 2026-11-25, got {value!r}", code="bad_argument")]) from None
 
 
 def collect(issues: list[Issue], step):
@@ -231,37 +192,37 @@ def build_negotiation_plan(evaluation, *, current=None, today, **options):
 
 def check_format(fmt: str, choices=FORMATS) -> None:
     if fmt not in choices:
-        raise InputError([Issue(source="--format", message=f"expected one of {', '.join(choices)}, got {fmt!r}", code="flag")])
+        raise InputError([Issue(source="--format", message=f"expected one of {', '.join(choices)}, got {fmt!r}", code="bad_argument")])
 
 
 @app.command()
 def compare(
-    files: List[Path] = typer.Argument(..., help="Offer files: YAML, JSON, TOML, or a CSV/XLSX table (one offer per row)."),
-    assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="A separate assumptions file."),
-    fx: Optional[Path] = typer.Option(None, "--fx", help="FX rates: a currency,rate CSV or the ECB reference-rate CSV."),
-    currency: Optional[str] = typer.Option(None, "--currency", help="Reporting currency (default: the file's, else the first offer's)."),
-    horizon: Optional[int] = typer.Option(None, "--horizon", help="Years to project (1-40, default 4)."),
-    raise_: Optional[str] = typer.Option(None, "--raise", help="Annual base raise, like 3%."),
-    stock_growth: Optional[str] = typer.Option(None, "--stock-growth", help="Annual share-price growth, like 0% or -20%."),
-    include_refreshers: Optional[bool] = typer.Option(None, "--include-refreshers/--exclude-refreshers", help="Count expected refreshers in TC."),
-    private_discount: Optional[str] = typer.Option(None, "--private-discount", help="Discount on private-company equity, like 50%."),
-    discount_rate: Optional[str] = typer.Option(None, "--discount-rate", help="Discount rate for the present value, like 5%."),
-    tax_rate: Optional[str] = typer.Option(None, "--tax-rate", help="Effective tax rate for the after-tax figure, like 30%."),
-    fx_date: Optional[str] = typer.Option(None, "--fx-date", help="Date of the bundled ECB rates to use (YYYY-MM-DD)."),
-    market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data to place the offers in (repeatable)."),
-    map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
-    alias: Optional[List[str]] = typer.Option(None, "--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable)."),
-    min_samples: Optional[int] = typer.Option(None, "--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5)."),
-    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML): the 'stay' baseline column, make-whole and forfeit figures."),
-    today: Optional[str] = typer.Option(None, "--today", help="The date deadline rules count from (default: today)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the live Excel report here (.xlsx)."),
-    charts: Optional[Path] = typer.Option(None, "--charts", help="Write the charts as PNG files into this folder."),
-    pipeline: Optional[Path] = typer.Option(None, "--pipeline", help="A follow-up pipeline file: adds a Follow-ups sheet to the report."),
-    country: str = typer.Option("US", "--country", help="Holiday calendar for the pipeline's business days."),
-    subdivision: Optional[str] = typer.Option(None, "--subdivision", help="State or region for the holiday calendar."),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv or markdown."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of CSV offer tables that are not UTF-8, like cp1252."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+    files: options.OfferFiles,
+    assumptions: options.AssumptionsFile = None,
+    fx: options.FxFile = None,
+    currency: options.Currency = None,
+    horizon: options.Horizon = None,
+    raise_: options.Raise = None,
+    stock_growth: options.StockGrowth = None,
+    include_refreshers: options.IncludeRefreshers = None,
+    private_discount: options.PrivateDiscount = None,
+    discount_rate: options.DiscountRate = None,
+    tax_rate: options.TaxRate = None,
+    fx_date: options.FxDate = None,
+    market: options.Market = None,
+    map_: options.Map = None,
+    alias: options.Alias = None,
+    min_samples: options.MinSamples = None,
+    current: options.Current = None,
+    today: options.Today = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the live Excel report here (.xlsx).")] = None,
+    charts: Annotated[Optional[Path], typer.Option("--charts", help="Write the charts as PNG files into this folder.")] = None,
+    pipeline: options.Pipeline = None,
+    country: options.Country = "US",
+    subdivision: options.Subdivision = None,
+    fmt: options.format_option(FORMATS) = "table",
+    encoding: options.Encoding = None,
+    debug: options.Debug = False,
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
     with handle_errors(debug):
@@ -273,7 +234,7 @@ def compare(
         collect(issues, lambda: check_format(fmt))
         day = collect(issues, lambda: parse_today(today))
         if output is not None and output.suffix.lower() != ".xlsx":
-            issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="flag"))
+            issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="bad_argument"))
         markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples))) or []
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
@@ -293,7 +254,7 @@ def compare(
         if output is not None:
             check_output_path(output, inputs)
         if charts is not None and charts.exists() and not charts.is_dir():
-            raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="flag")])
+            raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="bad_argument")])
 
         # The plan re-evaluates each offer for its counter; only JSON and the workbook show it,
         # and it is meant for the handful of offers one person weighs.
@@ -308,13 +269,12 @@ def compare(
             from ..followup import plan_followups
 
             followups = plan_followups(followup_pipeline, today=day, country=country, subdivision=subdivision).to_frame(labels=True)
-        blocks: dict = {"offer_blocks": (market_block,), "document_blocks": ()}
-        if plan is not None and fmt == "json":
-            blocks = {"offer_blocks": (market_block, *plan.offer_blocks(("checklist", "talking_points"))), "document_blocks": plan.document_blocks()}
+        from ..report.document import build_compare_document, render_compare
+
         stay = stay_baseline(job, evaluation, today=day, source=current)
-        if stay is not None:
-            blocks = {"offer_blocks": (*blocks["offer_blocks"], stay.offer_block), "document_blocks": (*blocks["document_blocks"], stay.document_block)}
-        echo(render(evaluation, fmt, **blocks))
+        document = build_compare_document(evaluation, plan if fmt == "json" else None, stay=stay)
+        # offer colours only on a terminal that wants them (https://no-color.org)
+        echo(render_compare(document, fmt, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
         new_folders = [f for f in {output.parent if output else None, charts} if f is not None and not f.exists()]
         if output is not None:
             from ..report.excel import write_report
@@ -332,22 +292,51 @@ def compare(
 
 @app.command()
 def validate(
-    files: List[Path] = typer.Argument(..., help="Offer files to check."),
-    assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="A separate assumptions file."),
-    fx: Optional[Path] = typer.Option(None, "--fx", help="FX rates file."),
-    currency: Optional[str] = typer.Option(None, "--currency", help="Reporting currency."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of CSV offer tables that are not UTF-8, like cp1252."),
+    files: Annotated[List[Path], typer.Argument(help="Offer files to check.")],
+    assumptions: options.AssumptionsFile = None,
+    fx: options.FxFile = None,
+    currency: options.Currency = None,
+    fmt: options.format_option(VALIDATE_FORMATS) = "text",
+    encoding: options.Encoding = None,
+    debug: options.Debug = False,
 ) -> None:
-    """Check offer files and print every problem (exit 0 when valid, 2 otherwise)."""
-    with handle_errors():
+    """Check offer files and print every problem (exit 0 when valid, 2 otherwise).
+
+    With --format json, stdout carries {"ok": ..., "offers": n, "issues": [{source, record,
+    field, code, message}]}; the codes are listed in docs/errors.md."""
+    if fmt == "json":
+        _validate_json(files, assumptions, fx, currency, encoding)
+        return
+    with handle_errors(debug):
+        check_format(fmt, VALIDATE_FORMATS)
         evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides={}, encoding=encoding)
         n = len(evaluation.offers)
         shown = ", ".join(evaluation.ids[:10]) + (f", … and {n - 10:,} more" if n > 10 else "")
         echo(f"ok: {n:,} offer{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''} ({shown})")
 
 
+def _validate_json(files, assumptions, fx, currency, encoding) -> None:
+    """validate --format json: the result as a JSON document on stdout, exit 0 or 2."""
+    import json
+
+    from ..errors import ToolkitError
+    from .app import command_flags
+
+    try:
+        evaluation = load_and_evaluate(files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides={}, encoding=encoding)
+    except InputError as exc:
+        flags = command_flags()
+        issues = [i.for_flags(flags).as_dict() for i in exc.issues]
+        echo(json.dumps({"ok": False, "offers": None, "issues": issues}, indent=2, ensure_ascii=False))
+        raise typer.Exit(2) from None
+    except ToolkitError as exc:
+        echo(json.dumps({"ok": False, "offers": None, "issues": [{"source": "", "record": "", "field": "", "code": "bad_output", "message": str(exc)}]}, indent=2))
+        raise typer.Exit(2) from None
+    echo(json.dumps({"ok": True, "offers": len(evaluation.offers), "ids": evaluation.ids, "issues": []}, indent=2, ensure_ascii=False))
+
+
 @app.command()
-def schema() -> None:
+def schema(debug: options.Debug = False) -> None:
     """Print the JSON Schema of the offer file, for editors that validate YAML as it is typed."""
     import json
 

@@ -15,6 +15,7 @@ from typing import List, Optional
 import typer
 
 from ..format import plain
+from . import options
 from .app import app, echo, handle_errors
 
 market_app = typer.Typer(help="Inspect market-data files (percentile tables, raw samples, BLS, LCA, levels.fyi, surveys).",
@@ -32,7 +33,7 @@ def _parse_pairs(values: List[str], flag: str) -> dict[str, str]:
         for part in [p for p in v.split(",") if p.strip()]:
             a, sep, b = part.partition("=")
             if not sep or not a.strip() or not b.strip():
-                issues.append(Issue(source=flag, message=f"expected NAME=VALUE, got {part!r}", code="bad_option"))
+                issues.append(Issue(source=flag, message=f"expected NAME=VALUE, got {part!r}", code="bad_argument"))
             else:
                 out[a.strip()] = b.strip()
     if issues:
@@ -72,13 +73,13 @@ def summary(
     level: Optional[str] = typer.Option(None, "--level", help="Only this level (rows with no level count for every level)."),
     location: Optional[str] = typer.Option(None, "--location", help="Only this location (rows with no location count everywhere)."),
     by: str = typer.Option("role,level,location", "--by", help="Group by these keys, comma-separated."),
-    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
+    fmt: options.format_option(FORMATS) = "table",
     mapping: Optional[str] = typer.Option(None, "--map", help="Column mapping: role=job_title,base=basesalary or a YAML/CSV mapping file."),
     alias: List[str] = typer.Option([], "--alias", help="Spelling alias, e.g. --alias Sr=Senior --alias SWE='Software Engineer'."),
     currency: Optional[str] = typer.Option(None, "--currency", help="Convert every figure into this currency (needs --rate for others)."),
     rate: List[str] = typer.Option([], "--rate", help="Exchange rate into --currency, e.g. --rate EUR=1.08 (1 EUR = 1.08 of --currency)."),
     all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: count every case status, not only CERTIFIED."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+    debug: options.Debug = False,
 ) -> None:
     """Print percentiles per group so you can sanity-check a market file."""
     with handle_errors(debug):
@@ -86,17 +87,17 @@ def summary(
         from ..market import MarketOptions, load_market, resolve_map, summarize
 
         if fmt not in FORMATS:
-            raise InputError.single("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_option")
+            raise InputError.single("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_argument")
         keys = tuple(k.strip().lower() for k in by.split(",") if k.strip())
         bad = [k for k in keys if k not in ("role", "level", "location")]
         if bad or not keys:
-            raise InputError.single("--by", f"expected a comma list of role, level, location, got {by!r}", code="bad_option")
+            raise InputError.single("--by", f"expected a comma list of role, level, location, got {by!r}", code="bad_argument")
         rates = {}
         for code, value in _parse_pairs(rate, "--rate").items():
             try:
                 rates[code.upper()] = float(value)
             except ValueError:
-                raise InputError.single("--rate", f"expected a number like EUR=1.08, got {code}={value!r}", code="bad_option") from None
+                raise InputError.single("--rate", f"expected a number like EUR=1.08, got {code}={value!r}", code="bad_argument") from None
         options = MarketOptions(aliases=_parse_pairs(alias, "--alias"), certified_only=not all_statuses)
         market = load_market(file, mapping=resolve_map(mapping), options=options)
         fx = None
@@ -112,7 +113,7 @@ def summary(
             if not exc.pairs:  # the market package's own message already names the file
                 raise
             raise InputError([
-                Issue(source=str(file), field="currency", code="missing_fx",
+                Issue(source=str(file), field="currency", code="missing_fx_rate",
                       message=f"no exchange rate {code}->{to}; pass --rate {code}=<{to} per 1 {code}>")
                 for code, to in exc.pairs
             ]) from None

@@ -7,10 +7,11 @@ shared `load_and_evaluate`), read `--current`, call `build_plan`, render.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
+from . import options
 from .app import app, echo, handle_errors
 
 FORMATS = ("table", "json", "markdown")
@@ -18,22 +19,22 @@ FORMATS = ("table", "json", "markdown")
 
 @app.command("negotiate")
 def negotiate(
-    files: List[Path] = typer.Argument(..., help="Offer files (every offer counts as a competing offer for the others)."),
-    market: Optional[List[Path]] = typer.Option(None, "--market", help="Market data file (repeatable): percentiles, samples, BLS, LCA, OFLC levels."),
-    map_: Optional[str] = typer.Option(None, "--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file."),
-    alias: Optional[List[str]] = typer.Option(None, "--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable)."),
-    min_samples: Optional[int] = typer.Option(None, "--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5)."),
-    current: Optional[Path] = typer.Option(None, "--current", help="Your current job (YAML): pay, PTO, unvested equity, forfeited bonus."),
-    offer: Optional[str] = typer.Option(None, "--offer", help="Plan for this offer id only."),
-    today: Optional[str] = typer.Option(None, "--today", help="Plan as of this date (YYYY-MM-DD); default: the real date."),
-    target_percentile: float = typer.Option(65.0, "--target-percentile", help="Market percentile the base ask aims at (default 65)."),
-    rank_by: str = typer.Option("average_tc", "--rank-by", help="year1_tc, average_tc, average_total_rewards, col_adjusted or after_tax."),
-    assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="A separate assumptions file."),
-    fx: Optional[Path] = typer.Option(None, "--fx", help="FX rates: a currency,rate CSV or the ECB reference-rate CSV."),
-    currency: Optional[str] = typer.Option(None, "--currency", help="Reporting currency."),
-    tax_rate: Optional[str] = typer.Option(None, "--tax-rate", help="Effective tax rate (after-tax ranking, net repayments, gross-up), like 30%."),
-    fmt: str = typer.Option("table", "--format", help="table, json or markdown."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+    files: Annotated[List[Path], typer.Argument(help="Offer files (every offer counts as a competing offer for the others).")],
+    market: options.Market = None,
+    map_: options.Map = None,
+    alias: options.Alias = None,
+    min_samples: options.MinSamples = None,
+    current: options.Current = None,
+    offer: Annotated[Optional[str], typer.Option("--offer", help="Plan for this offer id only.")] = None,
+    today: options.Today = None,
+    target_percentile: Annotated[float, typer.Option("--target-percentile", help="Market percentile the base ask aims at (default 65).")] = 65.0,
+    rank_by: Annotated[str, typer.Option("--rank-by", help="year1_tc, average_tc, average_total_rewards, col_adjusted or after_tax.")] = "average_tc",
+    assumptions: options.AssumptionsFile = None,
+    fx: options.FxFile = None,
+    currency: options.Currency = None,
+    tax_rate: options.TaxRate = None,
+    fmt: options.format_option(FORMATS) = "table",
+    debug: options.Debug = False,
 ) -> None:
     """Plan the negotiation: missing terms, prioritised asks, one bundled counter, walk-away figures and drafts."""
     with handle_errors(debug):

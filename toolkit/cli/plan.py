@@ -5,25 +5,26 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
+from . import options
 from .app import app, echo, handle_errors
-from .commands import collect, parse_today
+from .commands import check_format, collect, parse_today
 
 FORMATS = ("table", "json", "markdown")
 
 
 @app.command("plan")
 def plan(
-    file: Path = typer.Argument(..., help="Pipeline file: YAML/JSON/TOML, or CSV/XLSX with one row per opportunity."),
-    today: Optional[str] = typer.Option(None, "--today", help="Plan as of this date (YYYY-MM-DD); default: the real date."),
-    country: str = typer.Option("US", "--country", help="Public-holiday country (ISO 3166 code, holidays package)."),
-    subdivision: Optional[str] = typer.Option(None, "--subdivision", help="State/province for extra holidays, e.g. CA."),
-    fmt: str = typer.Option("table", "--format", help="Output: table, json or markdown."),
-    ics: Optional[Path] = typer.Option(None, "--ics", help="Also write the actions as an iCalendar (.ics) file."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+    file: Annotated[Path, typer.Argument(help="Pipeline file: YAML/JSON/TOML, or CSV/XLSX with one row per opportunity.")],
+    today: options.Today = None,
+    country: options.Country = "US",
+    subdivision: options.Subdivision = None,
+    fmt: options.format_option(FORMATS) = "table",
+    ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write the actions as an iCalendar (.ics) file.")] = None,
+    debug: options.Debug = False,
 ) -> None:
     """List follow-up actions (overdue, due today, upcoming) with message drafts."""
     with handle_errors(debug):
@@ -35,7 +36,7 @@ def plan(
         issues: list[Issue] = []
         day = collect(issues, lambda: parse_today(today))  # the real date is read there, once
         if fmt not in FORMATS:
-            issues.append(Issue("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_value"))
+            collect(issues, lambda: check_format(fmt, FORMATS))
         calendar = collect(issues, lambda: make_calendar(country, subdivision))
         pipeline = collect(issues, lambda: load_pipeline(file))
         raise_if(issues)

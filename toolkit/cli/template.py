@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
+from . import options
 from .app import app, echo, handle_errors
 
 
 @app.command("template")
 def template(
-    output: Path = typer.Argument(..., help="The .xlsx to write (one offer per row, dotted column names)."),
-    from_: Optional[List[Path]] = typer.Option(None, "--from", help="Pre-fill from offer files (YAML, JSON, TOML, CSV, XLSX)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for input errors."),
+    output: Annotated[Path, typer.Argument(help="The .xlsx to write (one offer per row, dotted column names).")],
+    from_: Annotated[Optional[List[Path]], typer.Option("--from", help="Pre-fill from offer files (YAML, JSON, TOML, CSV, XLSX).")] = None,
+    debug: options.Debug = False,
 ) -> None:
     """Write an offer workbook to fill in; `compare` reads it back."""
     with handle_errors(debug):
@@ -23,7 +24,7 @@ def template(
         from ..report.template import assumption_rows, write_template
 
         if output.suffix.lower() != ".xlsx":
-            raise InputError([Issue(source=str(output), message=f"expected a .xlsx output file, got {output.suffix or 'no extension'!r}", code="flag")])
+            raise InputError([Issue(source=str(output), message=f"expected a .xlsx output file, got {output.suffix or 'no extension'!r}", code="bad_argument")])
         offers, settings = (), ()
         if from_:
             offer_set = load_offers(from_)

@@ -135,13 +135,13 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
     if isinstance(raw, list):
         raw = {"entries": raw}
     if not isinstance(raw, dict):
-        raise_if([Issue(source, f"expected a mapping with 'entries' (and optional 'rules'), got {type(raw).__name__}", code="bad_type")])
+        raise_if([Issue(source, f"expected a mapping with 'entries' (and optional 'rules'), got {type(raw).__name__}", code="wrong_type")])
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
             issues.append(Issue(source, f"unknown top-level key {key!r}; expected one of: {', '.join(TOP_LEVEL_KEYS)}", code="unknown_field"))
     if "rules" in raw:
         if not isinstance(raw["rules"], dict):
-            issues.append(Issue(source, f"expected a mapping of rule names to numbers, got {raw['rules']!r}", field="rules", code="bad_type"))
+            issues.append(Issue(source, f"expected a mapping of rule names to numbers, got {raw['rules']!r}", field="rules", code="wrong_type"))
         else:
             try:
                 rules = Rules.model_validate(raw["rules"])
@@ -157,7 +157,7 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
     for n, item in enumerate(items, start=1):
         position = labels[n - 1] if labels else f"entry {n}"
         if not isinstance(item, dict):
-            issues.append(Issue(source, f"expected a mapping with company, role, stage, ..., got {item!r}", record=position, code="bad_type"))
+            issues.append(Issue(source, f"expected a mapping with company, role, stage, ..., got {item!r}", record=position, code="wrong_type"))
             continue
         item = dict(item)
         if isinstance(item.get("id"), int) and not isinstance(item["id"], bool):

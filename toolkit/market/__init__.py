@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .importers import load_market, market_from_frame, parse_map, read_mapping, resolve_map
 from .model import COMPONENTS, ImportReport, MarketData, MarketOptions
-from .targets import place
+from .targets import offer_rows, place
 from .place import (
     JSON_KEYS, RESULT_COLUMNS, STEPS, SUMMARY_STATS, WAGE_LEVEL_COLUMNS, place_offers, summarize, to_market_json, wage_levels,
 )
@@ -26,5 +26,5 @@ from .place import (
 __all__ = [
     "COMPONENTS", "ImportReport", "JSON_KEYS", "MarketData", "MarketOptions", "RESULT_COLUMNS", "STEPS", "SUMMARY_STATS",
     "WAGE_LEVEL_COLUMNS", "load_market", "market_from_frame", "parse_map", "place_offers", "read_mapping",
-    "place", "resolve_map", "summarize", "to_market_json", "wage_levels",
+    "offer_rows", "place", "resolve_map", "summarize", "to_market_json", "wage_levels",
 ]

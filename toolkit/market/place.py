@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import Issue, MissingFxRateError
+from ..errors import ARGUMENT, Issue, MissingFxRateError
 from . import model as M
 from .keys import compile_aliases_with_display, factorize_keys, key_of
 
@@ -493,7 +493,7 @@ def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | N
     if bad:
         from ..errors import InputError
 
-        raise InputError.single("--by", f"expected a comma list of role, level, location, got {', '.join(bad)!r}", code="bad_option")
+        raise InputError.single(ARGUMENT, f"expected a comma list of role, level, location, got {', '.join(bad)!r}", field="by", code="bad_argument")
     aliases = compile_aliases_with_display(market.options.alias_map)
     frame = market.samples if market.samples is not None else market.percentiles
     if frame is None:

@@ -49,6 +49,17 @@ def offer_targets(evaluation: Evaluation) -> pd.DataFrame:
     )
 
 
+def offer_rows(frame: pd.DataFrame | None, offer_id: str) -> pd.DataFrame | None:
+    """The rows of a placements or wage-levels frame (`Evaluation.market`, `.wage_levels`) that
+    belong to one offer, or None when there are none (no market data, or none for this offer).
+
+    The one place that selects an offer's market rows."""
+    if frame is None or not isinstance(frame, pd.DataFrame) or not len(frame) or "offer_id" not in frame.columns:
+        return None
+    rows = frame[frame["offer_id"] == offer_id]
+    return rows if len(rows) else None
+
+
 def currency_uses(markets: Sequence[MarketData]) -> dict[str, list[tuple[str, str, str]]]:
     """Each currency the market data is in → where, as (file, record, field), for FX messages."""
     used: dict[str, list[tuple[str, str, str]]] = {}

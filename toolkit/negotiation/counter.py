@@ -47,6 +47,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from ..offers.results import Evaluation
+from ..market import offer_rows
 from ..offers.models import Offer, SignOn
 from .. import format as fmt
 from .rules import MAX_BASE_RAISE_FRACTION as MAX_RAISE, TalkingPoint, r3_cap
@@ -213,18 +215,18 @@ def ask_sentence(a: BundledAsk, currency: str) -> str:
     return f"Could the {LABELS.get(a.component, a.component).lower()} be {fmt.number(a.target)}{why}?"
 
 
-def _evaluate(evaluation: Any, offers: Sequence[Offer]) -> Any:
+def _evaluate(evaluation: Evaluation, offers: Sequence[Offer]) -> Evaluation:
     from ..offers.evaluate import evaluate
 
     return evaluate(list(offers), evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
 
 
-def _year1(evaluation: Any, offer: Offer, asks: Sequence[BundledAsk]) -> float:
+def _year1(evaluation: Evaluation, offer: Offer, asks: Sequence[BundledAsk]) -> float:
     """Year-1 TC (reporting currency) of `offer` with `asks` granted (evaluated on its own)."""
     return float(_evaluate(evaluation, [apply_asks(offer, asks, evaluation.fx)]).headlines["year1_tc"][0])
 
 
-def year1_ceiling(evaluation: Any, i: int, points: Sequence[TalkingPoint]) -> float:
+def year1_ceiling(evaluation: Evaluation, i: int, points: Sequence[TalkingPoint]) -> float:
     """max(best rival's year-1 TC, year-1 TC with the market/threshold asks only) + the make-whole ask."""
     o = evaluation.offers[i]
     y1 = evaluation.headlines["year1_tc"]
@@ -253,7 +255,7 @@ def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
     return replace(ask, target=ask.target - cut, schedule=schedule, adjusted="year-1 ceiling", reason="")
 
 
-def cap_year1(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
     """Trim the rival-based asks until the bundle's year-1 TC is at most `year1_ceiling`."""
     o = evaluation.offers[i]
     ceiling = year1_ceiling(evaluation, i, points)
@@ -296,12 +298,12 @@ def _led_by(ask: BundledAsk, others: Sequence[TalkingPoint], rules: Sequence[str
                    target=target, adjusted="" if abs(target - float(lead.target)) < 0.5 else "R3 cap", reason="")
 
 
-def _average(evaluation: Any, offer: Offer, asks: Sequence[BundledAsk]) -> float:
+def _average(evaluation: Evaluation, offer: Offer, asks: Sequence[BundledAsk]) -> float:
     """Average TC (reporting currency) of `offer` with `asks` granted (evaluated on its own)."""
     return float(_evaluate(evaluation, [apply_asks(offer, asks, evaluation.fx)]).headlines["average_tc"][0])
 
 
-def net_shared_targets(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+def net_shared_targets(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
     """Size each ask led by a TC_TARGET_RULES point to the gap the earlier asks (priority order) leave.
 
     remaining = point.tc_target − average TC with the earlier asks granted (make-whole asks left out);
@@ -369,7 +371,7 @@ def _where(p: float, clamped: Optional[str]) -> str:
     return f"at the {_ordinal(p)} percentile"
 
 
-def landing(evaluation: Any, i: int, asks: Sequence[BundledAsk], points: Sequence[TalkingPoint], target_percentile: float) -> dict[str, Any]:
+def landing(evaluation: Evaluation, i: int, asks: Sequence[BundledAsk], points: Sequence[TalkingPoint], target_percentile: float) -> dict[str, Any]:
     """Where the bundle lands against the figures its asks cite (reporting currency), and a sentence saying so.
 
     The average TC is taken with every ask but the make-whole ones (they replace forfeited pay, not
@@ -417,16 +419,13 @@ def landing(evaluation: Any, i: int, asks: Sequence[BundledAsk], points: Sequenc
     return out
 
 
-def _market(evaluation: Any, oid: str) -> dict[str, Any]:
+def _market(evaluation: Evaluation, oid: str) -> dict[str, Any]:
     """This offer's market placement rows by component (reporting currency), {} without market data."""
-    mk = getattr(evaluation, "market", None)
-    if mk is None or not hasattr(mk, "columns") or not len(mk) or "offer_id" not in mk.columns:
-        return {}
-    rows = mk[mk["offer_id"] == oid]
-    return {str(r["component"]): r for r in rows.to_dict("records")}
+    rows = offer_rows(evaluation.market, oid)
+    return {} if rows is None else {str(r["component"]): r for r in rows.to_dict("records")}
 
 
-def build_counters(evaluation: Any, points: dict[str, list[TalkingPoint]], target_percentile: float = 65.0
+def build_counters(evaluation: Evaluation, points: dict[str, list[TalkingPoint]], target_percentile: float = 65.0
                    ) -> tuple[list[dict[str, Any]], dict[str, tuple[list[BundledAsk], list[TalkingPoint]]], dict[str, dict[str, Any]]]:
     """Counter rows (COLUMNS) for the offers in `points`, their bundles and where each bundle lands, by offer id."""
     bundles, lands = {}, {}

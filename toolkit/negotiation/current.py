@@ -116,7 +116,7 @@ def load_current(path: str | os.PathLike) -> CurrentJob:
     source = str(path)
     data = read_document(path)
     if not isinstance(data, dict):
-        raise InputError([Issue(source=source, message=f"expected a mapping with company, currency, base_salary, ...; got a {type(data).__name__}", code="not_a_mapping")])
+        raise InputError([Issue(source=source, message=f"expected a mapping with company, currency, base_salary, ...; got a {type(data).__name__}", code="wrong_type")])
     currency = data.get("currency")
     try:
         return CurrentJob.model_validate(data, context={"currency": currency if isinstance(currency, str) else None})

@@ -14,7 +14,9 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import pandas as pd
 
-from ..errors import InputError, Issue
+from ..offers.results import Evaluation
+from ..market import offer_rows
+from ..errors import ARGUMENT, InputError, Issue
 from . import checklist as C
 from . import counter as K
 from . import drafts as D
@@ -34,7 +36,7 @@ def _records(frame: pd.DataFrame, drop: Sequence[str] = ("offer_id",)) -> list[d
 class NegotiationPlan:
     """Checklist, talking points, counters, walk-away figures, ranking and drafts (DataFrames)."""
 
-    evaluation: Any
+    evaluation: Evaluation
     today: dt.date
     target_percentile: float
     rank_by: str
@@ -95,7 +97,7 @@ class NegotiationPlan:
     def offer_blocks(self, include: Sequence[str] = ("checklist", "talking_points", "counter", "walkaway")) -> tuple[Callable[[Any, int], dict[str, Any]], ...]:
         """Per-offer callables for `report.text.build_document(offer_blocks=...)`."""
 
-        def block(evaluation: Any, i: int) -> dict[str, Any]:
+        def block(evaluation: Evaluation, i: int) -> dict[str, Any]:
             oid = evaluation.ids[i]
             if oid not in self.offer_ids:
                 return {}
@@ -107,7 +109,7 @@ class NegotiationPlan:
     def document_blocks(self) -> tuple[Callable[[Any], dict[str, Any]], ...]:
         """Top-level callables for `report.text.build_document(document_blocks=...)`: ranking (and forfeit)."""
 
-        def block(evaluation: Any) -> dict[str, Any]:
+        def block(evaluation: Evaluation) -> dict[str, Any]:
             out = {"ranking": self.ranking_dict()}
             if self.forfeit is not None:
                 out["forfeit"] = self.forfeit_dict()
@@ -123,23 +125,13 @@ class NegotiationPlan:
         return "\n".join(parts)
 
 
-def _market_rows(evaluation: Any, oid: str) -> Optional[pd.DataFrame]:
-    m = getattr(evaluation, "market", None)
-    if m is None or not isinstance(m, pd.DataFrame) or not len(m):
-        return None
-    rows = m[m["offer_id"] == oid]
-    return rows if len(rows) else None
-
-
 def _wage_row(wage_levels: Optional[pd.DataFrame], oid: str) -> Optional[dict[str, Any]]:
-    if wage_levels is None or not len(wage_levels):
-        return None
-    rows = wage_levels[wage_levels["offer_id"] == oid]
-    return {k: fmt.plain(v) for k, v in rows.iloc[0].to_dict().items()} if len(rows) else None
+    rows = offer_rows(wage_levels, oid)
+    return {k: fmt.plain(v) for k, v in rows.iloc[0].to_dict().items()} if rows is not None else None
 
 
 def build_plan(
-    evaluation: Any,
+    evaluation: Evaluation,
     *,
     current: Optional[CurrentJob] = None,
     today: dt.date,
@@ -167,12 +159,12 @@ def build_plan(
     """
     issues = []
     if not 1 <= float(target_percentile) <= 99:
-        issues.append(Issue(source="--target-percentile", message=f"expected a percentile from 1 to 99, got {target_percentile!r}", code="flag"))
+        issues.append(Issue(source=ARGUMENT, field="target_percentile", message=f"expected a percentile from 1 to 99, got {target_percentile!r}", code="bad_argument"))
     if offer_id is not None and offer_id not in evaluation.ids:
-        issues.append(Issue(source="--offer", message=f"no offer with id {offer_id!r}; ids: {', '.join(evaluation.ids)}", code="unknown_offer"))
+        issues.append(Issue(source=ARGUMENT, field="offer_id", message=f"no offer with id {offer_id!r}; ids: {', '.join(evaluation.ids)}", code="unknown_name"))
     bad_months = [m for m in months if not (isinstance(m, int) and 0 < m <= 480)]
     if bad_months:
-        issues.append(Issue(source="months", message=f"walk-away months must be whole months from 1 to 480, got {bad_months!r}", code="flag"))
+        issues.append(Issue(source="months", message=f"walk-away months must be whole months from 1 to 480, got {bad_months!r}", code="bad_argument"))
     if issues:
         raise InputError(issues)
     rank_key = R.resolve_rank_by(rank_by)
@@ -190,7 +182,7 @@ def build_plan(
         leave = o.start_date if (o.start_date is not None and o.start_date > today) else today
         ctx = RU.RuleContext(
             evaluation=evaluation, index=i, today=today, target_percentile=float(target_percentile),
-            market=_market_rows(evaluation, o.id), wage_level=_wage_row(wage_levels, o.id), current=current,
+            market=offer_rows(evaluation.market, o.id), wage_level=_wage_row(wage_levels, o.id), current=current,
             forfeit=forfeited_value(current, leave) if current is not None else None, forfeit_rate=forfeit_rate,
         )
         points = RU.run_rules(ctx)

@@ -16,7 +16,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..errors import InputError, Issue
+from ..offers.results import Evaluation
+from ..errors import ARGUMENT, InputError, Issue
 from ..offers.scenarios import break_even_growth, crossover_year
 
 RANK_FIGURES = {
@@ -37,7 +38,7 @@ def resolve_rank_by(rank_by: str) -> str:
     key = RANK_FIGURES.get(str(rank_by).strip().lower().replace("-", "_"))
     if key is None:
         choices = ", ".join(k for k in RANK_FIGURES if k == RANK_FIGURES[k])
-        raise InputError([Issue(source="--rank-by", message=f"expected one of {choices}, got {rank_by!r}", code="rank_by")])
+        raise InputError([Issue(source=ARGUMENT, field="rank_by", message=f"expected one of {choices}, got {rank_by!r}", code="bad_argument")])
     return key
 
 
@@ -72,12 +73,12 @@ def competition_ranks(values: list[Optional[float]]) -> list[Optional[int]]:
     return [None if k is None else 1 + sum(1 for other in keyed if other is not None and other > k) for k in keyed]
 
 
-def build_ranking(evaluation: Any, rank_by: str = "average_tc") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def build_ranking(evaluation: Evaluation, rank_by: str = "average_tc") -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Ranking rows (COLUMNS) and the decision summary for the top two."""
     key = resolve_rank_by(rank_by)
     values = np.asarray(evaluation.headlines[key], dtype=float)
     if np.isnan(values).all():
-        raise InputError([Issue(source="--rank-by", message=f"cannot rank by {key}: it needs {NEEDS.get(key, 'more data')}", code="rank_by")])
+        raise InputError([Issue(source=ARGUMENT, field="rank_by", message=f"cannot rank by {key}: it needs {NEEDS.get(key, 'more data')}", code="bad_argument")])
     order = sorted(range(len(values)), key=lambda i: (math.isnan(values[i]), -values[i] if not math.isnan(values[i]) else 0, i))
     scores = personal_scores(evaluation.offers, evaluation.assumptions.weights)
     score_ranks = competition_ranks(scores)

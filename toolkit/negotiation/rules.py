@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from ..offers.results import Evaluation
 from ..offers.models import Offer
 from .. import format as fmt
 from .checklist import business_days, us_calendar
@@ -79,7 +80,7 @@ class TalkingPoint:
 class RuleContext:
     """Everything a rule may read for one offer. Reporting-currency figures come from `evaluation`."""
 
-    evaluation: Any
+    evaluation: Evaluation
     index: int
     today: dt.date
     target_percentile: float = 65.0
@@ -134,12 +135,7 @@ class RuleContext:
 
 
 def _nan(x: Any) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(np.isnan(float(x)))
-    except (TypeError, ValueError):
-        return True
+    return fmt.is_missing(x)
 
 
 def interpolate_percentile(row: Mapping[str, Any], percentile: float) -> float:

@@ -25,6 +25,7 @@ import datetime as dt
 from typing import Any, Sequence
 
 
+from ..offers.results import Evaluation
 from .current import CurrentJob, forfeited_value
 
 DEFAULT_MONTHS = (6, 12, 18, 24)
@@ -51,7 +52,7 @@ def repayment(amount: float, months_served: float, clawback_months: int | None, 
     return float(amount * share * basis)
 
 
-def offer_walkaway(evaluation: Any, i: int, months: Sequence[int] = DEFAULT_MONTHS, events: Any = None) -> list[dict[str, Any]]:
+def offer_walkaway(evaluation: Evaluation, i: int, months: Sequence[int] = DEFAULT_MONTHS, events: Any = None) -> list[dict[str, Any]]:
     """Walk-away rows for offer i (see the module docstring for the formulas)."""
     o = evaluation.offers[i]
     f = evaluation.figures

@@ -22,7 +22,7 @@ def _as_fx(fx: Any, reporting: str, codes: Sequence[str] | Mapping[str, list[str
     """The FX table for `codes` (or a mapping currency → where it is used, for messages)."""
     if isinstance(fx, FxTable):
         if fx.reporting != reporting:
-            raise InputError([Issue(source="fx", message=f"the FX table is into {fx.reporting}, but the reporting currency is {reporting}", code="fx_currency")])
+            raise InputError([Issue(source="fx", message=f"the FX table is into {fx.reporting}, but the reporting currency is {reporting}", code="conflict")])
         missing = [c for c in codes if c != reporting and c not in fx.rates]
         if not missing:
             return fx
@@ -69,7 +69,7 @@ def evaluate(
         origins = offer_set.origins
     offers = tuple(offers)
     if not offers:
-        raise InputError([Issue(source="offers", message="no offers to evaluate", code="no_offers")])
+        raise InputError([Issue(source="offers", message="no offers to evaluate", code="no_data")])
     if assumptions is None:
         assumptions = Assumptions()
     elif not isinstance(assumptions, Assumptions):

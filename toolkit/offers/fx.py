@@ -44,7 +44,7 @@ class FxTable:
         except KeyError:
             known = ", ".join(f"{c}->{self.reporting}" for c in sorted(self.rates)) or "none"
             raise MissingFxRateError(
-                [Issue(source="fx", message=f"no FX rate {code}->{self.reporting}; known pairs: {known}", code="missing_fx")],
+                [Issue(source="fx", message=f"no FX rate {code}->{self.reporting}; known pairs: {known}", code="missing_fx_rate")],
                 pairs=[(code, self.reporting)],
             ) from None
 
@@ -66,7 +66,7 @@ def rates_from_section(section: Mapping, reporting: str, source: str) -> tuple[d
         try:
             cur = parse_currency(code)
         except AmountError as exc:
-            issues.append(Issue(message=str(exc), code="currency", **where))
+            issues.append(Issue(message=str(exc), code="bad_currency", **where))
             continue
         date = None
         if isinstance(spec, Mapping):
@@ -75,12 +75,12 @@ def rates_from_section(section: Mapping, reporting: str, source: str) -> tuple[d
                 try:
                     date = dt.date.fromisoformat(str(date))
                 except ValueError:
-                    issues.append(Issue(message=f"expected a date like 2026-04-13, got {date!r}", code="fx_date", **where))
+                    issues.append(Issue(message=f"expected a date like 2026-04-13, got {date!r}", code="bad_date", **where))
                     continue
         else:
             rate = spec
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or rate != rate or rate == float("inf"):
-            issues.append(Issue(message=f"expected a positive rate (units of {reporting} per 1 {cur}), got {rate!r}", code="fx_rate", **where))
+            issues.append(Issue(message=f"expected a positive rate (units of {reporting} per 1 {cur}), got {rate!r}", code="bad_fx_rate", **where))
             continue
         out[cur] = FxRate(float(rate), f"{source} fx section", date)
     return out, issues
@@ -106,7 +106,7 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
             try:
                 date = dt.date.fromisoformat(latest[0])
             except ValueError:
-                raise InputError.single(source, f"expected an ECB date like '13 April 2026', got {latest[0]!r}", code="fx_date") from None
+                raise InputError.single(source, f"expected an ECB date like '13 April 2026', got {latest[0]!r}", code="bad_date") from None
         per_eur = {"EUR": 1.0}
         for code, value in zip(codes, latest[1:]):
             try:
@@ -114,7 +114,7 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
             except ValueError:
                 continue  # the ECB writes N/A for currencies it did not fix that day
         if reporting not in per_eur:
-            raise InputError.single(source, f"the ECB file has no rate for the reporting currency {reporting}", code="missing_fx")
+            raise InputError.single(source, f"the ECB file has no rate for the reporting currency {reporting}", code="missing_fx_rate")
         label = f"European Central Bank reference rates ({source})"
         for code, units in per_eur.items():
             if code != reporting and units > 0:
@@ -126,7 +126,7 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
         raise InputError.single(
             source,
             f"expected columns currency,rate[,date] or the ECB reference-rate layout; columns present: {rows[0]}",
-            code="fx_columns",
+            code="missing",
         )
     ci, ri = header.index("currency"), header.index("rate")
     di = header.index("date") if "date" in header else None
@@ -138,17 +138,17 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
             if not rate > 0 or rate == float("inf"):
                 raise ValueError
         except AmountError as exc:
-            issues.append(Issue(message=str(exc), field="currency", code="currency", **where))
+            issues.append(Issue(message=str(exc), field="currency", code="bad_currency", **where))
             continue
         except (ValueError, IndexError):
-            issues.append(Issue(message=f"expected a positive rate, got {row[ri] if ri < len(row) else ''!r}", field="rate", code="fx_rate", **where))
+            issues.append(Issue(message=f"expected a positive rate, got {row[ri] if ri < len(row) else ''!r}", field="rate", code="bad_fx_rate", **where))
             continue
         date = None
         if di is not None and di < len(row) and row[di]:
             try:
                 date = dt.date.fromisoformat(row[di])
             except ValueError:
-                issues.append(Issue(message=f"expected a date like 2026-04-13, got {row[di]!r}", field="date", code="fx_date", **where))
+                issues.append(Issue(message=f"expected a date like 2026-04-13, got {row[di]!r}", field="date", code="bad_date", **where))
                 continue
         out[code] = FxRate(rate, source, date)
     if issues:
@@ -237,7 +237,7 @@ def build_fx_table(
             source, record, field_name = uses[0]  # the first place that needs it; the others are counted
             more = f"; {len(uses) - 1} more place(s) use {c} too" if len(uses) > 1 else ""
             issues.append(Issue(
-                source=source, record=record, field=field_name, code="missing_fx",
+                source=source, record=record, field=field_name, code="missing_fx_rate",
                 message=f"no FX rate {c}->{reporting} ({reporting} is {why}); add it to the file's fx section "
                         f"(fx: {{{c}: <{reporting} per 1 {c}>}}) or pass --fx FILE{more}",
             ))

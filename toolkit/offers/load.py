@@ -79,21 +79,21 @@ def _split_document(data: Any, source: str) -> tuple[list[RawOffer], dict[str, A
         unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
         if unknown:
             return [], {}, [
-                Issue(source=source, message=f"unknown top-level key {k!r}; expected {', '.join(TOP_LEVEL_KEYS)}", code="extra_forbidden")
+                Issue(source=source, message=f"unknown top-level key {k!r}; expected {', '.join(TOP_LEVEL_KEYS)}", code="unknown_field")
                 for k in unknown
             ]
         offers = data["offers"]
         sections = {k: data[k] for k in TOP_LEVEL_KEYS[1:] if data.get(k) is not None}
         if not isinstance(offers, list):
-            return [], {}, [Issue(source=source, field="offers", message=f"expected a list of offers, got {_got(offers)}", code="list_type")]
+            return [], {}, [Issue(source=source, field="offers", message=f"expected a list of offers, got {_got(offers)}", code="wrong_type")]
     elif isinstance(data, dict) and "company" in data:
         offers = [data]
     elif isinstance(data, dict):
-        return [], {}, [Issue(source=source, message=f"expected an 'offers:' list, a list of offers or one offer with a company; found keys {list(data)[:10]}", code="no_offers")]
+        return [], {}, [Issue(source=source, message=f"expected an 'offers:' list, a list of offers or one offer with a company; found keys {list(data)[:10]}", code="no_data")]
     else:
-        return [], {}, [Issue(source=source, message=f"expected offers, got {_got(data)}", code="no_offers")]
+        return [], {}, [Issue(source=source, message=f"expected offers, got {_got(data)}", code="no_data")]
     if not offers:
-        return [], sections, [Issue(source=source, message="the file contains no offers", code="no_offers")]
+        return [], sections, [Issue(source=source, message="the file contains no offers", code="no_data")]
     raws = [RawOffer(o, f"#{i + 1}", source) for i, o in enumerate(offers)]
     return raws, sections, []
 
@@ -190,7 +190,7 @@ def _table_sections(path: str) -> dict[str, Any]:
         return {}
     frame = read_table(path, sheet="Assumptions", max_bytes=MAX_OFFER_TABLE_BYTES)
     if list(frame.columns[:2]) != ["setting", "value"]:
-        raise InputError.single(path, f"the Assumptions sheet needs columns setting, value; columns present: {list(frame.columns)}", code="columns")
+        raise InputError.single(path, f"the Assumptions sheet needs columns setting, value; columns present: {list(frame.columns)}", code="missing")
     pairs: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for k, v in zip(frame["setting"], frame["value"]):
@@ -204,7 +204,7 @@ def _table_sections(path: str) -> dict[str, Any]:
     nested, more = _nest(list(pairs.values()), columns_of(list(pairs)))
     problems += more
     if problems:
-        raise InputError([Issue(source=path, record="Assumptions sheet", field=f, message=m, code="invalid") for f, m in problems])
+        raise InputError([Issue(source=path, record="Assumptions sheet", field=f, message=m, code="invalid_value") for f, m in problems])
     sections = {k: nested.pop(k) for k in ("fx", "reporting_currency") if k in nested}
     if nested:
         sections["assumptions"] = nested
@@ -224,7 +224,7 @@ def _offer_sheet(path: str) -> str | None:
         return "Offers"
     if REPORT_SHEETS <= set(names):
         raise InputError.single(path, "this is an offer-toolkit report, not an offer table; "
-                                      "write an offer workbook with `offer-toolkit template FILE.xlsx --from offers.yaml`", code="report_not_input")
+                                      "write an offer workbook with `offer-toolkit template FILE.xlsx --from offers.yaml`", code="bad_output")
     return None
 
 
@@ -256,12 +256,12 @@ def table_columns(table: CodedTable) -> list[list[Any]]:
 
 def _check_table(path: str, table: CodedTable) -> None:
     if table.rows == 0:
-        raise InputError.single(path, "the table has a header row but no offers", code="no_offers")
+        raise InputError.single(path, "the table has a header row but no offers", code="no_data")
     if table.duplicate_columns:
-        raise InputError([Issue(source=path, field=c, message=f"the column {c!r} appears more than once; keep one", code="duplicate_column") for c in table.duplicate_columns])
+        raise InputError([Issue(source=path, field=c, message=f"the column {c!r} appears more than once; keep one", code="duplicate") for c in table.duplicate_columns])
     if "company" not in table.names:
         raise InputError.single(
-            path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {list(table.names)[:20]}", code="no_offers"
+            path, f"a flat offer table needs a 'company' column (and currency, base_salary); columns present: {list(table.names)[:20]}", code="no_data"
         )
 
 
@@ -274,11 +274,11 @@ def table_rows(path: str, table: CodedTable) -> tuple[list[RawOffer], list[Issue
         nested, problems = _nest(row, columns)
         raw = RawOffer(nested, f"row {i + 2}", path)
         if problems:  # this row is not validated (its other errors would be noise); the rest are
-            issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid") for f, m in problems]
+            issues += [Issue(source=path, record=raw.record, field=f, message=m, code="invalid_value") for f, m in problems]
         elif nested:
             raws.append(raw)
     if not raws and not issues:
-        raise InputError.single(path, "the table has no offers (every row is empty)", code="no_offers")
+        raise InputError.single(path, "the table has no offers (every row is empty)", code="no_data")
     return raws, issues
 
 
@@ -318,7 +318,7 @@ def parse_offer(raw: RawOffer) -> tuple[Offer | None, list[Issue]]:
     """One raw offer → the validated Offer, or None and its problems (file, record, field, message)."""
     data = raw.data
     if not isinstance(data, dict):
-        return None, [Issue(source=raw.source, record=raw.record, message=f"expected an offer mapping, got {_got(data)}", code="model_type")]
+        return None, [Issue(source=raw.source, record=raw.record, message=f"expected an offer mapping, got {_got(data)}", code="wrong_type")]
     currency = None
     if data.get("currency") is not None:
         try:
@@ -371,7 +371,7 @@ def assign_ids(raws: list[RawOffer]) -> list[Issue]:
         if key is not None:
             if key in seen:
                 seen[key].repeated = raw.repeated = True
-                issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate_id"))
+                issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate"))
             seen.setdefault(key, raw)
     slugs: dict[str, str] = {}
     counters: dict[str, int] = {}
@@ -442,12 +442,12 @@ class Sections:
         if "assumptions" in sections:
             a = sections["assumptions"]
             if not isinstance(a, dict):
-                issues.append(Issue(source=source, record="assumptions", message=f"expected a mapping of assumptions, got {_got(a)}", code="model_type"))
+                issues.append(Issue(source=source, record="assumptions", message=f"expected a mapping of assumptions, got {_got(a)}", code="wrong_type"))
             else:
                 self.assumptions.append((source, a))
         if "fx" in sections:
             if not isinstance(sections["fx"], dict):
-                issues.append(Issue(source=source, record="fx", message=f"expected a mapping like {{EUR: 1.08}}, got {_got(sections['fx'])}", code="model_type"))
+                issues.append(Issue(source=source, record="fx", message=f"expected a mapping like {{EUR: 1.08}}, got {_got(sections['fx'])}", code="wrong_type"))
             else:
                 self.fx.append((source, sections["fx"]))
         if "reporting_currency" in sections:
@@ -461,11 +461,11 @@ def _assumptions_file(path: str | os.PathLike) -> tuple[dict[str, Any], list[Iss
     data = read_document(path)
     if isinstance(data, dict) and any(k in data for k in TOP_LEVEL_KEYS[1:]):
         unknown = [k for k in data if k not in TOP_LEVEL_KEYS[1:]]
-        issues = [Issue(source=source, message=f"unknown key {k!r} in an assumptions file; expected {', '.join(TOP_LEVEL_KEYS[1:])}", code="extra_forbidden") for k in unknown]
+        issues = [Issue(source=source, message=f"unknown key {k!r} in an assumptions file; expected {', '.join(TOP_LEVEL_KEYS[1:])}", code="unknown_field") for k in unknown]
         return {k: v for k, v in data.items() if k in TOP_LEVEL_KEYS[1:]}, issues
     if isinstance(data, dict):
         return {"assumptions": data}, []
-    return {}, [Issue(source=source, message=f"expected a mapping of assumptions, got {_got(data)}", code="model_type")]
+    return {}, [Issue(source=source, message=f"expected a mapping of assumptions, got {_got(data)}", code="wrong_type")]
 
 
 def _rate_of(spec: Any) -> Any:
@@ -485,7 +485,7 @@ def check_reporting_currency(sections: Sections) -> tuple[str | None, list[Issue
         try:
             code = parse_currency(value)
         except AmountError as exc:
-            issues.append(Issue(source=source, field="reporting_currency", message=str(exc), code="currency"))
+            issues.append(Issue(source=source, field="reporting_currency", message=str(exc), code="bad_currency"))
             continue
         if chosen is not None and code != chosen[1]:
             issues.append(Issue(source=source, field="reporting_currency", message=f"{code} disagrees with {chosen[1]} in {chosen[0]}", code="conflict"))
@@ -564,7 +564,7 @@ def load_offers(
     offers, origins, problems = parse_offers(raws)
     issues.extend(problems)
     if not raws and not issues:
-        issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_offers"))
+        issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_data"))
     for check in CROSS_FILE_CHECKS:
         issues.extend(check(sections))
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 import numpy as np
 
 from ..display import html_for
+from ..format import is_missing
 from ..errors import InputError
 from ..validation import issues_from_validation
 from .engine import COMPONENTS, Figures, flags, present_value, vest_events
@@ -30,22 +31,37 @@ if TYPE_CHECKING:  # pragma: no cover
 # offer_id, component, value, currency, percentile, p10…p90, gap_to_p50, match, source, as_of, ...
 # Columns of `Evaluation.wage_levels` (one row per visa-sponsored offer): offer_id, level, ...
 
-HEADLINES = (
-    "year1_tc",
-    "average_tc",
-    "total_tc",
-    "year1_total_rewards",
-    "average_total_rewards",
-    "pto_value",
-    "average_tc_col_adjusted",
-    "average_tc_after_tax",
-    "total_tc_present_value",
-    "exercise_cost",
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: its key (JSON, DataFrames), how people see it, its unit."""
+
+    key: str
+    label: str  # the row label in the terminal table, Markdown and the workbook
+    short: str  # a column header where space is tight (HTML tables)
+    unit: str = "money"  # money (reporting currency) | number
+    better: Optional[str] = "max"  # which way is better when offers are compared: max, min or None
+
+
+# The headline figures, in the order every renderer shows them: the one table that the
+# text, Markdown, JSON, HTML and Excel renderers read (keys, labels, units).
+HEADLINE_TABLE: tuple[Headline, ...] = (
+    Headline("year1_tc", "Year-1 TC", "Year-1 TC"),
+    Headline("average_tc", "Average TC / year", "Average TC"),
+    Headline("total_tc", "Total TC", "Total TC"),
+    Headline("year1_total_rewards", "Year-1 total rewards", "Year-1 total rewards"),
+    Headline("average_total_rewards", "Average total rewards / year", "Avg total rewards"),
+    Headline("pto_value", "PTO value (not added)", "PTO value"),
+    Headline("average_tc_col_adjusted", "Average TC, COL-adjusted", "Avg TC (COL-adjusted)"),
+    Headline("average_tc_after_tax", "Average TC after tax", "Avg TC after tax"),
+    Headline("total_tc_present_value", "Total TC, present value", "Total TC (PV)"),
+    Headline("exercise_cost", "Cash to exercise options", "Exercise cost", better=None),
 )
+HEADLINES = tuple(h.key for h in HEADLINE_TABLE)
+HEADLINE_BY_KEY = {h.key: h for h in HEADLINE_TABLE}
 
 
 def _nan_to_none(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+    return None if is_missing(x) else float(x)
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) 
     for yi, (_, r) in zip(y, rows.iterrows()):
         comp = MARKET_COMPONENT_LABELS.get(r["component"], str(r["component"]))
         labels.append(f"{r['offer_id']} · {comp}")
-        p = {k: float(r[k]) if r.get(k) is not None and not _isnan(r.get(k)) else None for k in ("p10", "p25", "p50", "p75", "p90")}
+        p = {k: float(r[k]) if r.get(k) is not None and not fmt.is_missing(r.get(k)) else None for k in ("p10", "p25", "p50", "p75", "p90")}
         lo, hi = p["p10"] if p["p10"] is not None else p["p25"], p["p90"] if p["p90"] is not None else p["p75"]
         if lo is not None and hi is not None:
             ax.hlines(yi, lo, hi, color="#999999", linewidth=2, label="p10–p90" if yi == y[0] else None)
@@ -210,24 +210,17 @@ def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) 
             ax.plot([p["p50"]], [yi], marker="|", markersize=14, color="#333333", linestyle="none",
                     label="p50" if yi == y[0] else None)
         value = r.get("value")
-        if value is not None and not _isnan(value):
+        if value is not None and not fmt.is_missing(value):
             ax.plot([float(value)], [yi], marker="D", markersize=8, color=color.get(r["offer_id"], "#000000"),
                     linestyle="none", label="offer" if yi == y[0] else None)
             pct = r.get("percentile")
-            ax.annotate(fmt.percentile(None if pct is None or _isnan(pct) else pct), (float(value), yi),
+            ax.annotate(fmt.percentile(None if pct is None or fmt.is_missing(pct) else pct), (float(value), yi),
                         xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.set_yticks(y, labels)
     _money_axis(ax.xaxis, currency)
     ax.set_title(f"Offers against the market ({currency})")
     ax.legend(fontsize=8, loc="lower right")
     return fig
-
-
-def _isnan(value: Any) -> bool:
-    try:
-        return bool(np.isnan(float(value)))
-    except (TypeError, ValueError):
-        return value is None
 
 
 def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float] | None = None) -> Figure:

@@ -13,6 +13,7 @@ from numbers import Number
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .. import format as fmt
+from ..offers.results import HEADLINE_BY_KEY
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,15 +33,10 @@ STYLE = (
 )
 
 # (column of Evaluation.summary, header) in the order the summary table shows them.
-SUMMARY_COLUMNS = (
-    ("year1_tc", "Year-1 TC"),
-    ("average_tc", "Average TC"),
-    ("total_tc", "Total TC"),
-    ("average_total_rewards", "Avg total rewards"),
-    ("average_tc_after_tax", "Avg TC after tax"),
-    ("average_tc_col_adjusted", "Avg TC (COL-adjusted)"),
-    ("total_tc_present_value", "Total TC (PV)"),
-)
+SUMMARY_COLUMNS = tuple((key, HEADLINE_BY_KEY[key].short) for key in (
+    "year1_tc", "average_tc", "total_tc", "average_total_rewards", "average_tc_after_tax", "average_tc_col_adjusted",
+    "total_tc_present_value",
+))
 # Columns of `evaluation.market` shown under the summary, when there is market data.
 MARKET_COLUMNS = ("offer_id", "component", "value", "percentile", "p50", "gap_to_p50", "match", "source")
 
@@ -50,19 +46,12 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _isnan(value: Any) -> bool:
-    try:
-        return value is None or (isinstance(value, Number) and math.isnan(float(value)))
-    except (TypeError, ValueError):
-        return False
-
-
 def _cell(value: Any, currency: str | None) -> tuple[str, bool]:
     """(escaped text, numeric?) for one cell."""
     if isinstance(value, bool):
         return esc(value), False
     if isinstance(value, Number):
-        if _isnan(value):
+        if fmt.is_missing(value):
             return "—", True
         v = float(value)
         if currency is not None:
@@ -70,7 +59,7 @@ def _cell(value: Any, currency: str | None) -> tuple[str, bool]:
         if float(v).is_integer() and abs(v) < 1e15:
             return esc(fmt.number(v, 0)), True
         return esc(fmt.number(v, 0 if abs(v) >= 1000 else 4 if abs(v) < 1 else 2)), True
-    if _isnan(value):
+    if fmt.is_missing(value):
         return "—", False
     return esc(value), False
 

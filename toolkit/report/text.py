@@ -12,22 +12,12 @@ import json
 from typing import Any, Callable
 
 from .. import format as fmt
+from ..offers.results import HEADLINE_TABLE
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
 NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction"})
 
-ROWS = (
-    ("year1_tc", "Year-1 TC"),
-    ("average_tc", "Average TC / year"),
-    ("total_tc", "Total TC"),
-    ("year1_total_rewards", "Year-1 total rewards"),
-    ("average_total_rewards", "Average total rewards / year"),
-    ("pto_value", "PTO value (not added)"),
-    ("average_tc_col_adjusted", "Average TC, COL-adjusted"),
-    ("average_tc_after_tax", "Average TC after tax"),
-    ("total_tc_present_value", "Total TC, present value"),
-    ("exercise_cost", "Cash to exercise options"),
-)
+ROWS = tuple((h.key, h.label) for h in HEADLINE_TABLE)  # the one headline table: offers.results
 YEAR_ROWS = (
     ("base", "Base"),
     ("bonus", "Bonus"),

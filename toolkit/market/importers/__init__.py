@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError, Issue
+from ...errors import ARGUMENT, InputError, Issue
 from .. import model as M
 from ..keys import compile_aliases_with_display
 from . import ai_jobs, bls_oews, lca, levels_fyi, percentiles, samples, wage_levels
@@ -98,7 +98,7 @@ def _check_columns(frame: pd.DataFrame, source: str) -> None:
     lower = [n.lower() for n in names]
     repeated |= {n for n in names if n and lower.count(n.lower()) > 1}
     if repeated:
-        raise InputError([Issue(source=source, field=name, code="duplicate_column",
+        raise InputError([Issue(source=source, field=name, code="duplicate",
                                 message=f"column {name!r} appears more than once in the header; "
                                         "rename or delete the extra copies")
                           for name in sorted(repeated, key=str.lower)])
@@ -157,7 +157,7 @@ def market_from_frame(frame: pd.DataFrame, *, source: str = "<frame>", mapping: 
     frame = _drop_header_rows(frame, tally)
     fmt = detect_format(frame.columns)
     if fmt is None:
-        raise InputError([Issue(source=source, code="unknown_columns",
+        raise InputError([Issue(source=source, code="unknown_field",
                                 message=f"cannot tell what kind of market file this is; columns found: {list(frame.columns)}; {_NEEDED}")])
     if fmt.canonical_names:  # canonical names are case-insensitive
         frame = frame.rename(columns={c: c.lower() for c in frame.columns if c.lower() in CANONICAL_FIELDS})
@@ -179,7 +179,7 @@ def _bundle(result: Imported, fmt: Format, ctx: ImportContext, rows_read: int) -
     report = M.ImportReport(source=ctx.source, format=label, rows_read=rows_read, rows_kept=kept,
                             dropped=tuple(tally.rows.items()), values_dropped=tuple(tally.values.items()), notes=tuple(tally.notes))
     if kept == 0:
-        raise InputError([Issue(source=ctx.source, code="no_rows", message=f"no usable rows: {report.render().split(': ', 1)[1]}")])
+        raise InputError([Issue(source=ctx.source, code="no_data", message=f"no usable rows: {report.render().split(': ', 1)[1]}")])
     found_as_of = ctx.facts.as_of
     currencies: set[str] = set()
     if pct is not None:
@@ -218,7 +218,7 @@ def load_market(path: str | os.PathLike, *, mapping: Mapping[str, str] | None = 
                              top_code_value=facts.top_code_value, as_of=facts.as_of)
 
 
-def parse_map(text: str, *, source: str = "--map") -> dict[str, str]:
+def parse_map(text: str, *, source: str = ARGUMENT) -> dict[str, str]:
     """'role=job_title,base=basesalary' → {'role': 'job_title', 'base': 'basesalary'}.
 
     Examples:
@@ -230,7 +230,7 @@ def parse_map(text: str, *, source: str = "--map") -> dict[str, str]:
     for part in [p.strip() for p in text.split(",") if p.strip()]:
         canon, sep, column = part.partition("=")
         if not sep or not canon.strip() or not column.strip():
-            issues.append(Issue(source=source, code="bad_mapping", message=f"expected canonical=column pairs like role=job_title, got {part!r}"))
+            issues.append(Issue(source=source, field="mapping" if source == ARGUMENT else "", code="bad_mapping", message=f"expected canonical=column pairs like role=job_title, got {part!r}"))
             continue
         out[canon.strip().lower()] = column.strip()
     if issues:

@@ -288,7 +288,7 @@ def currency_column(frame: pd.DataFrame, ctx: ImportContext, keep: np.ndarray) -
     default = ctx.options.default_currency
     if "currency" not in frame:
         if default is None:
-            raise InputError([Issue(source=ctx.source, field="currency", code="missing_column",
+            raise InputError([Issue(source=ctx.source, field="currency", code="missing",
                                     message="no 'currency' column; add one (ISO code such as USD or EUR per row) or set a default currency")])
         return pd.Series([default] * n, dtype="category"), np.ones(n, dtype=bool)
     cells = text(frame["currency"], str.upper)

@@ -40,7 +40,7 @@ def import_table(frame: pd.DataFrame, ctx: ImportContext, *, top_coded: bool = F
     if repeated:
         from ...errors import InputError, Issue
 
-        raise InputError([Issue(source=ctx.source, field=M.pcol(k), code="duplicate_column",
+        raise InputError([Issue(source=ctx.source, field=M.pcol(k), code="duplicate",
                                 message=f"two columns give percentile {k}: "
                                         f"{[c for c, j in points.items() if j == k]}; keep one")
                           for k in repeated])
