@@ -37,11 +37,14 @@ def test_the_json_document_is_the_library_document():
     import toolkit
     from toolkit.market.targets import currency_uses
     from toolkit.negotiation import build_plan, load_current
+    from toolkit.negotiation.current import evaluate_stay
     from toolkit.report.document import build_compare_document
 
     market = toolkit.load_market(ROOT / "data" / "market" / "percentiles.csv")
     evaluation = toolkit.place(toolkit.evaluate(toolkit.load_offers(ROOT / "data" / "offers.yaml"), also_convert=currency_uses([market])), [market])
-    plan = build_plan(evaluation, current=load_current(ROOT / "data" / "current-job.yaml"), today=dt.date(2026, 11, 25),
-                      wage_levels=evaluation.wage_levels)
-    document = json.loads(json.dumps(build_compare_document(evaluation, plan)))
+    job = load_current(ROOT / "data" / "current-job.yaml")
+    today = dt.date(2026, 11, 25)
+    plan = build_plan(evaluation, current=job, today=today, wage_levels=evaluation.wage_levels)
+    stay = evaluate_stay(job, evaluation, today=today, source=str(ROOT / "data" / "current-job.yaml"))
+    document = json.loads(json.dumps(build_compare_document(evaluation, plan, stay=stay)).replace(str(ROOT), "__root__"))
     assert document == json.loads(_compare("json"))
