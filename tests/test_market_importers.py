@@ -110,7 +110,7 @@ def test_repeated_column_headers_are_refused(name, column):
     with pytest.raises(InputError) as err:
         load_market(HOSTILE / name)
     issue = err.value.issues[0]
-    assert issue.code == "duplicate_column" and issue.field.lower() == column
+    assert issue.code == "duplicate" and issue.field.lower() == column
     assert f"column {issue.field!r} appears more than once in the header" in issue.message
 
 
