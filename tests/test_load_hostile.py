@@ -77,11 +77,11 @@ def test_same_message_as_yaml_for_european_thousands(write):
 def test_ids_compared_after_turning_into_text():
     with pytest.raises(InputError) as err:
         load_offers(HOSTILE / "duplicate_ids.yaml")
-    dups = [i for i in err.value.issues if i.code == "duplicate_id"]
+    dups = [i for i in err.value.issues if i.code == "duplicate"]
     assert len(dups) == 2 and all("duplicate offer id '5'" in i.message for i in dups)
     with pytest.raises(InputError) as err:
         load_offers(HOSTILE / "duplicate_ids.csv")
-    (dup,) = [i for i in err.value.issues if i.code == "duplicate_id"]
+    (dup,) = [i for i in err.value.issues if i.code == "duplicate"]
     assert dup.record == "row 3 (offer '5')"
 
 

@@ -51,6 +51,7 @@ class Code(str, Enum):
     BAD_ARGUMENT = "bad_argument"  # a command-line flag or function argument with a bad value
     TOO_MANY = "too_many"  # more items than an output or computation accepts
     BAD_OUTPUT = "bad_output"  # an output path that cannot or must not be written
+    MISSING_DEPENDENCY = "missing_dependency"  # an optional extra this input or option needs is not installed
 
 
 # Where a problem in a function argument (not a file) is reported: `Issue(source=ARGUMENT,
