@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1] / "toolkit"
 # Lowest first. A module's layer is its package (toolkit/<package>/...) or, at the root, its
 # module name. followup sits beside market/negotiation: it may use the base and offers only.
 LAYERS: dict[str, int] = {
-    **{name: 0 for name in ("errors", "io", "format", "calendar", "validation", "display", "geography", "_util")},
+    **{name: 0 for name in ("errors", "io", "format", "calendar", "validation", "display", "geography", "_util", "sanitize", "bounds")},
     "offers": 1,
     "market": 2,
     "followup": 2,

@@ -87,7 +87,7 @@ def test_validate_ok_and_bad(write):
         (["compare", SAMPLE, "--raise", "3"], "error: --raise: expected a percentage like 15% or 0.15, got 3; write 3% (or 0.03) if you mean 3 percent"),
         (["compare", SAMPLE, "--currency", "ZZZ"], "error: --currency: expected an ISO 4217 currency code like USD, EUR or GBP, got 'ZZZ'"),
         (["compare", SAMPLE, "--format", "xml"], "error: --format: expected one of table, json, csv, markdown, got 'xml'"),
-        (["compare", SAMPLE, "--horizon", "41"], "error: command line: assumptions field horizon_years: expected a number at most 40, got 41"),
+        (["compare", SAMPLE, "--horizon", "41"], "error: --horizon: expected a number at most 40, got 41"),
     ],
 )
 def test_bad_flags_exit_2_with_one_clear_line(args, line):

@@ -15,6 +15,7 @@ from typing import Iterator
 import typer
 
 from ..errors import InputError, ToolkitError, ToolkitWarning
+from ..sanitize import terminal
 
 app = typer.Typer(
     name="offer-toolkit",
@@ -40,7 +41,7 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
             finally:
                 for w in caught:
                     if issubclass(w.category, ToolkitWarning):
-                        print(f"warning: {w.message}", file=sys.stderr)
+                        print(f"warning: {terminal(w.message)}", file=sys.stderr)
     except ToolkitError as exc:
         if debug:
             raise
@@ -50,7 +51,7 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         else:
             lines = [str(exc)]
         for line in lines:
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {terminal(line)}", file=sys.stderr)
         if len(lines) > 1:
             print(f"{len(lines)} problems found; nothing was written.", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT) from None

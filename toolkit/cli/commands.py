@@ -37,37 +37,45 @@ MAX_CHART_OFFERS = 30  # beyond this, bars and lines are unreadable
 MAX_PLAN_OFFERS = 200  # every offer's counter is re-evaluated against every rival
 
 
-def _flag_fraction(value: Optional[str], flag: str, issues: list[Issue], *, max_bare: float = 1.0) -> Optional[float]:
-    from ..offers.money import AmountError, parse_fraction
-
-    if value is None:
-        return None
-    try:
-        return parse_fraction(value, max_bare=max_bare)
-    except AmountError as exc:
-        issues.append(Issue(source=flag, message=str(exc), code="bad_argument"))
-        return None
+FLAG_FIELDS = {
+    "--horizon": "horizon_years", "--raise": "annual_raise", "--stock-growth": "stock_growth",
+    "--include-refreshers/--exclude-refreshers": "include_refreshers", "--private-discount": "private_equity_discount",
+    "--discount-rate": "discount_rate", "--tax-rate": "tax_rate", "--fx-date": "fx_date",
+}
 
 
 def assumption_overrides(
     *, horizon: Optional[int], raise_: Optional[str], stock_growth: Optional[str], include_refreshers: Optional[bool],
     private_discount: Optional[str], discount_rate: Optional[str], tax_rate: Optional[str], fx_date: Optional[str],
 ) -> dict:
-    """Command-line assumption flags → a mapping for load_offers(overrides=...); bad values raise InputError."""
+    """Command-line assumption flags → a mapping for load_offers(overrides=...); bad values raise InputError.
+
+    Each flag is validated as typed, by the same model field (and bounds) as the assumptions
+    in a file, so a message names the flag and quotes what was typed ("--raise: ... got 3000%")."""
+    from pydantic import ValidationError
+
+    from ..offers.models import Assumptions
+    from ..validation import issues_from_validation
+
+    typed = {"--horizon": horizon, "--raise": raise_, "--stock-growth": stock_growth,
+             "--include-refreshers/--exclude-refreshers": include_refreshers, "--private-discount": private_discount,
+             "--discount-rate": discount_rate, "--tax-rate": tax_rate, "--fx-date": fx_date}
     issues: list[Issue] = []
-    out = {
-        "horizon_years": horizon,
-        "annual_raise": _flag_fraction(raise_, "--raise", issues),
-        "stock_growth": _flag_fraction(stock_growth, "--stock-growth", issues),
-        "include_refreshers": include_refreshers,
-        "private_equity_discount": _flag_fraction(private_discount, "--private-discount", issues),
-        "discount_rate": _flag_fraction(discount_rate, "--discount-rate", issues),
-        "tax_rate": _flag_fraction(tax_rate, "--tax-rate", issues),
-        "fx_date": fx_date,
-    }
+    out = {}
+    for flag, value in typed.items():
+        if value is None:
+            continue
+        field = FLAG_FIELDS[flag]
+        try:
+            out[field] = getattr(Assumptions.model_validate({field: value}), field)
+        except ValidationError as exc:
+            for issue in issues_from_validation(exc, source=flag, record="", model=Assumptions):
+                shown = str(value)
+                message = issue.message if shown in issue.message else f"{issue.message} (you typed {shown!r})"
+                issues.append(Issue(source=flag, message=message, code="bad_argument"))
     if issues:
         raise InputError(issues)
-    return {k: v for k, v in out.items() if v is not None}
+    return out
 
 
 def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None):
@@ -138,12 +146,15 @@ def parse_today(value: Optional[str]):
     """--today as a date; the real date when not given (the only place that reads the clock)."""
     import datetime as dt
 
+    from ..bounds import check_date
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError([Issue(source="--today", message=f"expected a date like 2026-11-25, got {value!r}", code="bad_argument")]) from None
+        return check_date(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        message = str(exc) if "between" in str(exc) else f"expected a date like 2026-11-25, got {value!r}"
+        raise InputError([Issue(source="--today", message=message, code="bad_argument")]) from None
 
 
 def collect(issues: list[Issue], step):
@@ -222,6 +233,7 @@ def compare(
     subdivision: options.Subdivision = None,
     fmt: options.format_option(FORMATS) = "table",
     encoding: options.Encoding = None,
+    no_escape: options.NoEscape = False,
     debug: options.Debug = False,
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
@@ -274,7 +286,7 @@ def compare(
         stay = stay_baseline(job, evaluation, today=day, source=current)
         document = build_compare_document(evaluation, plan if fmt == "json" else None, stay=stay)
         # offer colours only on a terminal that wants them (https://no-color.org)
-        echo(render_compare(document, fmt, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
         new_folders = [f for f in {output.parent if output else None, charts} if f is not None and not f.exists()]
         if output is not None:
             from ..report.excel import write_report

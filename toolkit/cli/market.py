@@ -16,6 +16,7 @@ import typer
 
 from ..format import plain
 from . import options
+from ..sanitize import csv_cell, terminal
 from .app import app, echo, handle_errors
 
 market_app = typer.Typer(help="Inspect market-data files (percentile tables, raw samples, BLS, LCA, levels.fyi, surveys).",
@@ -60,9 +61,10 @@ def _render_table(frame, title: str) -> str:
     for col in frame.columns:
         table.add_column(col, justify="right" if col in numeric or (col.startswith("p") and col[1:].isdigit()) else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*[_fmt(plain(v)) for v in row])
+        table.add_row(*[terminal(_fmt(plain(v)), keep_newlines=False) for v in row])
     buf = io.StringIO()
-    Console(file=buf, width=160, color_system=None, force_terminal=False).print(table)
+    # markup off: a role named "[red]x" prints as written
+    Console(file=buf, width=160, color_system=None, force_terminal=False, markup=False, emoji=False, highlight=False).print(table)
     return buf.getvalue()
 
 
@@ -79,6 +81,7 @@ def summary(
     currency: Optional[str] = typer.Option(None, "--currency", help="Convert every figure into this currency (needs --rate for others)."),
     rate: List[str] = typer.Option([], "--rate", help="Exchange rate into --currency, e.g. --rate EUR=1.08 (1 EUR = 1.08 of --currency)."),
     all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: count every case status, not only CERTIFIED."),
+    no_escape: options.NoEscape = False,
     debug: options.Debug = False,
 ) -> None:
     """Print percentiles per group so you can sanity-check a market file."""
@@ -123,8 +126,8 @@ def summary(
             echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
                              "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
         elif fmt == "csv":
-            echo(frame.to_csv(index=False))
+            echo(frame.map(lambda v: csv_cell(v, escape=not no_escape)).to_csv(index=False))
         else:
-            title = f"{market.label}: {file}" + (f" (as of {market.as_of})" if market.as_of else "")
+            title = terminal(f"{market.label}: {file}", keep_newlines=False) + (f" (as of {market.as_of})" if market.as_of else "")
             shown = frame.drop(columns=[c for c in ("source", "top_coded_at") if c in frame.columns])
             echo(_render_table(shown, title) if len(frame) else "no rows match the filters")

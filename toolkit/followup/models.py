@@ -15,6 +15,8 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from ..bounds import BoundedDate
+
 
 class Frozen(BaseModel):
     """Base for every follow-up model: immutable, typo-proof, whitespace-trimmed."""
@@ -70,7 +72,7 @@ class Contact(Frozen):
 class Interview(Frozen):
     """One interview: its date and, optionally, a point discussed (named in the thank-you)."""
 
-    date: date
+    date: BoundedDate
     key_point: Optional[str] = None
     interviewer: Optional[str] = None
 
@@ -89,7 +91,7 @@ class InlineOffer(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="allow")
 
-    deadline: Optional[date] = None
+    deadline: Optional[BoundedDate] = None
 
     @field_validator("deadline", mode="before")
     @classmethod
@@ -116,12 +118,12 @@ class Entry(Frozen):
     role: str = Field(min_length=1)
     contact: Optional[Contact] = None
     stage: Stage
-    stage_since: Optional[date] = None
+    stage_since: Optional[BoundedDate] = None
     interviews: tuple[Interview, ...] = ()
-    promised_by: Optional[date] = None
-    contacts: tuple[date, ...] = ()
+    promised_by: Optional[BoundedDate] = None
+    contacts: tuple[BoundedDate, ...] = ()
     offer: Optional[OfferSpec] = None
-    deadline: Optional[date] = None
+    deadline: Optional[BoundedDate] = None
     notes: Optional[str] = None
 
     @field_validator("stage_since", "promised_by", "deadline", mode="before")

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Optional, Sequence
 
 from pydantic import Field, ValidationError, model_validator
 
+from ..bounds import BoundedDate
 from ..errors import InputError, Issue
 from ..offers.models import (
     Amount, Benefits, Bonus, Currency, EquityGrant, Fraction, Frozen, Offer, Pay, PaySchema, Refresher, Retirement, Text,
@@ -29,7 +30,7 @@ class UnvestedGrant(Frozen):
     """One unvested equity tranche at the current employer: its value and the date it vests."""
 
     amount: Amount
-    vest_date: dt.date
+    vest_date: BoundedDate
 
 
 class CurrentGrant(EquityGrant):

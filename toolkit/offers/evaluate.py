@@ -93,6 +93,7 @@ def evaluate(
         _as_fx(fx, reporting, _currency_uses(offers, also, origins), assumptions.fx_date, section_rates, why)
         raise
     figures = compute_figures(offers, assumptions, table)
+    _check_finite(figures, offers, origins)
 
     def recompute(new: Assumptions, more: Mapping[str, Sequence[tuple[str, str, str]]] | None = None) -> Evaluation:
         fx_in: Any = table
@@ -115,3 +116,20 @@ def _currency_uses(offers: Sequence[Offer], also: Mapping[str, Sequence[tuple[st
     for code, uses in also.items():
         used.setdefault(code, []).extend(uses)
     return used
+
+
+def _check_finite(figures: Any, offers: Sequence[Offer], origins: Sequence[str] = ()) -> None:
+    """Refuse figures that overflowed (an extreme FX rate times a large amount, compounded):
+    nothing downstream may print `$inf` or hand JSON a NaN. Names each offer affected."""
+    import numpy as np
+
+    arrays = [figures.tc, figures.total_rewards, *figures.parts.values()]
+    bad = ~np.isfinite(np.stack([a.reshape(len(offers), -1).sum(axis=1) for a in arrays]).sum(axis=0))
+    bad |= ~np.isfinite(figures.exercise_cost)
+    if bad.any():
+        raise InputError([
+            Issue(source=origins[i] if i < len(origins) else "offers", record=f"offer {offers[i].id!r}",
+                  message="the figures overflow (they are not finite numbers); check the amounts, FX rates and growth assumptions",
+                  code="out_of_range")
+            for i in np.flatnonzero(bad)
+        ])

@@ -394,10 +394,11 @@ def assign_ids(raws: list[RawOffer]) -> list[Issue]:
     return issues
 
 
-def _parse_assumptions(values: Mapping[str, Any], source: str) -> tuple[dict[str, Any], list[Issue]]:
-    """One file's (or the flags') assumptions, parsed: only the keys it sets."""
+def _parse_assumptions(values: Mapping[str, Any], source: str, *, parsed: bool = False) -> tuple[dict[str, Any], list[Issue]]:
+    """One file's (or the flags') assumptions, parsed: only the keys it sets. `parsed`: the
+    values are fractions already (flags, the Python API), so 1.5 is 150%, not the typo 1.5%."""
     try:
-        model = Assumptions.model_validate(dict(values))
+        model = Assumptions.model_validate(dict(values), context={"parsed": parsed})
     except ValidationError as exc:
         return {}, issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)
     return {k: getattr(model, k) for k in model.model_fields_set}, []
@@ -406,7 +407,7 @@ def _parse_assumptions(values: Mapping[str, Any], source: str) -> tuple[dict[str
 def merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, Any]) -> tuple[Assumptions, list[Issue]]:
     """Stage 5: files' assumptions merged; flags win. Two files that set one key to different
     values (after parsing: 3% and 0.03 agree) are an error unless a flag sets that key."""
-    flags, issues = _parse_assumptions({k: v for k, v in overrides.items() if v is not None}, "command line")
+    flags, issues = _parse_assumptions({k: v for k, v in overrides.items() if v is not None}, "command line", parsed=True)
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for source, values in found:
@@ -424,7 +425,7 @@ def merge_assumptions(found: list[tuple[str, dict]], overrides: Mapping[str, Any
             elif key not in merged:
                 merged[key], origin[key] = value, source
     merged.update(flags)
-    return Assumptions.model_validate(merged), issues
+    return Assumptions.model_validate(merged, context={"parsed": True}), issues
 
 
 # ------------------------------------------------------------------ sections gathered from every file

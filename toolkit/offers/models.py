@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional, Sequence, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,6 +27,7 @@ from pydantic import (
 
 from . import vesting as vest
 from .money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
+from .. import bounds
 from ..display import html_for
 
 
@@ -53,11 +55,16 @@ def _annual(value: Any, info: ValidationInfo) -> float:
 
 
 def _fraction(max_bare: float, low: float, high: float, *, low_open: bool = False):
-    """A percentage field: parsed by money.parse_fraction, then range-checked in percent words."""
+    """A percentage field: parsed by money.parse_fraction, then range-checked in percent words.
+
+    A bare number above `max_bare` is the typo 15 for 15%; but a value the toolkit parsed
+    already (re-validation with context {"parsed": True}: merged assumptions, flags,
+    `with_assumptions`) is a fraction, so 1.5 there means 150%."""
     span = f"{'above' if low_open else 'from'} {low * 100:g}% {'and at most' if low_open else 'to'} {high * 100:g}%"
 
-    def parse(value: Any) -> float:
-        v = parse_fraction(value, max_bare=max_bare)
+    def parse(value: Any, info: ValidationInfo) -> float:
+        parsed = bool((info.context or {}).get("parsed"))
+        v = parse_fraction(value, max_bare=float("inf") if parsed else max_bare)
         if v < low or (low_open and v == low) or v > high:
             raise AmountError(f"expected a percentage {span}, got {v * 100:g}%")
         return v
@@ -90,11 +97,18 @@ PERCENT_SCHEMA = {
     ]
 }
 
-Amount = Annotated[float, BeforeValidator(_one_time), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
-PositiveAmount = Annotated[float, BeforeValidator(_one_time), Field(gt=0), WithJsonSchema(AMOUNT_SCHEMA)]
-AnnualAmount = Annotated[float, BeforeValidator(_annual), Field(ge=0), WithJsonSchema(AMOUNT_SCHEMA)]
+# Bounds come from the one table in toolkit/bounds.py (docs/bounds.md).
+_amount_bound = AfterValidator(lambda v: bounds.check("amount", v))
+_price_bound = AfterValidator(lambda v: bounds.check("price", v))
+Amount = Annotated[float, BeforeValidator(_one_time), Field(ge=0), _amount_bound, WithJsonSchema(AMOUNT_SCHEMA)]
+PositiveAmount = Annotated[float, BeforeValidator(_one_time), Field(gt=0), _amount_bound, WithJsonSchema(AMOUNT_SCHEMA)]
+AnnualAmount = Annotated[float, BeforeValidator(_annual), Field(ge=0), _amount_bound, WithJsonSchema(AMOUNT_SCHEMA)]
+Price = Annotated[float, BeforeValidator(_one_time), Field(ge=0), _price_bound, WithJsonSchema(AMOUNT_SCHEMA)]
+PositivePrice = Annotated[float, BeforeValidator(_one_time), Field(gt=0), _price_bound, WithJsonSchema(AMOUNT_SCHEMA)]
+Shares = Annotated[float, Field(gt=0), AfterValidator(lambda v: bounds.check("shares", v))]
+Date = bounds.BoundedDate
 Fraction = Annotated[float, BeforeValidator(_fraction(1.0, 0.0, 1.0)), WithJsonSchema(PERCENT_SCHEMA)]
-Rate = Annotated[float, BeforeValidator(_fraction(1.0, -1.0, 10.0, low_open=True)), WithJsonSchema(PERCENT_SCHEMA)]
+Rate = Annotated[float, BeforeValidator(_fraction(1.0, bounds.RATE_MIN, bounds.RATE_MAX, low_open=True)), WithJsonSchema(PERCENT_SCHEMA)]
 Multiplier = Annotated[float, BeforeValidator(_fraction(5.0, 0.0, 5.0)), WithJsonSchema(PERCENT_SCHEMA)]
 BonusTarget = Annotated[float, BeforeValidator(_fraction(1.0, 0.0, 5.0)), WithJsonSchema(PERCENT_SCHEMA)]
 Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
@@ -137,6 +151,11 @@ class Pay(Frozen):
 
     amount: float = Field(gt=0)
     per: Period = Period.YEAR
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "Pay":
+        bounds.check("amount", self.amount * annual_factor(self.per))  # the salary a year
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -310,9 +329,9 @@ class EquityGrant(Frozen):
 
     type: Literal["rsu", "option"] = "rsu"
     grant_value: Optional[Amount] = None
-    shares: Optional[float] = Field(default=None, gt=0)
-    share_price: Optional[PositiveAmount] = None
-    strike: Optional[Amount] = None
+    shares: Optional[Shares] = None
+    share_price: Optional[PositivePrice] = None
+    strike: Optional[Price] = None
     option_kind: Optional[Literal["iso", "nso"]] = None
     vesting: Vesting = DEFAULT_VESTING
     private: bool = False
@@ -475,8 +494,8 @@ class Offer(Frozen):
     location: Optional[Text] = None
     currency: Currency
     status: Optional[Literal["verbal", "written"]] = None
-    start_date: Optional[dt.date] = None
-    deadline: Optional[dt.date] = None
+    start_date: Optional[Date] = None
+    deadline: Optional[Date] = None
     base_salary: Annotated[Pay, PaySchema]
     extra_months: Optional[float] = Field(default=None, ge=0, le=12)
     hours_per_year: Optional[float] = Field(default=None, gt=0, le=8784)
@@ -598,7 +617,7 @@ class Assumptions(Frozen):
     private_equity_discount: Fraction = 0.0
     discount_rate: Optional[Rate] = None
     tax_rate: Optional[Fraction] = None
-    fx_date: Optional[dt.date] = None
+    fx_date: Optional[Date] = None
     weights: Optional[dict[str, float]] = None
 
     @field_validator("tax_rate")

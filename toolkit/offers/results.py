@@ -231,6 +231,6 @@ def parse_assumptions(values: Mapping[str, Any], source: str) -> Assumptions:
     from pydantic import ValidationError
 
     try:
-        return Assumptions.model_validate(values)
+        return Assumptions.model_validate(values, context={"parsed": True})  # fractions: 1.5 is 150%
     except ValidationError as exc:
         raise InputError(issues_from_validation(exc, source=source, record="assumptions", model=Assumptions)) from None

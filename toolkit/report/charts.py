@@ -19,6 +19,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import format as fmt
 from .palette import OFFER_COLORS, offer_color
+from ..sanitize import chart_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..offers.montecarlo import MonteCarloResult
@@ -97,7 +98,7 @@ def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) ->
     for xi, total in zip(x, bottom):
         ax.annotate(fmt.money(total, evaluation.currency), (xi, total), ha="center", va="bottom",
                     xytext=(0, 3), textcoords="offset points", fontsize=9)
-    ax.set_xticks(x, evaluation.ids)
+    ax.set_xticks(x, [chart_label(i) for i in evaluation.ids])
     _money_axis(ax.yaxis, evaluation.currency)
     when = f"year {year}" if year is not None else f"average per year over {h} years"
     ax.set_title(f"TC composition ({when}, {evaluation.currency})")
@@ -120,7 +121,7 @@ def plot_tc_by_year(evaluation: "Evaluation", *, metric: str = "tc") -> Figure:
     fig, ax = _figure()
     years = np.arange(1, evaluation.horizon_years + 1)
     for i, oid in enumerate(evaluation.ids):
-        ax.plot(years, values[metric][i], marker="o", label=oid, color=offer_color(i))
+        ax.plot(years, values[metric][i], marker="o", label=chart_label(oid), color=offer_color(i))
     ax.set_xticks(years)
     ax.set_xlabel("Year")
     _money_axis(ax.yaxis, evaluation.currency)
@@ -144,13 +145,13 @@ def plot_cumulative(evaluation: "Evaluation") -> Figure:
     years = np.arange(0, h + 1)
     cum = np.concatenate([np.zeros((len(evaluation.ids), 1)), np.cumsum(evaluation.figures.tc, axis=1)], axis=1)
     for i, oid in enumerate(evaluation.ids):
-        ax.plot(years, cum[i], marker="o", label=oid, color=offer_color(i))
+        ax.plot(years, cum[i], marker="o", label=chart_label(oid), color=offer_color(i))
     found = crossovers(evaluation)
     if found:
         ax.scatter([c["year"] for c in found], [c["cumulative"] for c in found], s=160, facecolors="none",
                    edgecolors="#D55E00", linewidths=2, zorder=5, label="crossover")
         for c in found:
-            ax.annotate(f"{c['overtaker']} overtakes {c['leader']} (year {c['year']})", (c["year"], c["cumulative"]),
+            ax.annotate(chart_label(f"{c['overtaker']} overtakes {c['leader']} (year {c['year']})"), (c["year"], c["cumulative"]),
                         xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8, color="#D55E00")
     else:
         ax.text(0.02, 0.95, f"no crossover within {h} years", transform=ax.transAxes, va="top", fontsize=8)
@@ -198,7 +199,7 @@ def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) 
     labels = []
     for yi, (_, r) in zip(y, rows.iterrows()):
         comp = MARKET_COMPONENT_LABELS.get(r["component"], str(r["component"]))
-        labels.append(f"{r['offer_id']} · {comp}")
+        labels.append(chart_label(f"{r['offer_id']} · {comp}"))
         p = {k: float(r[k]) if r.get(k) is not None and not fmt.is_missing(r.get(k)) else None for k in ("p10", "p25", "p50", "p75", "p90")}
         lo, hi = p["p10"] if p["p10"] is not None else p["p25"], p["p90"] if p["p90"] is not None else p["p75"]
         if lo is not None and hi is not None:
@@ -242,7 +243,7 @@ def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float]
     fig, ax = _figure()
     for i, oid in enumerate(evaluation.ids):
         sel = table[table["offer_id"] == oid]
-        ax.plot(sel["stock_growth"].to_numpy(float), sel["average_tc"].to_numpy(float), label=oid, color=offer_color(i))
+        ax.plot(sel["stock_growth"].to_numpy(float), sel["average_tc"].to_numpy(float), label=chart_label(oid), color=offer_color(i))
     ids = evaluation.ids
     points = []
     for a in range(len(ids)):
@@ -255,7 +256,7 @@ def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float]
         ax.scatter([p[0] for p in points], [p[1] for p in points], s=80, marker="X", color="#D55E00", zorder=5,
                    label="break-even")
         for g, avg, a_id, b_id in points:
-            ax.annotate(f"{a_id} = {b_id} at {fmt.percent(g)}", (g, avg), xytext=(6, -12), textcoords="offset points",
+            ax.annotate(chart_label(f"{a_id} = {b_id} at {fmt.percent(g)}"), (g, avg), xytext=(6, -12), textcoords="offset points",
                         fontsize=8, color="#D55E00")
     current = evaluation.assumptions.stock_growth
     ax.axvline(current, color="#777777", linestyle="--", linewidth=1, label=f"assumed ({fmt.percent(current, 0)})")
@@ -297,8 +298,8 @@ def plot_monte_carlo(
         sel = q[q["offer_id"] == oid]
         years = sel["year"].to_numpy()
         ax.fill_between(years, sel["p10"].to_numpy(float), sel["p90"].to_numpy(float), color=offer_color(i), alpha=0.2,
-                        label=f"{oid} P10–P90")
-        ax.plot(years, sel["p50"].to_numpy(float), marker="o", color=offer_color(i), label=f"{oid} P50")
+                        label=chart_label(f"{oid} P10–P90"))
+        ax.plot(years, sel["p50"].to_numpy(float), marker="o", color=offer_color(i), label=chart_label(f"{oid} P50"))
         ax.plot(years, sel["deterministic"].to_numpy(float), linestyle=":", color=offer_color(i), linewidth=1)
     ax.set_xticks(list(result.years))
     ax.set_xlabel("Year")

@@ -59,12 +59,13 @@ def build_compare_document(evaluation: "Evaluation", plan: Optional["Negotiation
     return text.build_document(evaluation, offer_blocks=offer_blocks, document_blocks=document_blocks)
 
 
-def render_compare(document: dict[str, Any], fmt: str, *, color: bool = False) -> str:
-    """The document as `fmt`: table, json, csv or markdown (`color`: offer colours in the table)."""
+def render_compare(document: dict[str, Any], fmt: str, *, color: bool = False, escape: bool = True) -> str:
+    """The document as `fmt`: table, json, csv or markdown (`color`: offer colours in the table;
+    `escape=False`: CSV text as written, `--no-escape`)."""
     if fmt == "json":
         return text.render_json(document)
     if fmt == "csv":
-        return text.render_csv(document)
+        return text.render_csv(document, escape=escape)
     if fmt == "markdown":
         return text.render_markdown(document)
     return text.render_table(document, color=color)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import re
 import warnings
 from copy import copy
 from pathlib import Path
@@ -31,11 +30,10 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import ToolkitWarning
 from ..format import SYMBOL
+from ..sanitize import FORMULA_STARTS, workbook_text
 
 FONT = "Calibri"
 MAX_CELL_CHARS = 32_767
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE
 
 # Sheet names, in tab order: what a reader wants first, then the inputs, then the machinery.
 SUMMARY, YEARS, MARKET, NEGOTIATION, FOLLOWUPS = "Summary", "Year by year", "Market", "Negotiation", "Follow-ups"
@@ -74,8 +72,7 @@ def money_format(currency: str, decimals: int = 0) -> str:
 
 def clean_text(value: Any, where: str = "") -> str:
     """Text as it can be stored in a cell: forbidden control characters removed, cut to 32,767."""
-    text = str(value)
-    text, removed = ILLEGAL_CHARS.subn("", text)
+    text, removed = workbook_text(value)  # the shared cleaner (toolkit.sanitize)
     if removed:
         warnings.warn(f"{where}: removed {removed} control character(s) that Excel does not allow", ExcelTextWarning, stacklevel=4)
     if len(text) > MAX_CELL_CHARS:

@@ -13,6 +13,7 @@ import json
 import textwrap
 from datetime import date
 
+from .. import sanitize
 from ..followup.models import Action, FollowupPlan, Status
 
 GROUPS = ((Status.OVERDUE, "Overdue"), (Status.DUE_TODAY, "Due today"), (Status.UPCOMING, "Upcoming"))
@@ -63,10 +64,10 @@ def render_markdown(plan: FollowupPlan) -> str:
             continue
         lines += ["| # | Due | Company | Action | Reason |", "|---|---|---|---|---|"]
         for n, a in rows:
-            reason = a.reason.replace("|", "\\|")
-            lines.append(f"| {n} | {display_date(a.due)} | {_company(a)} | {a.action.label} | {reason} |")
+            reason = sanitize.terminal(sanitize.one_line(a.reason), keep_newlines=False).replace("|", "\\|")
+            lines.append(f"| {n} | {display_date(a.due)} | {sanitize.md_inline(_company(a))} | {a.action.label} | {reason} |")
         for n, a in rows:
-            lines += ["", f"### {n}. {_company(a)}: {a.action.label}", "", "```text", a.draft, "```"]
+            lines += ["", f"### {n}. {sanitize.md_inline(_company(a))}: {a.action.label}", "", *sanitize.md_fence(a.draft)]
     return "\n".join(lines) + "\n"
 
 
@@ -84,6 +85,7 @@ def render_table(plan: FollowupPlan, *, width: int = DEFAULT_WIDTH, color: bool 
         color_system="auto" if color else None,
         force_terminal=color,
         highlight=False,
+        markup=False,  # user text (companies, reasons) prints as written, brackets and all
         emoji=False,
         legacy_windows=False,
     )
@@ -108,7 +110,8 @@ def render_table(plan: FollowupPlan, *, width: int = DEFAULT_WIDTH, color: bool 
         table.add_column("Action", no_wrap=True)
         table.add_column("Reason", ratio=1)
         for n, a in rows:
-            table.add_row(str(n), display_date(a.due), _company(a), a.action.label, a.reason)
+            table.add_row(str(n), display_date(a.due), sanitize.terminal(_company(a), keep_newlines=False), a.action.label,
+                          sanitize.terminal(a.reason, keep_newlines=False))
         console.print(table)
     if plan.actions:
         console.print()
@@ -116,8 +119,9 @@ def render_table(plan: FollowupPlan, *, width: int = DEFAULT_WIDTH, color: bool 
         for _status, _title, rows in _numbered(plan):
             for n, a in rows:
                 console.print()
-                console.print(Text(f"[{n}] {_company(a)}: {a.action.label} (due {display_date(a.due)})", style="bold"))
-                console.print(Text(_indent(a.draft, width - 1)), soft_wrap=True)
+                company = sanitize.terminal(_company(a), keep_newlines=False)
+                console.print(Text(f"[{n}] {company}: {a.action.label} (due {display_date(a.due)})", style="bold"))
+                console.print(Text(_indent(sanitize.terminal(a.draft), width - 1)), soft_wrap=True)
     return buf.getvalue()
 
 

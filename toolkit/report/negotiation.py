@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .. import format as fmt
+from .. import sanitize
 from ..report.text import round_document
 from ..negotiation.rules import SOURCES
 
@@ -66,7 +67,7 @@ def _grid(rows: list[list[str]], header: list[str], indent: str = "  ", left: in
 def _ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     r = doc["ranking"]
     header = ["rank", "offer", "company", r["rank_by"], "personal score", "score rank"]
-    rows = [[str(x["rank"]) if x["rank"] is not None else "—", x["offer_id"], x["company"], fmt.money(x["value"], r["currency"]),
+    rows = [[str(x["rank"]) if x["rank"] is not None else "—", sanitize.one_line(x["offer_id"]), sanitize.one_line(x["company"]), fmt.money(x["value"], r["currency"]),
              f"{x['score']:.2f}" if x["score"] is not None else "—", _score_rank(x)] for x in r["offers"]]
     return header, rows
 
@@ -91,7 +92,7 @@ def render_table(plan: Any) -> str:
         out += [f"  - {i['item']}{' vesting ' + i['date'] if i['date'] else ''}: {fmt.money(i['amount'], i['currency'])}" for i in f["items"]]
     for o in doc["offers"]:
         oc = o["currency"]
-        out += ["", f"== {o['id']}: {o['company']} ({oc}) ==", "", "Terms checklist ([x] confirmed, [?] to confirm, [ ] missing)"]
+        out += ["", f"== {sanitize.one_line(o['id'])}: {sanitize.one_line(o['company'])} ({oc}) ==", "", "Terms checklist ([x] confirmed, [?] to confirm, [ ] missing)"]
         out += [f"  {STATUS_MARK[c['status']]} {c['item']}: {c['reason']}" for c in o["checklist"]]
         out += ["", "Talking points (in priority order)", f"  (source tags like [S58] are listed in {SOURCES})"]
         if not o["talking_points"]:
@@ -111,12 +112,13 @@ def render_table(plan: Any) -> str:
         out += _grid(_walk_rows(o, cur), ["month", "cash", "equity", "repay", "net"])
         out += ["", "Message drafts"]
         for d in o["drafts"]:
-            out += ["", f"--- {d['kind']} ---", f"Subject: {d['subject']}", "", d["body"].rstrip("\n")]
-    return "\n".join(out) + "\n"
+            out += ["", f"--- {d['kind']} ---", f"Subject: {sanitize.one_line(d['subject'])}", "", d["body"].rstrip("\n")]
+    return sanitize.terminal("\n".join(out)) + "\n"  # user text inside: no escape sequences reach the terminal
 
 
 def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|")
+    """A table cell this module wrote (it may quote user text): one line, no `|`, no controls."""
+    return sanitize.terminal(sanitize.one_line(text), keep_newlines=False).replace("|", "\\|")
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -139,7 +141,7 @@ def render_markdown(plan: Any) -> str:
         out += ["", f"Leaving {f['company'] or 'your current job'} now forfeits **{fmt.money(f['total'], f['currency'])}**:", ""]
         out += [f"- {i['item']}{' vesting ' + i['date'] if i['date'] else ''}: {fmt.money(i['amount'], i['currency'])}" for i in f["items"]]
     for o in doc["offers"]:
-        out += ["", f"## {_md(o['company'])} (`{o['id']}`)", "", "### Terms checklist", ""]
+        out += ["", f"## {sanitize.md_inline(o['company'])} ({sanitize.md_code(o['id'])})", "", "### Terms checklist", ""]
         out += _md_table(["item", "status", "reason"], [[c["item"], c["status"], c["reason"]] for c in o["checklist"]])
         out += ["", "### Talking points", "", f"Source tags like [S58] are listed in `{SOURCES}`.", ""]
         if not o["talking_points"]:
@@ -159,7 +161,7 @@ def render_markdown(plan: Any) -> str:
         out += _md_table(["month", "cash", "equity", "repay", "net"], _walk_rows(o, cur))
         out += ["", "### Message drafts"]
         for d in o["drafts"]:
-            out += ["", f"#### {d['kind']}", "", f"**Subject:** {_md(d['subject'])}", "", "```text", d["body"].rstrip("\n"), "```"]
+            out += ["", f"#### {d['kind']}", "", f"**Subject:** {sanitize.md_inline(d['subject'])}", "", *sanitize.md_fence(d["body"].rstrip("\n"))]
     return "\n".join(out) + "\n"
 
 

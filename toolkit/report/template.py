@@ -220,6 +220,16 @@ def template_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str, str
     return out
 
 
+def _put_text(cell: Any, value: Any, where: str) -> None:
+    """Store text in a cell through the shared cleaner: control characters removed (with a
+    warning), never a formula or an error value, a quote prefix on formula-like text."""
+    text = clean_text(value, where)
+    cell._value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
 def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any]] = ()) -> Any:
     """The template workbook (openpyxl, unsaved): 'Offers' and 'Assumptions' (read by the
     loader) and 'Help'. `settings` are (setting, value) rows from `assumption_rows`."""
@@ -237,8 +247,8 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     head_fill, fill = PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=INPUT_FILL)
     formats = {"money": "#,##0.##", "pct": PCT, "int": "0", "num": "#,##0.##", "date": DATE}
     for j, (name, kind, _) in enumerate(cols, start=1):
-        c = ws.cell(row=1, column=j, value=name)
-        c.data_type = "s"
+        c = ws.cell(row=1, column=j)
+        _put_text(c, name, f"Offers!{get_column_letter(j)}1")
         c.font, c.fill = head_font, head_fill
         c.alignment = Alignment(vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = max(12, min(len(name) + 3, 34)) if kind != "text" or name != "notes" else 40
@@ -250,11 +260,7 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
             if value is None:
                 pass
             elif isinstance(value, str):
-                s = clean_text(value, f"Offers!{get_column_letter(j)}{i}")
-                c._value = s
-                c.data_type = "s"
-                if s.startswith(FORMULA_STARTS):
-                    c.quotePrefix = True
+                _put_text(c, value, f"Offers!{get_column_letter(j)}{i}")
             else:
                 c.value = value
             if kind in formats and not isinstance(value, str):
@@ -282,11 +288,13 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     for c in settings_ws[1]:
         c.font, c.fill = head_font, head_fill
     for name, value in settings:
-        settings_ws.append([name, value])
-        for c in settings_ws[settings_ws.max_row]:
+        settings_ws.append([None, None if isinstance(value, str) else value])
+        row = settings_ws.max_row
+        _put_text(settings_ws.cell(row=row, column=1), name, f"Assumptions!A{row}")
+        if isinstance(value, str):
+            _put_text(settings_ws.cell(row=row, column=2), value, f"Assumptions!B{row}")
+        for c in settings_ws[row]:
             c.font = font
-            if isinstance(c.value, str):
-                c.data_type = "s"
     settings_ws.append([])
     settings_ws.append(["", "horizon_years, annual_raise, stock_growth, include_refreshers, private_equity_discount, discount_rate, "
                             "tax_rate, fx_date, weights.<factor>, reporting_currency, fx.<CODE> (units of reporting currency per 1)"])

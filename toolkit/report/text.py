@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from .. import format as fmt
 from ..offers.results import HEADLINE_TABLE
+from .. import sanitize
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
 NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction"})
@@ -108,7 +109,8 @@ def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     cur = document["currency"]
     stay = baseline(document)
     offers = ([stay] if stay else []) + document["offers"]
-    header = [""] + ([f"Now: {stay['company'] or 'current job'}"] if stay else []) + [f"{o['company']} ({o['id']})" for o in document["offers"]]
+    header = [""] + ([f"Now: {sanitize.one_line(stay['company'] or 'current job')}"] if stay else []) + [
+        f"{sanitize.one_line(o['company'])} ({sanitize.one_line(o['id'])})" for o in document["offers"]]
     rows: list[list[str]] = []
     for key, label in ROWS:
         if all(o.get(key) is None for o in offers):
@@ -200,13 +202,18 @@ def _notes(document: dict[str, Any]) -> list[str]:
 
 def render_table(document: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
     """A side-by-side comparison for the terminal (deterministic at a fixed width). With
-    `color`, each offer's column header takes its palette colour (report/palette.py)."""
+    `color`, each offer's column header takes its palette colour (report/palette.py).
+
+    User text is cleaned by `sanitize.terminal` and rich markup is off, so a company called
+    `Initech [acquired]` prints as written."""
     from rich.console import Console
     from rich.table import Table
 
     from .palette import CURRENT_COLOR, offer_color
 
     header, rows = _grid(document)
+    clean = lambda cell: sanitize.terminal(cell, keep_newlines=False)  # noqa: E731
+    header, rows = [clean(h) for h in header], [[clean(c) for c in row] for row in rows]
     table = Table(show_lines=False, box=None, pad_edge=False, header_style="bold")
     table.add_column(header[0], no_wrap=True)
     styles = ([CURRENT_COLOR] if baseline(document) else []) + [offer_color(i) for i in range(len(document["offers"]))]
@@ -216,7 +223,7 @@ def render_table(document: dict[str, Any], *, width: int | None = None, color: b
         table.add_row(*row)
     buf = io.StringIO()
     console = Console(file=buf, width=width or max(100, 34 + 22 * (len(header) - 1)), color_system="truecolor" if color else None,
-                      force_terminal=color, highlight=False, soft_wrap=False)
+                      force_terminal=color, highlight=False, soft_wrap=False, markup=False, emoji=False)
     for line in _header(document):
         console.print(line)
     console.print()
@@ -224,37 +231,45 @@ def render_table(document: dict[str, Any], *, width: int | None = None, color: b
     fx = _fx_lines(document)
     if fx:
         console.print()
-        console.print("Exchange rates: " + "; ".join(fx))
+        console.print(clean("Exchange rates: " + "; ".join(fx)))
     notes = _notes(document)
     if notes:
         console.print()
         for line in notes:
-            console.print(f"- {line}")
+            console.print(f"- {clean(line)}")
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+    """Figures and labels this module wrote: only a stray `|` could break the table."""
+    return sanitize.terminal(sanitize.one_line(text), keep_newlines=False).replace("|", "\\|")
 
 
 def render_markdown(document: dict[str, Any]) -> str:
+    """Markdown; user text (companies, ids, sources, flags) escaped by `sanitize.md_inline`."""
     header, rows = _grid(document)
+    stay = baseline(document)
+    header = [""] + ([f"Now: {sanitize.md_inline(stay['company'] or 'current job')}"] if stay else []) + [
+        f"{sanitize.md_inline(o['company'])} ({sanitize.md_inline(o['id'])})" for o in document["offers"]]
     out = ["# Offer comparison", "", *_header(document), ""]
-    out.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+    out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" + "---:|" * (len(header) - 1))
     for row in rows:
         out.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
     fx = _fx_lines(document)
     if fx:
-        out += ["", "Exchange rates:", *[f"- {line}" for line in fx]]
+        out += ["", "Exchange rates:", *[f"- {sanitize.md_inline(line)}" for line in fx]]
     notes = _notes(document)
     if notes:
-        out += ["", "Notes:", *[f"- {_md_escape(n)}" for n in notes]]
+        out += ["", "Notes:", *[f"- {sanitize.md_inline(n)}" for n in notes]]
     return "\n".join(out) + "\n"
 
 
-def render_csv(document: dict[str, Any]) -> str:
-    """One row per offer and year: the year's components beside the offer's headline figures."""
+def render_csv(document: dict[str, Any], *, escape: bool = True) -> str:
+    """One row per offer and year: the year's components beside the offer's headline figures.
+
+    Text cells pass `sanitize.csv_cell` (formula-like text gets a leading `'`) unless
+    `escape` is False (`--no-escape`)."""
     buf = io.StringIO()
     headline_keys = [k for k, _ in ROWS]
     year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
@@ -272,13 +287,10 @@ def render_csv(document: dict[str, Any]) -> str:
         extra = [(o.get("vs_current") or {}).get(key, {}).get(part) for key, part in versus]
         for y in o["years"]:
             writer.writerow(
-                [*([scenario] if stay else []), o["id"], _csv_safe(o["company"]), o["currency"], document["currency"], y["year"],
-                 *[y[k] for k in year_keys], *["" if o.get(k) is None else o[k] for k in headline_keys],
+                [*([sanitize.csv_cell(scenario, escape=escape)] if stay else []),
+                 *[sanitize.csv_cell(c, escape=escape) for c in (o["id"], o["company"], o["currency"], document["currency"])],
+                 y["year"], *[y[k] for k in year_keys], *["" if o.get(k) is None else o[k] for k in headline_keys],
                  *["" if v is None else v for v in extra]]
             )
     return buf.getvalue()
 
-
-def _csv_safe(text: str) -> str:
-    """Prefix text that a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
