@@ -48,7 +48,7 @@ def test_compare_markdown_cannot_open_a_heading_link_or_fence_nor_break_the_tabl
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert [line for line in lines if line.startswith("#")] == ["# Offer comparison"]
-    assert "```" not in r.stdout and "](http" not in r.stdout
+    assert "```" not in r.stdout and not re.search(r"(?<!\\)\]\(http", r.stdout)  # no link can open
     table = [line for line in lines if line.startswith("|")]
     widths = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
     assert widths == {8}  # 7 columns: every row has the same number of unescaped pipes
@@ -88,7 +88,7 @@ def test_negotiate_markdown_and_table():
     assert md.exit_code == 0, md.output
     headings = [line for line in md.stdout.splitlines() if line.startswith("#")]
     assert all(not line.startswith("# ") or line == "# Negotiation plan" for line in headings)
-    assert not any("](http" in line for line in headings)
+    assert not any(re.search(r"(?<!\\)\]\(http", line) for line in headings)
     table = run("negotiate", OFFERS, "--today", "2026-11-20")
     assert table.exit_code == 0 and "\x1b" not in table.stdout and _no_controls(table.stdout)
 

@@ -33,7 +33,8 @@ def test_csv_round_trip_keeps_quotes_inside_one_cell():
     "text, expected",
     [
         ("# Heading", "\\# Heading"),
-        ("[link](http://x)", "\\[link\\]\\(http://x\\)"),
+        ("[link](http://x)", "\\[link\\](http://x)"),
+        ("![img](x) (note)", "!\\[img\\](x) (note)"),
         ("a | b", "a \\| b"),
         ("```fence```", "\\`\\`\\`fence\\`\\`\\`"),
         ("<script>", "\\<script\\>"),

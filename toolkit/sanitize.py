@@ -42,10 +42,10 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
 
-# Markdown: every ASCII punctuation character CommonMark lets a backslash escape and that
-# can start or end a construct (emphasis, code, links, images, HTML, tables, headings,
-# strikethrough, autolinks, entities).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!~&$])")
+# Markdown: the ASCII punctuation that can open or close a construct (emphasis, code, link
+# and image brackets, HTML and autolinks, tables, headings, strikethrough, entities, math in
+# GitHub's dialect). Parentheses and `!` need no escape once `[` and `]` have one.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
 _MD_LINE_START = re.compile(r"^(\s*)([+\-=]|\d+[.)])")
 
 
