@@ -17,11 +17,9 @@ COMPONENTS = ("base", "bonus", "equity", "total")
 KEYS = ("role", "level", "location")
 REPORTED_POINTS = (10, 25, 50, 75, 90)  # the p-values every result row carries
 
-# columns of the normalised frames
-ROLE, LEVEL, LOCATION, COMPONENT, CURRENCY = "role", "level", "location", "component", "currency"
-SOURCE, AS_OF, SAMPLE_SIZE, ROW = "source", "as_of", "sample_size", "row"
-OCCUPATION, TOP_CODED = "occupation", "top_coded"
-YEARS, COMPANY, DATE = "years_experience", "company", "date"
+# columns of the normalised frames that code refers to by name
+COMPONENT = "component"
+YEARS, DATE = "years_experience", "date"
 WAGE_LEVEL_COLS = ("level_1", "level_2", "level_3", "level_4")
 
 

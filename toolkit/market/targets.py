@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..offers.engine import equity_in_tc
 from ..offers.results import Evaluation
 from .model import MarketData
 from .place import place_offers, wage_levels
@@ -32,7 +33,7 @@ def offer_targets(evaluation: Evaluation) -> pd.DataFrame:
             target_bonus.append(base1[i] * o.bonus.target)
         else:
             target_bonus.append((o.bonus.amount or 0.0) * f.rates[i])
-    equity = f.parts["equity"] + (f.parts["refresh_equity"] if evaluation.assumptions.include_refreshers else 0.0)
+    equity = sum(f.parts[p] for p in equity_in_tc(evaluation.assumptions.include_refreshers))
     return pd.DataFrame(
         {
             "offer_id": evaluation.ids,

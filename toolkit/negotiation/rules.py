@@ -110,9 +110,6 @@ class RuleContext:
     def money(self, value: float) -> str:
         return fmt.money(value, self.currency)
 
-    def reporting_money(self, value: float) -> str:
-        return fmt.money(value, self.evaluation.currency)
-
     def own(self, reporting_value: float) -> float:
         """A reporting-currency figure (market data, TC) in the offer's currency, at the evaluation's FX table."""
         return float(reporting_value) / self.evaluation.fx.rate(self.currency)

@@ -22,7 +22,29 @@ from .models import Assumptions, Offer, _schedule
 from .money import Period
 
 COMPONENTS = ("base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation")
-TC_PARTS = ("base", "bonus", "sign_on", "equity")  # plus refresh_equity when included
+TC_PARTS = ("base", "bonus", "sign_on", "equity")  # plus refresh_equity when included: see tc_parts
+REWARDS_PARTS = ("retirement", "benefits", "relocation")  # total rewards = TC + these
+EQUITY_PARTS = ("equity", "refresh_equity")
+
+
+def tc_parts(include_refreshers: bool) -> tuple[str, ...]:
+    """The components that count in total compensation: the one statement of the rule.
+
+    The engine, the charts, the workbook's formulas, Monte Carlo and the market targets all ask
+    here. Expected refreshers count only when the assumptions include them.
+
+    Examples:
+        >>> tc_parts(False)
+        ('base', 'bonus', 'sign_on', 'equity')
+        >>> tc_parts(True)[-1]
+        'refresh_equity'
+    """
+    return TC_PARTS + (("refresh_equity",) if include_refreshers else ())
+
+
+def equity_in_tc(include_refreshers: bool) -> tuple[str, ...]:
+    """The equity components counted in TC (the grants, and refreshers when included)."""
+    return tuple(p for p in tc_parts(include_refreshers) if p in EQUITY_PARTS)
 DAYS_PER_YEAR = 260.0
 
 
@@ -267,8 +289,8 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> Fig
         "benefits": benefits,
         "relocation": relocation,
     }
-    tc = base + bonus + sign_on + equity + (refresh if a.include_refreshers else 0.0)
-    total_rewards = tc + retirement + benefits + relocation
+    tc = sum(parts[p] for p in tc_parts(a.include_refreshers))
+    total_rewards = tc + sum(parts[p] for p in REWARDS_PARTS)
     pto_value = base[:, 0] / DAYS_PER_YEAR * pto
     return Figures(parts, tc, total_rewards, exercise, pto_value, rates)
 
@@ -312,7 +334,7 @@ def vest_events(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> list[di
     return rows
 
 
-def flags(offer: Offer, a: Assumptions, figures_row: dict[str, np.ndarray] | None = None) -> list[str]:
+def flags(offer: Offer, a: Assumptions) -> list[str]:
     """Warnings a reader must see beside the figures: paper value, unpromised refreshers, ..."""
     out = []
     private = [g for g in offer.equity or () if g.private]

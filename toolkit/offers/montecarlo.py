@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from ..display import html_for
+from .engine import equity_in_tc
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -219,7 +220,7 @@ def simulate_equity(
     a = evaluation.assumptions
     horizon = a.horizon_years
     f = evaluation.figures
-    counted_equity = f.parts["equity"] + (f.parts["refresh_equity"] if a.include_refreshers else 0.0)
+    counted_equity = sum(f.parts[p] for p in equity_in_tc(a.include_refreshers))
     cash_tc = f.tc - counted_equity
     events = evaluation.vest_events
     if not a.include_refreshers and not events.empty:

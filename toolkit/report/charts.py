@@ -68,9 +68,10 @@ def _percent_axis(axis) -> None:
 
 
 def tc_parts(evaluation: "Evaluation") -> tuple[str, ...]:
-    """The components that add up to TC under the evaluation's assumptions."""
-    parts = ("base", "bonus", "sign_on", "equity")
-    return parts + (("refresh_equity",) if evaluation.assumptions.include_refreshers else ())
+    """The components that add up to TC under the evaluation's assumptions (offers.engine.tc_parts)."""
+    from ..offers.engine import tc_parts as parts
+
+    return parts(evaluation.assumptions.include_refreshers)
 
 
 # ---------------------------------------------------------------- deterministic charts
