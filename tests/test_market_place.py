@@ -183,12 +183,14 @@ def test_wage_levels_from_lca_rows():
 
 def test_to_market_json_has_exactly_the_issue_keys_and_nulls():
     from toolkit.market import JSON_KEYS, to_market_json
+    from toolkit.market.place import GEO_JSON_KEYS
 
     market = market_from_frame(TABLE.assign(p75=["#"], p90=["#"]))
     o = pd.concat([offers([250.0]), offers([1.0], role="PM")], ignore_index=True).assign(offer_id=["a", "b"])
     doc = to_market_json(place_offers(o, [market]))
     (a,) = doc["a"]
-    assert tuple(a) == JSON_KEYS
+    assert tuple(a) == JSON_KEYS + GEO_JSON_KEYS
+    assert a["matched"]["role"] == "SWE" and a["country_mismatch"] is False
     assert a["p75"] is None and a["gap_to_p75"] is None and a["clamped"] is None and a["percentile"] == 37.5
     assert a["source"] == "<frame>" and a["match"] == "exact"  # no source column: the file name
     (b,) = doc["b"]

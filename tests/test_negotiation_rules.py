@@ -429,7 +429,7 @@ def test_a_eur_offer_states_the_market_in_euros_at_the_evaluations_fx_rate():
     p = one(rule_base_below_market(c))
     # p65 = 99,000 + 0.6 × 11,000 = 105,600 USD = €96,000 (= the +20 % cap on €80,000)
     assert_ask(p, 80_000, 96_000)
-    assert p.rationale == ("Base €80,000 sits at the 40th percentile of the market for L5 Software Engineer (median €90,000); "
+    assert p.rationale == ("Base €80,000 sits at the 40th percentile of the market (Example survey 2026; median €90,000); "
                            "the 65th percentile is €96,000.")
     assert "base p50 €90,000, p75 €100,000" in p.evidence
     assert "about €96,000" in p.script

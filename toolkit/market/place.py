@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import ARGUMENT, Issue, MissingFxRateError
 from . import model as M
+from .geo import basis_phrase, market_country, offer_geography, row_geography, source_phrase
 from .keys import compile_aliases_with_display, factorize_keys, key_of
 
 STEPS = ("exact", "role+level (any location)", "role+location (any level)", "role only")
@@ -35,7 +36,10 @@ RESULT_COLUMNS = (
     "offer_id", "component", "value", "percentile", "clamped", "p10", "p25", "p50", "p75", "p90",
     "gap_to_p50", "gap_to_p75", "match", "sample_size", "source", "as_of",
     "currency", "top_coded", "match_rows", "market_file",
+    "matched_role", "matched_level", "matched_location", "matched_scope", "matched_country", "matched_levels",
+    "matched_locations", "country_mismatch", "basis",
 )
+MATCHED = ("matched_role", "matched_level", "matched_location", "matched_scope", "matched_country", "matched_levels", "matched_locations")
 SUMMARY_STATS = ("n", "p10", "p25", "p50", "p75", "p90", "mean", "min", "max")
 WAGE_LEVEL_COLUMNS = (
     "offer_id", "occupation", "area", "base", "level_reached", "level_wage", "next_level", "next_level_wage",
@@ -62,10 +66,34 @@ class _Placed:
     shortfall: np.ndarray
 
 
-def _step_masks(lvl: np.ndarray, loc: np.ndarray, L: str, X: str) -> list[np.ndarray]:
+def _step_masks(lvl: np.ndarray, loc: np.ndarray, L: str, X: str, wide: np.ndarray | None = None,
+                nocity: bool = False) -> list[np.ndarray]:
+    """The four fallback steps' masks over candidate rows already limited to the offer's country.
+
+    A city-less offer (`Remote, US`) is matched by country-wide rows only, and those count as a
+    location match (docs/market.md "Geography")."""
     lvl_ok = (lvl == L) | (lvl == "")
+    if nocity and wide is not None:
+        loc_ok = wide.copy()
+        return [lvl_ok & loc_ok, lvl_ok & loc_ok, loc_ok, loc_ok]
     loc_ok = (loc == X) | (loc == "")
     return [lvl_ok & loc_ok, lvl_ok, loc_ok, np.ones(len(lvl), dtype=bool)]
+
+
+def _geo_ok(countries: np.ndarray, C: str) -> np.ndarray:
+    """Rows in the offer's country, or whose country (or the offer's) is unknown."""
+    if not C:
+        return np.ones(len(countries), dtype=bool)
+    return (countries == C) | (countries == "")
+
+
+def _elsewhere(countries: np.ndarray, C: str) -> str:
+    found = sorted({c for c in countries.tolist() if c and c != C})
+    if not found:
+        return ""
+    shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+    return (f"; rows for this role exist only in other countries ({shown}): another country's data is used only "
+            f"when you ask for it (market_location on the offer, --market-location or an alias)")
 
 
 def _no_match_text(role, level, location) -> str:
@@ -96,20 +124,53 @@ def _fx_factors(markets_currencies: dict[str, set[str]], target: str, multi: boo
     return factors
 
 
-def _offer_keys(targets: pd.DataFrame, aliases) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
-    """Per-offer code into a list of distinct (role, level, location) keys."""
+def _market_locations(targets: pd.DataFrame, aliases) -> tuple[pd.Series, list[str], list[tuple[str, bool, bool]]]:
+    """Per offer: the location matched on (market_location if set), and (country, city-less, mismatch)."""
+    loc = targets["location"] if "location" in targets else pd.Series([None] * len(targets))
+    loc = loc.astype(object).reset_index(drop=True)
+    chosen = loc.copy()
+    explicit = np.zeros(len(targets), dtype=bool)
+    if "market_location" in targets:
+        ml = targets["market_location"].astype(object).reset_index(drop=True)
+        given = ml.notna() & (ml.astype(str).str.strip() != "")
+        chosen = chosen.where(~given, ml)
+        explicit |= given.to_numpy()
+    geo = []
+    cache: dict = {}
+    for i, (raw, eff) in enumerate(zip(loc.tolist(), chosen.tolist())):
+        key = (raw, eff, bool(explicit[i]))
+        hit = cache.get(key)
+        if hit is None:
+            folded = key_of(eff, aliases)
+            by_alias = bool(aliases) and folded != key_of(eff, None)
+            hit = cache[key] = offer_geography(None if raw is None else str(raw), folded, bool(explicit[i]) or by_alias)
+        geo.append(hit)
+    return chosen, [g[0] for g in geo], geo
+
+
+def _offer_keys(targets: pd.DataFrame, aliases) -> tuple[np.ndarray, list[tuple]]:
+    """Per-offer code into a list of distinct (role, level, location, country, city-less) keys."""
     codes = []
     keylists = []
+    chosen, _, geo = _market_locations(targets, aliases)
     for key in M.KEYS:
         col = targets[key] if key in targets else pd.Series([None] * len(targets))
+        if key == "location":
+            col = chosen
         c, keys, _ = factorize_keys(col.astype(object).reset_index(drop=True), aliases, location=key == "location")
         codes.append(c)
         keylists.append(keys)
+    gcodes, guniq = pd.factorize(pd.Series([f"{g[0]}|{int(g[1])}" for g in geo], dtype=object))
+    codes.append(np.asarray(gcodes))
+    keylists.append([(u.split("|")[0], u.endswith("|1")) for u in guniq])
     dims = tuple(max(len(k), 1) for k in keylists)
     flat = np.ravel_multi_index(tuple(codes), dims)
     uniq, inverse = np.unique(flat, return_inverse=True)
-    combos = [tuple(keylists[i][j] for i, j in enumerate(idx)) for idx in zip(*np.unravel_index(uniq, dims))]
-    return inverse.reshape(-1), combos
+    combos = []
+    for idx in zip(*np.unravel_index(uniq, dims)):
+        r, L, X, (C, nocity) = (keylists[i][j] for i, j in enumerate(idx))
+        combos.append((r, L, X, C, nocity))
+    return inverse.reshape(-1), combos, np.array([g[2] for g in geo], dtype=bool)
 
 
 def _dense_groups(codes: Sequence[np.ndarray], dims: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -164,16 +225,23 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
     lvls = table[M.key_column("level")].astype(str).to_numpy()
     locs = table[M.key_column("location")].astype(str).to_numpy()
     size = table["sample_size"].to_numpy(dtype="float64")
+    countries, wide, scopes = row_geography(locs, market_country(market, locs))
     by_role: dict[str, np.ndarray] = {}
     for r in np.unique(roles):
         by_role[r] = np.flatnonzero(roles == r)
     combo_row = np.full(len(combos), -1)
     combo_step = np.full(len(combos), NO_MATCH)
-    for ci, (r, L, X) in enumerate(combos):
+    combo_short = np.full(len(combos), None, dtype=object)
+    for ci, (r, L, X, C, nocity) in enumerate(combos):
         idx = by_role.get(r) if r else None
         if idx is None:
             continue
-        for step, mask in enumerate(_step_masks(lvls[idx], locs[idx], L, X)):
+        in_country = _geo_ok(countries[idx], C)
+        if not in_country.any():
+            combo_short[ci] = _elsewhere(countries[idx], C)
+            continue
+        idx = idx[in_country]
+        for step, mask in enumerate(_step_masks(lvls[idx], locs[idx], L, X, wide[idx], nocity)):
             if mask.any():
                 cand = idx[mask]
                 score = 2 * ((lvls[cand] == L) & (L != "")) + ((locs[cand] == X) & (X != ""))
@@ -222,7 +290,13 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
         for rw, a, b, c in zip(table["row"], table["role"].astype(str), table["level"].astype(str), table["location"].astype(str))
     ], dtype=object)
     out["match_rows"] = np.where(matched, desc[safe], None)
-    return _Placed(out, step, np.full(n, None, dtype=object))
+    for col, values in (("matched_role", table["role"].astype(str).to_numpy()), ("matched_level", table["level"].astype(str).to_numpy()),
+                        ("matched_location", table["location"].astype(str).to_numpy()), ("matched_scope", scopes),
+                        ("matched_country", countries)):
+        out[col] = np.where(matched, np.asarray(values, dtype=object)[safe], None)
+    out["matched_levels"] = np.where(matched, 1, 0)
+    out["matched_locations"] = np.where(matched, 1, 0)
+    return _Placed(out, step, combo_short[inverse])
 
 
 # ---------------------------------------------------------------- raw samples
@@ -231,7 +305,7 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
 class _SampleGroups:
     """The (role, level, location) groups of a raw-sample frame: computed once per market."""
 
-    def __init__(self, samples: pd.DataFrame):
+    def __init__(self, samples: pd.DataFrame, market: M.MarketData):
         codes = tuple(samples[c].cat.codes.to_numpy() for c in M.KEY_COLUMNS)
         dims = tuple(len(samples[c].cat.categories) + 1 for c in M.KEY_COLUMNS)
         gkeys, gid = _dense_groups(codes, dims)
@@ -242,7 +316,9 @@ class _SampleGroups:
         disp = [np.asarray(samples[c].cat.categories, dtype=object) for c in ("role", "level", "location")]
         self.g_role, self.g_lvl, self.g_loc = cats[0][r].astype(str), cats[1][l].astype(str), cats[2][x].astype(str)
         self.g_show = [_show_key(a, b, c) for a, b, c in zip(disp[0][r], disp[1][l], disp[2][x])]
+        self.g_disp = (disp[0][r].astype(str), disp[1][l].astype(str), disp[2][x].astype(str))
         self.by_role = {k: np.flatnonzero(self.g_role == k) for k in np.unique(self.g_role)}
+        self.g_country, self.g_wide, self.g_scope = row_geography(self.g_loc, market_country(market, self.g_loc))
 
 
 def _sorted_within_groups(gid: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,6 +345,7 @@ class _SampleIndex:
         self.values, self.starts, self.counts = _sorted_within_groups(groups.gid[ok], values[ok], groups.n_groups)
         self.g_role, self.g_lvl, self.g_loc, self.g_show, self.by_role = (
             groups.g_role, groups.g_lvl, groups.g_loc, groups.g_show, groups.by_role)
+        self.groups = groups
         self._pools: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def pool(self, gids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -300,16 +377,23 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
     step_of = np.full(n, NO_MATCH)
     rows = np.full(n, None, dtype=object)
     short = np.full(n, None, dtype=object)
+    found = {c: np.full(n, None, dtype=object) for c in MATCHED}
+    G = index.groups
     order, bounds = by_combo
-    for ci, (r, L, X) in enumerate(combos):
+    for ci, (r, L, X, C, nocity) in enumerate(combos):
         sel = order[bounds[ci]: bounds[ci + 1]]
         if not len(sel):
             continue
         gidx = index.by_role.get(r) if r else None
         if gidx is None:
             continue
+        in_country = _geo_ok(G.g_country[gidx], C)
+        if not in_country.any():
+            short[sel] = _elsewhere(G.g_country[gidx], C)
+            continue
+        gidx = gidx[in_country]
         best_short = 0
-        for step, mask in enumerate(_step_masks(index.g_lvl[gidx], index.g_loc[gidx], L, X)):
+        for step, mask in enumerate(_step_masks(index.g_lvl[gidx], index.g_loc[gidx], L, X, G.g_wide[gidx], nocity)):
             gids = gidx[mask]
             count = int(index.counts[gids].sum()) if len(gids) else 0
             if count < min_n:
@@ -327,6 +411,9 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
             step_of[sel] = step
             shown = [index.g_show[g] for g in gids[:3]]
             rows[sel] = f"{len(gids)} group(s): " + "; ".join(shown) + ("; ..." if len(gids) > 3 else "")
+            used = gids[index.counts[gids] > 0]
+            for col, value in _pooled(G, used).items():
+                found[col][sel] = value
             break
         else:
             if best_short:
@@ -340,7 +427,25 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
     out["as_of"] = np.where(matched, market.as_of, None)
     out["top_coded"] = None
     out["match_rows"] = rows
+    for col, values in found.items():
+        out[col] = values
     return _Placed(out, step_of, short)
+
+
+def _pooled(G: "_SampleGroups", gids: np.ndarray) -> dict:
+    """What a pool of sample groups matched: the shared role, level and location, or how many were pooled."""
+    def one(values):
+        u = sorted(set(values.tolist()))
+        return (u[0] if len(u) == 1 else None), len(u)
+
+    role, _ = one(G.g_disp[0][gids])
+    level, n_levels = one(G.g_disp[1][gids])
+    location, n_locs = one(G.g_disp[2][gids])
+    country, _ = one(G.g_country[gids])
+    scope, _ = one(G.g_scope[gids])
+    return {"matched_role": role, "matched_level": level or None, "matched_location": location or None,
+            "matched_scope": scope if n_locs == 1 else ("country" if country else "unknown"),
+            "matched_country": country or "", "matched_levels": n_levels, "matched_locations": n_locs}
 
 
 # ---------------------------------------------------------------- public API
@@ -396,7 +501,7 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         factors = _fx_factors(needs, target_cur, multi, fx)
         for mi, market in enumerate(markets):
             aliases = compile_aliases_with_display(market.options.alias_map)
-            inverse, combos = _offer_keys(part, aliases)
+            inverse, combos, mismatch = _offer_keys(part, aliases)
             groups = None
             combo_order = np.argsort(inverse, kind="stable")
             by_combo = (combo_order, np.searchsorted(inverse[combo_order], np.arange(len(combos) + 1)))
@@ -407,11 +512,12 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
                     res = _place_percentile_table(market, comp, vals, inverse, combos, factors)
                 if res is None and market.samples is not None:
                     if groups is None:
-                        groups = _SampleGroups(market.samples)
+                        groups = _SampleGroups(market.samples, market)
                     res = _place_samples(market, comp, vals, inverse, combos, factors, by_combo, groups)
                 if res is None:
                     continue
-                frames.append(res.frame.assign(component=comp, currency=target_cur, market_file=market.source))
+                frames.append(res.frame.assign(component=comp, currency=target_cur, market_file=market.source,
+                                               country_mismatch=mismatch))
                 offer_of.append(part_idx)
                 step_of.append(res.step)
                 short_of.append(res.shortfall)
@@ -440,6 +546,11 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         ]
         allres.loc[nomatch, "market_file"] = None
     allres["match"] = names
+    for col in MATCHED:
+        if col not in allres:
+            allres[col] = None
+    allres["country_mismatch"] = allres["country_mismatch"].fillna(False).astype(bool) & ~nomatch
+    allres["basis"] = _basis(allres, targets, pos, step, nomatch)
     allres["gap_to_p50"] = allres["p50"] - allres["value"]
     allres["gap_to_p75"] = allres["p75"] - allres["value"]
     out = allres[list(RESULT_COLUMNS)].copy()
@@ -448,6 +559,32 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
     for col in ("clamped", "source", "as_of", "top_coded", "match_rows", "market_file"):
         values = out[col].astype(object)
         out[col] = values.where(values.notna() & (values != ""), None)
+    return out
+
+
+def _basis(allres: pd.DataFrame, targets: pd.DataFrame, pos: np.ndarray, step: np.ndarray, nomatch: np.ndarray) -> list:
+    """The citing phrase of each matched row (geo.basis_phrase), None for a no-match; cached per distinct input."""
+    cache: dict = {}
+    out = []
+    lv = targets["level"].to_numpy(dtype=object) if "level" in targets else np.full(len(targets), None, dtype=object)
+    lc = targets["location"].to_numpy(dtype=object) if "location" in targets else np.full(len(targets), None, dtype=object)
+    cols = [allres[c].to_numpy(dtype=object) for c in (*MATCHED, "source", "as_of", "country_mismatch")]
+    for k in range(len(allres)):
+        if nomatch[k]:
+            out.append(None)
+            continue
+        vals = tuple(c[k] for c in cols)
+        key = (vals, int(step[k]), lv[pos[k]], lc[pos[k]])
+        hit = cache.get(key)
+        if hit is None:
+            m = dict(zip(("role", "level", "location", "scope", "country", "levels", "locations"), vals[:7]))
+            m["levels"] = int(m["levels"] or 1)
+            m["locations"] = int(m["locations"] or 1)
+            level = lv[pos[k]] if isinstance(lv[pos[k]], str) and lv[pos[k]] else None
+            location = lc[pos[k]] if isinstance(lc[pos[k]], str) and lc[pos[k]] else None
+            hit = cache[key] = basis_phrase(m, source_phrase(vals[7], vals[8]), STEPS[int(step[k])], offer_level=level,
+                                            offer_location=location, country_mismatch=bool(vals[9]))
+        out.append(hit)
     return out
 
 
@@ -643,6 +780,9 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
 
 JSON_KEYS = ("component", "value", "percentile", "clamped", "p10", "p25", "p50", "p75", "p90",
              "gap_to_p50", "gap_to_p75", "match", "sample_size", "source")
+# issue 12: what was matched (values as found in the market file), whether another country's data
+# was used on the user's say-so, the as-of date and the citing phrase
+GEO_JSON_KEYS = ("matched", "country_mismatch", "as_of", "basis")
 
 
 def to_market_json(placed: pd.DataFrame, *, extra: Sequence[str] = ()) -> dict[str, list[dict]]:
@@ -657,17 +797,32 @@ def to_market_json(placed: pd.DataFrame, *, extra: Sequence[str] = ()) -> dict[s
         12
     """
     keys = list(JSON_KEYS) + [k for k in extra if k not in JSON_KEYS]
+    geo = [k for k in (*MATCHED, "country_mismatch", "basis", "as_of") if k in placed.columns and k not in keys]
     out: dict[str, list[dict]] = {}
-    for rec in placed[["offer_id", *keys]].to_dict(orient="records"):
+    for rec in placed[["offer_id", *keys, *geo]].to_dict(orient="records"):
         entry = {}
-        for k in keys:
+        for k in keys + geo:
             v = rec[k]
             if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
                 v = None
             elif isinstance(v, np.generic):
                 v = v.item()
-            if k == "sample_size" and v is not None:
+            if k in ("sample_size", "matched_levels", "matched_locations") and v is not None:
                 v = int(v)
             entry[k] = v
+        if "matched_role" in geo:
+            # what the market file had, not the offer's own role/level/location (docs/market.md "Geography")
+            matched = None if entry["match"] is None or str(entry["match"]).startswith("no market data") else {
+                "role": entry["matched_role"], "level": entry["matched_level"] or None,
+                "location": entry["matched_location"] or None, "scope": entry["matched_scope"],
+                "country": entry["matched_country"] or None,
+                "levels_pooled": entry["matched_levels"], "locations_pooled": entry["matched_locations"],
+            }
+            mismatch = bool(entry.get("country_mismatch"))
+            for k in (*MATCHED, "country_mismatch", "basis", "as_of"):
+                entry.pop(k, None) if k not in keys else None
+            entry.update({"matched": matched, "country_mismatch": mismatch,
+                          "as_of": rec.get("as_of") if isinstance(rec.get("as_of"), str) else None,
+                          "basis": rec.get("basis") if isinstance(rec.get("basis"), str) else None})
         out.setdefault(str(rec["offer_id"]), []).append(entry)
     return out

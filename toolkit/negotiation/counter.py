@@ -361,6 +361,17 @@ def percentile_of(row: Any, value: float) -> tuple[float, Optional[str]]:
     return float(np.interp(value, xs, ks)), clamped
 
 
+def why_no_points(row: Any) -> str:
+    """Why a market row has no percentile to place against: its no-match text, top-coding, or no points."""
+    match = str(row.get("match") or "")
+    if match.startswith("no market data"):
+        return match
+    top = row.get("top_coded")
+    if top and isinstance(top, str):
+        return f"the market file gives {top} only as top-coded values"
+    return "the matched market row has no percentile points for it"
+
+
 def _where(p: float, clamped: Optional[str]) -> str:
     from .rules import _ordinal
 
@@ -389,22 +400,30 @@ def landing(evaluation: Evaluation, i: int, asks: Sequence[BundledAsk], points: 
                            "base_percentile": None, "rival": None, "rival_average_tc": None, "text": ""}
     rows = _market(evaluation, o.id)
     bits = []
+    skipped = []
     base_ask = next((a for a in asks if a.component == "base"), None)
     if base_ask is not None and "base" in rows:
         p, c = percentile_of(rows["base"], base_ask.target * float(evaluation.figures.rates[i]))
         if not np.isnan(p):
             out["base_percentile"] = p
             bits.append(f"base {base_ask.money(base_ask.target, o.currency)} is {_where(p, c)} of the market base.")
+        else:
+            skipped.append(f"base ({why_no_points(rows['base'])})")
     sentence = f"average TC {m(avg)} a year"
     if make_whole > 0.5:
         sentence += f" before the make-whole sign-on (which adds {m(make_whole)} a year)"
     if "total" in rows:
         p, c = percentile_of(rows["total"], avg)
-        target = interpolate_percentile(rows["total"], target_percentile)
-        out.update(total_percentile=None if np.isnan(p) else p, total_target=target)
         if not np.isnan(p):
+            # a component without percentile points is skipped, never interpolated (issue 12)
+            target = interpolate_percentile(rows["total"], target_percentile)
+            out.update(total_percentile=p, total_target=target)
             sentence += f" is {_where(p, c)} of the market total ({_ordinal(target_percentile)}: {m(target)})"
+        else:
+            skipped.append(f"total ({why_no_points(rows['total'])})")
     bits.append(sentence + ".")
+    if skipped:
+        bits.append("not placed against the market: " + "; ".join(skipped) + ".")
     rival = next((q for q in points if q.rule == "competing-offer" and q.tc_target is not None), None)
     if rival is not None and any("competing-offer" in a.rules for a in asks):
         out.update(rival=rival.tc_target_label, rival_average_tc=float(rival.tc_target))

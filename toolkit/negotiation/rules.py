@@ -169,8 +169,20 @@ def _ordinal(p: float) -> str:
     return f"{n}{suffix}"
 
 
+def basis(row: Mapping[str, Any]) -> str:
+    """The words citing a market row: what was matched (geography, source, role, level), never the offer's own.
+
+    Built by `toolkit.market` from the matched values ('US national BLS OEWS May 2022 data for
+    Software Developers (all levels)'); when another country's data was used on the user's say-so,
+    the figures were converted into the offer's currency, and the phrase says so."""
+    text = str(row.get("basis") or row.get("source") or "market data")
+    if row.get("country_mismatch") is True:
+        text += ", converted at the FX table's rate"
+    return text
+
+
 def _cite(row: Mapping[str, Any]) -> str:
-    bits = [str(row.get("source") or "market data")]
+    bits = [basis(row)]
     if not _nan(row.get("sample_size")):
         bits.append(f"n={int(row['sample_size'])}")
     if row.get("match"):
@@ -236,13 +248,12 @@ def rule_base_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
         where = f"at the {_ordinal(float(row['percentile']))} percentile"
     else:
         where = "below the median"
-    rationale = (f"Base {ctx.money(current)} sits {where} of the market for {_who(ctx.offer)} (median {ctx.own_money(row['p50'])}); "
+    rationale = (f"Base {ctx.money(current)} sits {where} of the market ({basis(row)}; median {ctx.own_money(row['p50'])}); "
                  f"the {tp} percentile is {ctx.money(market_target)}")
     rationale += f", capped at a {MAX_BASE_RAISE_FRACTION:.0%} raise on the offer." if capped else "."
     evidence = (f"{_cite(row)}: base p50 {ctx.own_money(row['p50'])}, p75 {ctx.own_money(row['p75'])}; "
                 f"offer at {fmt.percentile(row.get('percentile'))} [S58][S54]")
-    script = (f"Based on {row.get('source') or 'market data'} for {_who(ctx.offer)}"
-              f"{' in ' + ctx.offer.location if ctx.offer.location else ''}, the {tp} percentile for base is about "
+    script = (f"Based on {basis(row)}, the {tp} percentile for base is about "
               f"{ctx.money(market_target)}. Could you bring the base to {ctx.money(target)}?")
     return TalkingPoint("base-below-market", "base", rationale, evidence, script, current, target, ctx.currency)
 
@@ -290,7 +301,7 @@ def rule_total_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
         rationale += (f" The grant ask is capped at +{MAX_BASE_RAISE_FRACTION:.0%} of the offer's grant of {fmt.money(current, unit)} (R3).")
     evidence = (f"{_cite(total)}: total p50 {ctx.own_money(total['p50'])}, p75 {ctx.own_money(total['p75'])}; "
                 f"offer at {fmt.percentile(total.get('percentile'))} [S58]")
-    script = (f"The base works for me. On total compensation the offer is below the market median for {_who(o)}; "
+    script = (f"The base works for me. On total compensation the offer is below the median of {basis(total)}; "
               f"would {what} be possible to bring it to the {tp} percentile?")
     return TalkingPoint("total-below-market", component, rationale, evidence, script, current, target, unit,
                         tc_target=tc_target, tc_target_label=f"the {tp} percentile of the market total")
