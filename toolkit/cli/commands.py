@@ -109,9 +109,9 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
     return place(evaluate(offer_set, fx=fx, currency=reporting, also_convert=currency_uses(market)), market)
 
 
-def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int] = None):
-    """--alias A=B (repeatable) and --min-samples N as MarketOptions, or None for the defaults."""
-    if not alias and min_samples is None:
+def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int] = None, market_location: Optional[str] = None):
+    """--alias A=B (repeatable), --min-samples N and --market-location X as MarketOptions, or None for the defaults."""
+    if not alias and min_samples is None and not market_location:
         return None
     from ..market import MarketOptions
     from .market import _parse_pairs
@@ -119,6 +119,8 @@ def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int]
     settings: dict = {"aliases": _parse_pairs(alias or [], "--alias")}
     if min_samples is not None:
         settings["min_samples"] = min_samples
+    if market_location:
+        settings["market_location"] = market_location
     return MarketOptions(**settings)
 
 
@@ -224,6 +226,7 @@ def compare(
     map_: options.Map = None,
     alias: options.Alias = None,
     min_samples: options.MinSamples = None,
+    market_location: options.MarketLocation = None,
     current: options.Current = None,
     today: options.Today = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the live Excel report here (.xlsx).")] = None,
@@ -247,7 +250,7 @@ def compare(
         day = collect(issues, lambda: parse_today(today))
         if output is not None and output.suffix.lower() != ".xlsx":
             issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="bad_argument"))
-        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples))) or []
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location))) or []
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(

@@ -24,6 +24,7 @@ def negotiate(
     map_: options.Map = None,
     alias: options.Alias = None,
     min_samples: options.MinSamples = None,
+    market_location: options.MarketLocation = None,
     current: options.Current = None,
     offer: Annotated[Optional[str], typer.Option("--offer", help="Plan for this offer id only.")] = None,
     today: options.Today = None,
@@ -54,7 +55,7 @@ def negotiate(
             horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
             discount_rate=None, tax_rate=tax_rate, fx_date=None,
         ))
-        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples))) or []
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location))) or []
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
         raise_if(issues)

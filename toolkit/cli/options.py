@@ -28,6 +28,7 @@ Market = Annotated[Optional[List[Path]], typer.Option("--market", help="Market d
 Map = Annotated[Optional[str], typer.Option("--map", help="Market column mapping: role=job_title,base=basesalary or a mapping file.")]
 Alias = Annotated[Optional[List[str]], typer.Option("--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable).")]
 MinSamples = Annotated[Optional[int], typer.Option("--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5).")]
+MarketLocation = Annotated[Optional[str], typer.Option("--market-location", help="Use market rows for this place (e.g. 'U.S.') for offers without their own market_location; another country's data is used only when asked for.")]
 Current = Annotated[Optional[Path], typer.Option("--current", help="Your current job (YAML): the 'stay' baseline, make-whole and forfeit figures.")]
 Today = Annotated[Optional[str], typer.Option("--today", help="The date deadline rules count from (YYYY-MM-DD; default: today).")]
 Pipeline = Annotated[Optional[Path], typer.Option("--pipeline", help="A follow-up pipeline file: adds a Follow-ups sheet to the report.")]

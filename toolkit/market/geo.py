@@ -143,5 +143,5 @@ def basis_phrase(matched: Mapping[str, Any], source: str, step: str, *, offer_le
     if not matched.get("country"):
         notes.append("the market file does not say which country")
     if country_mismatch and offer_location:
-        notes.append(f"not {offer_location}: you chose this market")
+        notes.append(f"used here for an offer in {offer_location}, as you asked")
     return text + (f" ({'; '.join(notes)})" if notes else "")

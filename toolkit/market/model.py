@@ -55,6 +55,9 @@ class MarketOptions(_Frozen):
         certified_only: LCA files: keep only cases whose status is exactly CERTIFIED.
         default_currency: currency of files that carry no currency column (US sources such as
             BLS, LCA and levels.fyi are USD regardless).
+        market_location: the place whose rows to use for offers that set no `market_location`
+            of their own (`--market-location`): the user's explicit say-so to use another
+            country's data (docs/market.md "Geography").
     """
 
     aliases: tuple[tuple[str, str], ...] = ()
@@ -65,6 +68,7 @@ class MarketOptions(_Frozen):
     date_to: Optional[date] = None
     certified_only: bool = True
     default_currency: Optional[str] = None
+    market_location: Optional[str] = None
 
     @field_validator("aliases", mode="before")
     @classmethod

@@ -124,14 +124,18 @@ def _fx_factors(markets_currencies: dict[str, set[str]], target: str, multi: boo
     return factors
 
 
-def _market_locations(targets: pd.DataFrame, aliases) -> tuple[pd.Series, list[str], list[tuple[str, bool, bool]]]:
-    """Per offer: the location matched on (market_location if set), and (country, city-less, mismatch)."""
+def _market_locations(targets: pd.DataFrame, aliases, default: str | None = None) -> tuple[pd.Series, list[str], list[tuple[str, bool, bool]]]:
+    """Per offer: the location matched on (market_location if set, else `default`, else the
+    location), and (country, city-less, mismatch)."""
     loc = targets["location"] if "location" in targets else pd.Series([None] * len(targets))
     loc = loc.astype(object).reset_index(drop=True)
     chosen = loc.copy()
     explicit = np.zeros(len(targets), dtype=bool)
-    if "market_location" in targets:
-        ml = targets["market_location"].astype(object).reset_index(drop=True)
+    if "market_location" in targets or default:
+        ml = targets["market_location"] if "market_location" in targets else pd.Series([None] * len(targets))
+        ml = ml.astype(object).reset_index(drop=True)
+        if default:
+            ml = ml.where(ml.notna() & (ml.astype(str).str.strip() != ""), default)
         given = ml.notna() & (ml.astype(str).str.strip() != "")
         chosen = chosen.where(~given, ml)
         explicit |= given.to_numpy()
@@ -148,11 +152,12 @@ def _market_locations(targets: pd.DataFrame, aliases) -> tuple[pd.Series, list[s
     return chosen, [g[0] for g in geo], geo
 
 
-def _offer_keys(targets: pd.DataFrame, aliases) -> tuple[np.ndarray, list[tuple]]:
-    """Per-offer code into a list of distinct (role, level, location, country, city-less) keys."""
+def _offer_keys(targets: pd.DataFrame, aliases, default_location: str | None = None) -> tuple[np.ndarray, list[tuple], np.ndarray]:
+    """Per-offer code into a list of distinct (role, level, location, country, city-less) keys, and
+    per offer whether another country's data was asked for (country_mismatch)."""
     codes = []
     keylists = []
-    chosen, _, geo = _market_locations(targets, aliases)
+    chosen, _, geo = _market_locations(targets, aliases, default_location)
     for key in M.KEYS:
         col = targets[key] if key in targets else pd.Series([None] * len(targets))
         if key == "location":
@@ -501,7 +506,7 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         factors = _fx_factors(needs, target_cur, multi, fx)
         for mi, market in enumerate(markets):
             aliases = compile_aliases_with_display(market.options.alias_map)
-            inverse, combos, mismatch = _offer_keys(part, aliases)
+            inverse, combos, mismatch = _offer_keys(part, aliases, market.options.market_location)
             groups = None
             combo_order = np.argsort(inverse, kind="stable")
             by_combo = (combo_order, np.searchsorted(inverse[combo_order], np.arange(len(combos) + 1)))

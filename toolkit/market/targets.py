@@ -18,7 +18,9 @@ from ..offers.results import Evaluation
 from .model import MarketData
 from .place import place_offers, wage_levels
 
-H1B = {"h1b-new", "h1b-transfer"}
+# Petition types whose worker must be paid the prevailing wage under an LCA (H-1B, H-1B1, E-3:
+# 20 CFR 655 subpart H; docs/negotiation.md "Visa rules"): their offers get a wage level.
+H1B = {"h1b-new", "h1b-transfer", "h1b-cap-exempt", "h1b1", "e3"}
 
 
 def offer_targets(evaluation: Evaluation) -> pd.DataFrame:
@@ -40,6 +42,9 @@ def offer_targets(evaluation: Evaluation) -> pd.DataFrame:
             "role": [o.role for o in evaluation.offers],
             "level": [o.level for o in evaluation.offers],
             "location": [o.location for o in evaluation.offers],
+            "market_location": [o.market_location for o in evaluation.offers],
+            "oflc_area": [o.oflc_area for o in evaluation.offers],
+            "county": [o.county for o in evaluation.offers],
             "currency": evaluation.currency,
             "base": base1,
             "bonus": np.array(target_bonus, dtype=float),

@@ -463,7 +463,8 @@ class Relocation(Frozen):
 
 
 Sponsorship = Literal[
-    "none", "h1b-new", "h1b-transfer", "green-card", "tn", "l1", "o1", "skilled-worker", "blue-card", "other"
+    "none", "h1b-new", "h1b-transfer", "h1b-cap-exempt", "h1b1", "e3", "green-card", "tn", "l1", "o1", "skilled-worker",
+    "blue-card", "other"
 ]
 
 
@@ -492,6 +493,12 @@ class Offer(Frozen):
     role: Optional[Text] = None
     level: Optional[Text] = None
     location: Optional[Text] = None
+    # Market geography (issue 12): the place whose market data to use when it is not `location`
+    # (e.g. "U.S." for US national data on a Berlin offer: the user's explicit say-so), and the
+    # OFLC wage area (its numeric code) or county for prevailing-wage levels.
+    market_location: Optional[Text] = None
+    oflc_area: Optional[Text] = Field(default=None, pattern=r"^\d{5,7}$")
+    county: Optional[Text] = None
     currency: Currency
     status: Optional[Literal["verbal", "written"]] = None
     start_date: Optional[Date] = None
