@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from toolkit.offers.models import Offer
-from toolkit.negotiation.checklist import ITEMS, build_checklist, business_days
+from toolkit.negotiation.checklist import DE_ONLY, ITEMS as ALL_ITEMS, build_checklist, business_days
 
 TODAY = dt.date(2026, 11, 25)
+ITEMS = tuple(i for i in ALL_ITEMS if i not in DE_ONLY)  # a US offer's items
 
 
 def offer(**terms) -> Offer:
-    data = {"id": "acme", "company": "Acme", "currency": "USD", "base_salary": 150_000, **terms}
+    data = {"id": "acme", "company": "Acme", "currency": "USD", "base_salary": 150_000, "location": "Seattle, WA", **terms}
     return Offer.model_validate(data, context={"currency": "USD"})
 
 

@@ -73,10 +73,10 @@ def test_interpolation_is_linear_between_known_points_and_clamped_outside():
 
 
 def test_rule_ids_are_stable_and_one_function_per_id():
-    assert len(RULES) == len(RULE_IDS) == 14
+    assert len(RULES) == len(RULE_IDS) == 15
     assert set(RULE_IDS) == {
         "base-below-market", "total-below-market", "make-whole", "clawback-terms", "relocation-gross-up", "back-loaded-vesting",
-        "private-options-info", "visa-wage-level", "sponsorship-costs", "competing-offer", "no-competing-offer",
+        "private-options-info", "visa-wage-level", "visa-threshold", "sponsorship-costs", "competing-offer", "no-competing-offer",
         "deadline-extension", "pto-match", "bonus-fixed",
     }
 

@@ -13,14 +13,22 @@ from typing import Any
 from dataclasses import dataclass
 
 
+from ..geography import resolve_location
 from ..offers.models import Offer
 from .. import format as fmt
+from .visa import US_KINDS
 
 CONFIRMED, MISSING, TO_CONFIRM = "confirmed", "missing", "to_confirm"
 ITEMS = (
     "written_offer", "base_salary", "bonus", "equity", "vesting_schedule", "share_price_basis", "refreshers",
-    "retirement", "health", "start_date", "relocation", "sign_on_repayment", "visa", "deadline",
+    "retirement", "health", "start_date", "relocation", "sign_on_repayment", "visa", "deadline", "probation_notice",
 )
+# Items by country (docs/negotiation.md "Terms checklist"): the 409A price, the 401(k) match, the
+# employer health premium and green-card sponsorship exist only in the US; a German offer gets its
+# own modest, sourced items (VSOP or real shares [S66a]; probation and notice periods, BGB §622
+# [S66b]); an offer whose country is unknown gets the universal items only.
+US_ONLY = ("health",)
+DE_ONLY = ("probation_notice",)
 COLUMNS = ("offer_id", "item", "status", "reason")
 
 
@@ -98,7 +106,14 @@ def _price_basis(o: Offer, today: dt.date) -> ChecklistItem:
         return ChecklistItem("share_price_basis", TO_CONFIRM, "dollar grant: ask which price turns it into shares (e.g. a 30-day average) and how shares are rounded")
     private = [g for g in o.equity if g.private]
     if private:
-        return ChecklistItem("share_price_basis", TO_CONFIRM, "private shares: ask for the 409A price, the latest preferred price and fully diluted shares")
+        country = offer_country(o)
+        if country == "US":
+            return ChecklistItem("share_price_basis", TO_CONFIRM, "private shares: ask for the 409A price, the latest preferred price and fully diluted shares")
+        if country == "DE":
+            return ChecklistItem("share_price_basis", TO_CONFIRM, "private shares: ask whether these are real shares or a VSOP (virtual shares: a "
+                                 "contractual claim to a cash payout, taxed as wages, usually only at an exit) [S66a], the latest valuation "
+                                 "and the fully diluted share count")
+        return ChecklistItem("share_price_basis", TO_CONFIRM, "private shares: ask for the latest valuation per share and the fully diluted share count")
     return ChecklistItem("share_price_basis", CONFIRMED, "share count given in the offer")
 
 
@@ -111,7 +126,9 @@ def _refreshers(o: Offer, today: dt.date) -> ChecklistItem:
 def _retirement(o: Offer, today: dt.date) -> ChecklistItem:
     r = o.retirement
     if r is None:
-        return ChecklistItem("retirement", MISSING, "no retirement plan in the file: ask for the match formula and vesting")
+        if offer_country(o) == "US":
+            return ChecklistItem("retirement", MISSING, "no retirement plan in the file: ask for the 401(k) match formula and vesting")
+        return ChecklistItem("retirement", MISSING, "no retirement plan in the file: ask whether the employer contributes to a pension")
     bits = [f"{fmt.percent(t.match, 0)} match up to {fmt.percent(t.up_to, 0)}" for t in r.tiers]
     if r.employer_contribution is not None:
         bits.append(f"{fmt.percent(r.employer_contribution, 0)} employer contribution")
@@ -127,6 +144,11 @@ def _health(o: Offer, today: dt.date) -> ChecklistItem:
 def _start(o: Offer, today: dt.date) -> ChecklistItem:
     if o.start_date is None:
         return ChecklistItem("start_date", MISSING, "no start date in the file: agree one in writing")
+    if o.start_date < today:
+        return ChecklistItem("start_date", TO_CONFIRM, f"the start date {o.start_date.isoformat()} is already past: agree a new one in writing")
+    if o.deadline is not None and o.deadline > o.start_date:
+        return ChecklistItem("start_date", TO_CONFIRM, f"the response deadline {o.deadline.isoformat()} falls after the start date "
+                             f"{o.start_date.isoformat()}: one of them is wrong; confirm both in writing")
     return ChecklistItem("start_date", CONFIRMED, o.start_date.isoformat())
 
 
@@ -191,13 +213,15 @@ def _visa(o: Offer, today: dt.date) -> ChecklistItem:
     gaps = []
     if v.fees_paid_by in (None, "unknown"):
         gaps.append("who pays the fees")
-    if v.green_card is None:
-        gaps.append("green-card sponsorship")
+    if v.green_card is None and v.sponsorship in US_KINDS and v.sponsorship != "green-card":
+        gaps.append("green-card sponsorship")  # a US term: never asked of a Blue Card or Skilled Worker offer
     if gaps:
         return ChecklistItem("visa", TO_CONFIRM, f"{v.sponsorship} sponsorship; not recorded: {', '.join(gaps)}; also confirm filing timing")
     if v.fees_paid_by == "employee":
         return ChecklistItem("visa", TO_CONFIRM, f"{v.sponsorship} sponsorship with fees paid by you: employer costs cannot be passed on; confirm")
-    gc = "green card sponsored" if v.green_card else "no green-card sponsorship"
+    if v.sponsorship not in US_KINDS:
+        return ChecklistItem("visa", CONFIRMED, f"{v.sponsorship}, fees paid by the employer; confirm filing timing")
+    gc = "green card sponsored" if v.green_card or v.sponsorship == "green-card" else "no green-card sponsorship"
     return ChecklistItem("visa", CONFIRMED, f"{v.sponsorship}, fees paid by the employer, {gc}; confirm filing timing")
 
 
@@ -210,10 +234,33 @@ def _deadline(o: Offer, today: dt.date) -> ChecklistItem:
     return ChecklistItem("deadline", CONFIRMED, f"respond by {o.deadline.isoformat()} ({days} business day{'s' if days != 1 else ''} from {today.isoformat()})")
 
 
+def _probation_notice(o: Offer, today: dt.date) -> ChecklistItem:
+    return ChecklistItem("probation_notice", TO_CONFIRM, "get the probation period and the notice periods in the contract: by law "
+                         "probation is at most 6 months with 2 weeks' notice, then at least 4 weeks to the 15th or the end of a month, "
+                         "unless the contract or a collective agreement says otherwise (BGB §622) [S66b]")
+
+
 CHECKS = (_written, _base, _bonus, _equity, _vesting, _price_basis, _refreshers, _retirement, _health, _start,
-          _relocation, _sign_on, _visa, _deadline)
+          _relocation, _sign_on, _visa, _deadline, _probation_notice)
+
+
+def offer_country(o: Offer) -> str:
+    """ISO alpha-2 country of the offer's location ('' when it does not say)."""
+    return resolve_location(o.location).country if o.location else ""
 
 
 def build_checklist(offer: Offer, today: dt.date) -> list[ChecklistItem]:
-    """Every checklist item for one offer, in the fixed order of ITEMS."""
-    return [check(offer, today) for check in CHECKS]
+    """The checklist items that exist in the offer's country, in the fixed order of ITEMS.
+
+    US-only items (the employer health premium) are kept for US offers and for offers that
+    record that term; German items only for offers in Germany; unknown countries get the
+    universal items only."""
+    country = offer_country(offer)
+    out = []
+    for check, item in zip(CHECKS, ITEMS):
+        if item in US_ONLY and country != "US" and not (item == "health" and offer.benefits and offer.benefits.health is not None):
+            continue
+        if item in DE_ONLY and country != "DE":
+            continue
+        out.append(check(offer, today))
+    return out

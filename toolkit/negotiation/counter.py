@@ -67,6 +67,7 @@ REASONS = {
     "competing-offer": "which would bring the package closer to another offer I have",
     "back-loaded-vesting": "to level out the back-loaded vesting in my first two years",
     "make-whole": "to make up for what I forfeit by leaving my current job",
+    "visa-threshold": "to meet the salary threshold for the visa",
 }
 REMAINING_REASON = "which together with the points above brings the package to {label}"
 

@@ -31,7 +31,8 @@ import numpy as np
 from ..offers.results import Evaluation
 from ..offers.models import Offer
 from .. import format as fmt
-from .checklist import business_days, us_calendar
+from .checklist import business_days, offer_country, us_calendar
+from . import visa as V
 from .current import CurrentJob, Forfeit
 
 PERCENTILE_POINTS = (10, 25, 50, 75, 90)
@@ -506,29 +507,93 @@ def rule_visa_wage_level(ctx: RuleContext) -> Optional[TalkingPoint]:
     if gap <= 0 or gap > VISA_REACH_FRACTION * current:
         return None
     target = round_up(wage_own)
+    kind = ctx.offer.visa.sponsorship if ctx.offer.visa else None
+    if V.lottery_applies(kind):
+        # only a cap-subject new H-1B is selected by the weighted lottery (90 FR 60864) [S65e]
+        why = f"which gives {int(nxt)} lottery entries instead of {level} and matches a more senior role"
+        evidence = f"{source}: Level {int(nxt)} {ctx.money(wage_own)}; weighted H-1B lottery for cap-subject registrations from FY2027 [S65e][S39a][S37c]"
+        script = (f"Moving the base to {ctx.money(target)} would reach prevailing-wage Level {int(nxt)}, which improves my chances in the "
+                  f"H-1B lottery; could we do that?")
+    else:
+        # a transfer, cap-exempt, H-1B1 or E-3 worker is not in the lottery [S65c][S65d]: the level only describes the role
+        why = (f"which matches a more senior role; there is no lottery for a {V.label(kind)} "
+               f"(a worker already counted against the cap, or outside it, is not selected again)")
+        evidence = f"{source}: Level {int(nxt)} {ctx.money(wage_own)}; level descriptions [S37c]; cap counting [S65c][S65d]"
+        script = (f"Moving the base to {ctx.money(target)} would match prevailing-wage Level {int(nxt)}, the level for the experience "
+                  f"this role asks for; could we do that?")
     return TalkingPoint(
         "visa-wage-level", "base",
-        f"Base {ctx.money(current)} reaches prevailing-wage Level {level}; {ctx.money(gap)} more reaches Level {int(nxt)}, "
-        f"which gives {int(nxt)} lottery entries instead of {level} and matches a more senior role.",
-        f"{source}: Level {int(nxt)} {ctx.money(wage_own)}; weighted H-1B lottery from FY2027 [S39a][S37c]",
-        f"Moving the base to {ctx.money(target)} would reach prevailing-wage Level {int(nxt)}, which improves my H-1B chances; could we do that?",
-        current, target, ctx.currency,
+        f"Base {ctx.money(current)} reaches prevailing-wage Level {level}; {ctx.money(gap)} more reaches Level {int(nxt)}, {why}.",
+        evidence, script, current, target, ctx.currency,
     )
 
 
 def rule_sponsorship_costs(ctx: RuleContext) -> Optional[TalkingPoint]:
-    """R14: sponsorship needed and the fees not settled (or put on the employee) → employer pays, in writing."""
+    """R14: sponsorship needed and the fees not settled (or put on the employee) → employer pays, in writing.
+
+    What the sentence claims depends on the visa type (`visa.py`): the LCA rules only for H-1B,
+    H-1B1 and E-3; each fee only for the petitions its source names; PERM only when a green card
+    is sponsored; neutral wording for TN, L-1, O-1, Blue Card and other routes."""
     v = ctx.offer.visa
     if v is None or v.sponsorship in (None, "none") or v.fees_paid_by == "employer":
         return None
+    kind = v.sponsorship
     who = {"employee": "the offer puts them on you", "unknown": "the offer leaves open who pays", None: "the offer does not say who pays"}[v.fees_paid_by]
-    gc = " and a green-card (PERM) start date" if v.green_card is not False else ""
+    perm = V.perm_applies(kind, v.green_card)
+    fees = V.fees_for(kind)
+    bits, tags = [], []
+    if V.needs_lca(kind):
+        bits.append(f"for a {V.label(kind)} the employer's own LCA and petition costs (legal and filing fees) may not be deducted "
+                    "from the worker's pay where that takes it below the required wage")
+        tags += ["DOL Fact Sheet #62H [S42a][S65b]"]
+    if any(f.name.startswith("ACWIA") for f in fees):
+        bits.append("the ACWIA fee can never be charged to the worker")
+    if perm:
+        bits.append("PERM labor-certification costs, attorney fees included, are the employer's (20 CFR 656.12(b))")
+        tags.append("[S42c]")
+    if kind == "skilled-worker":
+        bits.append("a UK sponsor may not recoup the Immigration Skills Charge, the certificate of sponsorship fee or sponsorship legal fees from the worker")
+        tags.append("[S46d][S46f]")
+    if bits:
+        rationale = f"Sponsorship ({V.label(kind)}): {'; '.join(bits)}; {who}."
+    else:  # TN, L-1, O-1, Blue Card, other: no legal claim, just get it in writing
+        rationale = f"Sponsorship ({V.label(kind)}) involves filing and legal costs; {who}. Get in writing that the employer pays them."
+    if fees:
+        tags.append("fees that apply to this petition type: " + "; ".join(f"{f.name} {f.amount} ({f.applies})" for f in fees) + " [S65a]")
+    gc = ""
+    if perm:
+        gc = " and the date by which the green-card (PERM) process will start"
+    elif kind in V.US_KINDS and kind != "green-card" and v.green_card is None:
+        gc = ", and whether the company would sponsor a green card later"
+    script = f"Could the offer letter state that the company pays all visa costs (filing, legal and any special fees){gc}?"
+    return TalkingPoint("sponsorship-costs", "visa", rationale, "; ".join(tags) or f"visa type {V.label(kind)} ({SOURCES})", script)
+
+
+def rule_visa_threshold(ctx: RuleContext) -> Optional[TalkingPoint]:
+    """R15: a Blue Card offer in Germany or a Skilled Worker offer in the UK below the route's salary floor."""
+    v, o = ctx.offer.visa, ctx.offer
+    if v is None:
+        return None
+    t = V.threshold_for(v.sponsorship, offer_country(o))
+    if t is None or o.currency != t.currency:
+        return None
+    current = o.annual_base
+    m = lambda x: fmt.money(x, t.currency)  # noqa: E731
+    if current >= t.annual:
+        return None
+    lower = f" ({m(t.lower)} for {t.lower_when})" if t.lower else ""
+    hourly = f"; the hourly floor is {fmt.money(t.hourly_floor, t.currency, decimals=2)}" if t.hourly_floor else ""
     return TalkingPoint(
-        "sponsorship-costs", "visa",
-        f"Sponsorship ({v.sponsorship}) costs are the employer's by law for the LCA, ACWIA and PERM; {who}.",
-        "DOL Fact Sheet #62H; 20 CFR 656.12(b) [S42a][S42c][S40a]",
-        f"Could the offer letter state that the company pays all visa and green-card costs (filing, legal and any special fees){gc}?",
+        "visa-threshold", "base",
+        f"Base {m(current)} is below the {t.route} salary threshold of {m(t.annual)}{lower} ({t.valid}; it is indexed, so check the "
+        f"figure for your start date){hourly}. Below it the permit may be refused unless a lower threshold applies.",
+        f"{t.route} thresholds {t.valid} {t.tags}",
+        f"For the {t.route} the salary needs to be at least {m(t.annual)}; could the base be set at {m(round_up(t.annual))}?",
+        current, round_up(t.annual), t.currency,
     )
+
+
+
 
 
 def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
@@ -662,6 +727,7 @@ Rule = Callable[[RuleContext], Union[TalkingPoint, list, None]]
 RULES: tuple[Rule, ...] = (
     rule_deadline_extension,
     rule_visa_wage_level,
+    rule_visa_threshold,
     rule_base_below_market,
     rule_competing_offer,
     rule_total_below_market,
@@ -676,7 +742,7 @@ RULES: tuple[Rule, ...] = (
     rule_bonus_fixed,
 )
 RULE_IDS = (
-    "deadline-extension", "visa-wage-level", "base-below-market", "competing-offer", "total-below-market", "make-whole",
+    "deadline-extension", "visa-wage-level", "visa-threshold", "base-below-market", "competing-offer", "total-below-market", "make-whole",
     "back-loaded-vesting", "private-options-info", "sponsorship-costs", "clawback-terms", "relocation-gross-up",
     "pto-match", "no-competing-offer", "bonus-fixed",
 )
