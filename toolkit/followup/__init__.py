@@ -96,7 +96,7 @@ def _row_to_entry(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _id_issues(raws: list[RawOffer], positions: list[str]) -> list[Issue]:
-    """Give entries without an `id` one, in place, by the offer rules (`toolkit.load.assign_ids`):
+    """Give entries without an `id` one, in place, by the offer rules (`toolkit.offers.load.assign_ids`):
     the slug of the company (python-slugify), -2, -3 ... for repeats. Only explicitly given
     duplicate ids are an error, reported on the later entry (by position) and naming the first.
 

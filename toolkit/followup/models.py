@@ -295,7 +295,7 @@ class FollowupPlan(Frozen):
 
 #: Names pydantic gives the branches of `offer: str | InlineOffer` in an error location.
 _OFFER_BRANCH = re.compile(r"^(constrained-)?str$|^InlineOffer$")
-#: Pipeline-specific wording for pydantic error types (toolkit.load appends ", got <value>").
+#: Pipeline-specific wording for pydantic error types (toolkit.validation appends ", got <value>").
 _PIPELINE_MESSAGES = {
     "enum": "expected one of " + ", ".join(s.value for s in Stage),
     "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.' (like 'hooli-de')",
@@ -305,7 +305,7 @@ _PIPELINE_MESSAGES = {
 def validation_issues(exc, *, source: str, record: str = "", model: type[BaseModel], prefix: tuple[str, ...] = ()):
     """A pydantic ValidationError as Issues, worded exactly as for offer files.
 
-    The translation is `toolkit.load.issues_from_validation`; before it, the errors are
+    The translation is `toolkit.validation.issues_from_validation`; before it, the errors are
     adjusted for the pipeline: the branches of `offer: str | InlineOffer` are folded into
     `offer` (a mapping with a bad key reports only that key; anything else reads "expected an
     offer id or a mapping"), and stages and ids get pipeline-specific "expected ..." wording.

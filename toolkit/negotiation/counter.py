@@ -26,7 +26,7 @@ Never double-counted (R3, R20):
    priority first and the year-1 part of a sign-on before anything else, never below a
    make-whole or market ask on the same component.
 
-The effect is measured by re-running `toolkit.pipeline.evaluate` on the offers with the asks
+The effect is measured by re-running `toolkit.offers.evaluate.evaluate` on the offers with the asks
 applied (same assumptions, same FX table):
 
 * base → the base salary scaled to the target (its pay period kept);

@@ -6,7 +6,7 @@ the top two the crossover year and the break-even stock growth.
 
 The crossover year is the first year in which the cumulative TC of the runner-up overtakes the
 leader's (or the reverse); the break-even growth is the yearly share-price growth at which the
-two offers' average TC are equal. Both come from `toolkit.scenarios`. Pure (re-evaluation only).
+two offers' average TC are equal. Both come from `toolkit.offers.scenarios`. Pure (re-evaluation only).
 """
 
 from __future__ import annotations

@@ -367,7 +367,7 @@ def present_value(tc: np.ndarray, discount_rate: float) -> np.ndarray:
     """Σ tc_k / (1 + r)^k for k = 1..H.
 
     Examples:
-        >>> float(present_value(np.array([[110.0, 121.0]]), 0.10)[0])
+        >>> round(float(present_value(np.array([[110.0, 121.0]]), 0.10)[0]), 6)
         200.0
     """
     k = np.arange(1, tc.shape[1] + 1)

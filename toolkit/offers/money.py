@@ -230,7 +230,7 @@ def parse_fraction(value: Any, *, max_bare: float = 1.0, example: str = "15% or 
         >>> parse_fraction(15)
         Traceback (most recent call last):
         ...
-        toolkit.money.AmountError: expected a percentage like 15% or 0.15, got 15; write 15% (or 0.15) if you mean 15 percent
+        toolkit.offers.money.AmountError: expected a percentage like 15% or 0.15, got 15; write 15% (or 0.15) if you mean 15 percent
     """
     if isinstance(value, bool) or value is None:
         raise AmountError(f"expected a percentage like {example}, got {value!r}")

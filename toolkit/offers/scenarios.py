@@ -53,7 +53,7 @@ def sweep(evaluation: "Evaluation", name: str, values: Iterable[Any]) -> "pd.Dat
 
     Returns:
         One row per value × offer: `name` (the value), offer_id, company, currency and every
-        headline figure of `pipeline.HEADLINES` (year1_tc, average_tc, total_tc, ...).
+        headline figure of `offers.results.HEADLINES` (year1_tc, average_tc, total_tc, ...).
 
     Raises:
         ValueError: `name` is not an assumption.

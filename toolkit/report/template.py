@@ -1,7 +1,7 @@
 """The fill-in offer workbook: one offer per row, dotted column names, dropdowns.
 
 `offer-toolkit template offers.xlsx` writes it empty; `--from data/offers.yaml` pre-fills it.
-`compare offers.xlsx` reads it back through the flat-table loader (`toolkit.load._nest`):
+`compare offers.xlsx` reads it back through the flat-table loader (`toolkit.offers.load`):
 nested fields are dotted column names (`bonus.target`). What one row of such columns cannot
 hold — several grants or sign-on payments, matching tiers, a custom vesting schedule — is
 written as YAML flow text in one cell (`equity`, `sign_on`, `retirement`, `equity.vesting`),
