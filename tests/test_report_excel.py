@@ -13,6 +13,7 @@ import toolkit
 from toolkit.errors import OutputError
 from toolkit.report import excel as X
 from toolkit.report.excel import ExcelTextWarning, write_report
+from toolkit.report.excel.sheets import vest as vest_sheet
 
 from conftest import ROOT, assert_golden
 
@@ -77,9 +78,9 @@ def test_every_figure_is_a_formula(evaluation, tmp_path):
     ws = wb["Year by year"]
     for row in ws.iter_rows(min_row=4, min_col=5, max_col=15):
         assert all(c.data_type == "f" for c in row)
-    rows = X.summary_rows(evaluation.horizon_years)
+    L = X.Layout.of(evaluation)
     for key in ("year1_tc", "average_tc", "total_tc", "rank", "pto_value", "exercise_cost"):
-        assert wb["Summary"][f"B{rows[key]}"].data_type == "f"
+        assert wb["Summary"].cell(L.summary.row(key), L.offer_col(0)).data_type == "f"
 
 
 def test_hostile_text_is_written_as_text(evaluation, tmp_path):
@@ -119,7 +120,7 @@ def test_failed_write_leaves_the_old_report_intact(evaluation, tmp_path, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("disk full halfway")
 
-    monkeypatch.setattr(X, "_write_vest", boom)
+    monkeypatch.setattr(vest_sheet, "write", boom)
     with pytest.raises(RuntimeError):
         write_report(evaluation, path)
     assert path.read_bytes() == b"old report"
@@ -166,8 +167,8 @@ def test_market_sheet_plan_and_followups(evaluation, tmp_path):
     assert wb["Follow-ups"]["A4"].value == "=Globex" and wb["Follow-ups"]["A4"].data_type == "s"
     texts = [c.value for row in wb["Negotiation"].iter_rows() for c in row if c.value]
     assert "Talking points" in texts and "-say this" in texts and "Message drafts" in texts
-    rows = X.summary_rows(e.horizon_years)
-    assert wb["Summary"][f"B{rows['market_base']}"].value == 62
+    L = X.Layout.of(e)
+    assert wb["Summary"].cell(L.summary.row("market_base"), L.offer_col(0)).value == 62
 
 
 def test_without_market_or_plan_the_sheets_say_so(evaluation, tmp_path):

@@ -6,6 +6,7 @@ Skipped with a visible reason when soffice is missing; under CI=true that is a f
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import shutil
@@ -18,6 +19,8 @@ from conftest import ROOT
 from libreoffice import recalculated_values, render_png, require_soffice
 from toolkit.report import excel as X
 from toolkit.report.excel import write_report
+from toolkit.report.excel.cells import ref
+from toolkit.report.excel.layout import YEAR_FIGURES
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
@@ -30,36 +33,37 @@ def _needs_libreoffice():
     require_soffice()
 
 
-def engine_cells(e) -> dict[tuple[str, str], float]:
-    """{(sheet, cell): engine figure} for every formula cell that has an engine counterpart."""
-    L = X._Layout(e)
+def engine_cells(e, L=None) -> dict[tuple[str, str], float]:
+    """{(sheet, cell): engine figure} for every formula cell that has an engine counterpart,
+    addressed through the layout (default: the workbook's own)."""
+    L = L or X.Layout.of(e)
     out = {}
     for i in range(L.n):
         for k in range(1, L.h + 1):
             r = L.year_row(i, k)
-            for comp, letter in X.YEAR_LETTER.items():
+            for comp in YEAR_FIGURES:
                 arr = e.figures.parts.get(comp)
                 arr = getattr(e.figures, comp) if arr is None else arr
-                out[(X.YEARS, f"{letter}{r}")] = float(arr[i, k - 1])
-    rows = X.summary_rows(L.h)
+                out[(X.YEARS, L.years.ref(comp, r))] = float(arr[i, k - 1])
+    S = L.summary
     for key, arr in e.headlines.items():
         for i in range(L.n):
-            out[(X.SUMMARY, f"{X._col(i + 2)}{rows[key]}")] = float(arr[i])
-    for (comp, letter) in X.YEAR_LETTER.items():
+            out[(X.SUMMARY, ref(None, S.row(key), L.offer_col(i)))] = float(arr[i])
+    for comp in YEAR_FIGURES:
         if comp in e.figures.parts:
             for i in range(L.n):
-                out[(X.SUMMARY, f"{X._col(i + 2)}{rows['avg:' + comp]}")] = float(e.figures.parts[comp][i].mean())
+                out[(X.SUMMARY, ref(None, S.row("avg:" + comp), L.offer_col(i)))] = float(e.figures.parts[comp][i].mean())
     for k in range(1, L.h + 1):
         for i in range(L.n):
-            out[(X.SUMMARY, f"{X._col(i + 2)}{rows[f'tc:{k}']}")] = float(e.figures.tc[i, k - 1])
-    for r, value in enumerate(e.vest_events["value"].tolist(), start=X.FIRST_ROW):
-        out[(X.VEST, f"O{r}")] = float(value)
+            out[(X.SUMMARY, ref(None, S.row(f"tc:{k}"), L.offer_col(i)))] = float(e.figures.tc[i, k - 1])
+    for r, value in enumerate(e.vest_events["value"].tolist(), start=L.vest.first_row):
+        out[(X.VEST, L.vest.ref("value", r))] = float(value)
     return out
 
 
-def assert_matches(values, e) -> int:
+def assert_matches(values, e, L=None) -> int:
     bad = []
-    expected = engine_cells(e)
+    expected = engine_cells(e, L)
     for (sheet, cell), want in expected.items():
         got = values[sheet].get(cell)
         if math.isnan(want):
@@ -72,21 +76,67 @@ def assert_matches(values, e) -> int:
     return len(expected)
 
 
-def test_recalculated_workbook_equals_the_engine_to_the_cent(tmp_path):
+def _every_rule_evaluation():
+    """The sample with a discount rate, a tax rate, refreshers included and one refresher, so
+    that every formula (present value, after tax, refresh equity) has something to compute."""
     e = toolkit.evaluate(toolkit.load_offers(SAMPLE), {**toolkit.load_offers(SAMPLE).assumptions.model_dump(), "discount_rate": 0.05, "tax_rate": 0.3,
                                                        "include_refreshers": True})
-    # a refresher so the refresh-equity formulas are exercised too
     o = e.offers[0].model_copy(update={"refresher": toolkit.offers.models.Refresher(annual_value=50000.0)})
-    e = toolkit.evaluate((o,) + e.offers[1:], e.assumptions, e.fx)
-    path = write_report(e, tmp_path / "r.xlsx")
-    values = recalculated_values(path)
-    checked = assert_matches(values, e)
-    assert checked > 150
-    # every formula cell evaluated without an error value
+    return toolkit.evaluate((o,) + e.offers[1:], e.assumptions, e.fx)
+
+
+def _no_error_values(path, values):
     wb = openpyxl.load_workbook(path)
     errors = [f"{ws.title}!{c.coordinate}={values[ws.title].get(c.coordinate)!r}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if c.data_type == "f" and str(values[ws.title].get(c.coordinate, "")).startswith("#")]
     assert not errors, errors[:10]
+
+
+def test_recalculated_workbook_equals_the_engine_to_the_cent(tmp_path):
+    e = _every_rule_evaluation()
+    path = write_report(e, tmp_path / "r.xlsx")
+    values = recalculated_values(path)
+    checked = assert_matches(values, e)
+    assert checked > 150
+    _no_error_values(path, values)  # every formula cell evaluated without an error value
+
+
+def test_moved_and_inserted_columns_and_rows_still_equal_the_engine(tmp_path):
+    """Addresses come from the specs: reorder columns, insert empty ones, move Summary and
+    Assumptions rows, and the recalculated workbook still equals the engine to the cent."""
+    e = _every_rule_evaluation()
+    L = X.Layout.of(e)
+    spare = X.Column("spare", "Spare", 8)
+    S, A = L.summary, L.assumptions
+    summary_rows = [r for r in S.rows if r != "rank"]
+    summary_rows.insert(summary_rows.index("flags") + 1, "rank")  # rank moved below the flags
+    assumption_rows = list(A.rows)
+    assumption_rows.insert(assumption_rows.index("raise"), None)  # an empty row above the raise
+    moved = dataclasses.replace(
+        L,
+        years=L.years.moved("tc", 1).moved("year", 3).inserted(spare, 6),
+        inputs=L.inputs.moved("base", 1).moved("currency", 30).inserted(spare, 3),
+        grants=L.grants.moved("start_value", 2).moved("private", 1).inserted(spare, 9),
+        vest=L.vest.moved("value", 1).moved("offer_no", 12).inserted(spare, 4),
+        assumption_cols=L.assumption_cols.moved("value", 4),
+        summary=dataclasses.replace(S, rows=tuple(summary_rows)),
+        assumptions=dataclasses.replace(A, rows=tuple(assumption_rows)),
+    )
+    default_tc = L.years.ref("tc", L.year_row(0, 1))
+    assert moved.years.ref("tc", moved.year_row(0, 1)) != default_tc
+    path = tmp_path / "moved.xlsx"
+    X.build_workbook(e, layout=moved).save(path)
+    wb = openpyxl.load_workbook(path)
+    # the moved TC column really holds the TC formula, and the old place does not
+    assert wb[X.YEARS][moved.years.ref("tc", moved.year_row(0, 1))].value.startswith("=")
+    assert wb[X.YEARS][default_tc].value != wb[X.YEARS][moved.years.ref("tc", moved.year_row(0, 1))].value
+    values = recalculated_values(path)
+    assert assert_matches(values, e, moved) > 150
+    _no_error_values(path, values)
+    # and an edit made where the moved layout puts the raise still flows through
+    wb[X.ASSUMPTIONS].cell(moved.assumptions.row("raise"), moved.assumption_cols.col("value")).value = 0.05
+    wb.save(path)
+    assert_matches(recalculated_values(path), e.with_assumptions(annual_raise=0.05), moved)
 
 
 def _edit(path, sheet, cell, value):
@@ -99,15 +149,15 @@ def test_edited_inputs_recalculate_like_compare(tmp_path):
     offer_set = toolkit.load_offers(SAMPLE)
     e = toolkit.evaluate(offer_set)
     path = write_report(e, tmp_path / "r.xlsx")
-    L = X._Layout(e)
+    L = X.Layout.of(e)
     # base salary of offer 2, the raise, stock growth and the EUR rate, all at once
-    _edit(path, X.INPUTS, f"{L.ic['base']}{L.inputs_row(1)}", 190000)
+    _edit(path, X.INPUTS, L.inputs.ref("base", L.inputs_row(1)), 190000)
     wb = openpyxl.load_workbook(path)
     ws = wb[X.ASSUMPTIONS]
-    ws[f"B{L.a['raise']}"].value = 0.05
-    ws[f"B{L.a['growth']}"].value = 0.10
-    eur_row = L.fx_first + L.fx_codes.index("EUR")
-    ws[f"B{eur_row}"].value = 1.2
+    value = L.assumption_cols.col("value")
+    ws.cell(L.assumptions.row("raise"), value).value = 0.05
+    ws.cell(L.assumptions.row("growth"), value).value = 0.10
+    ws.cell(L.assumptions.row("fx:EUR"), value).value = 1.2
     wb.save(path)
     values = recalculated_values(path)
     from toolkit.offers.fx import FxRate, FxTable
@@ -123,8 +173,8 @@ def test_edited_inputs_recalculate_like_compare(tmp_path):
 def test_with_assumptions_matches_an_edited_stock_growth(tmp_path):
     e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
     path = write_report(e, tmp_path / "r.xlsx")
-    L = X._Layout(e)
-    _edit(path, X.ASSUMPTIONS, f"B{L.a['growth']}", -0.3)
+    L = X.Layout.of(e)
+    _edit(path, X.ASSUMPTIONS, ref(None, L.assumptions.row("growth"), L.assumption_cols.col("value")), -0.3)
     assert_matches(recalculated_values(path), e.with_assumptions(stock_growth=-0.3))
 
 
@@ -134,7 +184,8 @@ def test_hostile_strings_do_not_evaluate_in_libreoffice(tmp_path):
     offers = [base.offers[1].model_copy(update={"id": f"o{i}", "company": h, "notes": h, "role": h}) for i, h in enumerate(hostile)]
     e = toolkit.evaluate(offers, base.assumptions, base.fx)
     values = recalculated_values(write_report(e, tmp_path / "r.xlsx"))
-    header = [values[X.SUMMARY].get(f"{X._col(i + 2)}4") for i in range(len(hostile))]
+    L = X.Layout.of(e)
+    header = [values[X.SUMMARY].get(ref(None, L.summary.row("offer_header"), L.offer_col(i))) for i in range(len(hostile))]
     assert header == hostile
 
 

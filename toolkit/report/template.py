@@ -7,7 +7,7 @@ hold — several grants or sign-on payments, matching tiers, a custom vesting sc
 written as YAML flow text in one cell (`equity`, `sign_on`, `retirement`, `equity.vesting`),
 which the loader parses back; the assumptions, FX rates and reporting currency go on an
 'Assumptions' sheet. So YAML → template → YAML loses nothing. Text is written so that it can
-never become a formula (see `excel.py`).
+never become a formula (see `excel/writer.py`).
 """
 
 from __future__ import annotations

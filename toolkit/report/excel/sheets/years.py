@@ -1,0 +1,32 @@
+"""The Year-by-year sheet: one row per offer × year, every engine component a formula."""
+
+from __future__ import annotations
+
+from .. import formulas as fx
+from ..layout import Layout
+from ..styles import INT, money_format
+from ..writer import SheetWriter
+
+
+def write(sh: SheetWriter, L: Layout) -> None:
+    e, spec = L.e, L.years
+    sh.setup(spec.widths, (spec.first_row, spec.col("base_own")))
+    sh.title_rows(f"Year by year, in {L.cur}",
+                  "Every figure is a formula over the Inputs, Grants, Vest events and Assumptions sheets (see docs/excel.md).")
+    sh.header(spec.headers)
+    money = money_format(L.cur)
+    for i, o in enumerate(e.offers):
+        own = money_format(o.currency)
+        for k in range(1, L.h + 1):
+            r = L.year_row(i, k)
+            sh.values(spec.row_values({
+                "offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"), "company": (o.company, "plain"), "year": (k, "plain", INT),
+                "base_own": (fx.base_own(L, i, r), "plain", own), "base": (fx.base(L, i, r), "plain", money),
+                "bonus": (fx.bonus(L, i, r), "plain", money), "sign_on": (fx.sign_on(L, i, k), "plain", money),
+                "equity": (fx.equity(L, r, 0), "plain", money), "refresh_equity": (fx.equity(L, r, 1), "plain", money),
+                "retirement": (fx.retirement(L, i, r), "plain", money), "benefits": (fx.benefits(L, i, r), "plain", money),
+                "relocation": (fx.relocation(L, i, r), "plain", money),
+                "tc": (fx.tc(L, r), "bold", money), "total_rewards": (fx.total_rewards(L, r), "bold", money),
+            }))
+    last = L.year_row(L.n - 1, L.h)
+    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
