@@ -133,7 +133,9 @@ def test_market_band_draws_each_row_with_the_offer_marked(e):
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["front · TC", "front · base", "steady · TC"]  # offer order, top to bottom
-    diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    from toolkit.report.palette import MARKERS
+
+    diamonds = [line for line in ax.get_lines() if line.get_marker() in MARKERS]  # one marker shape per offer
     assert sorted(float(d.get_xdata()[0]) for d in diamonds) == [150_000, 190_000, 265_000]
     p10_p90 = [c for c in ax.collections if c.get_label() == "p10–p90"]
     segments = [seg for c in ax.collections if c.__class__.__name__ == "LineCollection" for seg in c.get_segments()]
@@ -224,3 +226,62 @@ def test_write_charts_refuses_to_overwrite_an_input(e, tmp_path):
     with pytest.raises(OutputError, match="refusing to overwrite"):
         charts.write_charts(e, tmp_path, inputs=[victim], paths=10)
     assert victim.read_bytes() == b"input"
+
+
+# ---------------------------------------------------------------- legends, clamped labels, one palette
+
+
+def _legend_outside_axes(fig) -> bool:
+    """True when the legend's box lies right of the axes' data area (measured after drawing)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    renderer = fig.canvas.get_renderer()
+    return legend.get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1
+
+
+def test_every_legend_sits_outside_the_data_area(e):
+    e_market = dataclasses.replace(e, market=market_frame())
+    figures = [charts.plot_tc_composition(e), charts.plot_tc_by_year(e), charts.plot_cumulative(e),
+               charts.plot_market_band(e_market), charts.plot_stock_sensitivity(e, growths=[-0.2, 0.0, 0.2]),
+               charts.plot_monte_carlo(e, paths=200, seed=1)]
+    assert all(_legend_outside_axes(f) for f in figures)
+
+
+def test_clamped_placements_are_labelled_beyond_the_known_points(e):
+    frame = market_frame()
+    frame["clamped"] = [None, "above", None]
+    frame.loc[1, "percentile"] = 90.0
+    frame.loc[0, "value"], frame.loc[0, "percentile"], frame.loc[0, "clamped"] = 90_000.0, 10.0, "below"
+    fig = charts.plot_market_band(dataclasses.replace(e, market=frame))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert ">p90" in texts and "<p10" in texts
+    assert charts.placement_label(37.2, None) == "p37"
+
+
+def test_an_offer_has_the_same_colour_in_every_chart_and_the_terminal(e):
+    from toolkit.report.palette import offer_color
+
+    by_year = {line.get_label(): line.get_color() for line in charts.plot_tc_by_year(e).axes[0].get_lines()}
+    cumulative = {line.get_label(): line.get_color() for line in charts.plot_cumulative(e).axes[0].get_lines()}
+    band = {line.get_label(): line.get_color() for line in charts.plot_market_band(dataclasses.replace(e, market=market_frame())).axes[0].get_lines()}
+    for i, oid in enumerate(e.ids):
+        assert by_year[oid] == cumulative[oid] == offer_color(i)
+        if oid in band:
+            assert band[oid] == offer_color(i)
+    from toolkit.report import text
+
+    table = text.render_table(text.build_document(e), color=True)
+    r, g, b = (int(offer_color(1)[k:k + 2], 16) for k in (1, 3, 5))
+    assert f"38;2;{r};{g};{b}m" in table and "Steady Co" in table  # offer 2's header in its chart colour
+
+
+def test_the_stay_baseline_is_a_grey_line_labelled_now(e):
+    from toolkit.report.palette import CURRENT_COLOR
+
+    stay = toolkit.evaluate([offer(id="current", company="Now Co", currency="USD", base_salary=100_000)], {"horizon_years": 4})
+    lines = {line.get_label(): line for line in charts.plot_tc_by_year(e, baseline=stay).axes[0].get_lines()}
+    assert lines["now (stay)"].get_color() == CURRENT_COLOR
+    np.testing.assert_allclose(lines["now (stay)"].get_ydata(), [100_000] * 4)

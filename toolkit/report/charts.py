@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .. import format as fmt
-from .palette import OFFER_COLORS, offer_color
+from .palette import CURRENT_COLOR, CURRENT_LINESTYLE, CURRENT_MARKER, OFFER_COLORS, offer_color, offer_linestyle, offer_marker
 from ..sanitize import chart_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,9 +54,30 @@ CHART_FILES = (
 )
 
 
-def _figure() -> tuple[Figure, Any]:
-    fig = Figure(figsize=FIGSIZE, dpi=100, layout="constrained")
+def _figure(figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Any]:
+    fig = Figure(figsize=figsize, dpi=100, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def _legend_outside(ax, **kwargs) -> None:
+    """The legend to the right of the axes, never over the data (constrained layout makes room)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=kwargs.pop("fontsize", 8), frameon=False, **kwargs)
+
+
+def _offer_line(i: int) -> dict[str, Any]:
+    """Colour, marker and line style of offer i: a black-and-white print still tells the lines apart."""
+    return {"color": offer_color(i), "marker": offer_marker(i), "linestyle": offer_linestyle(i)}
+
+
+def placement_label(percentile: Any, clamped: Any) -> str:
+    """'p37'; a placement outside the known points is '<p10' or '>p90' (the value is beyond the
+    lowest or highest percentile the source gives, not at it)."""
+    text = fmt.percentile(None if fmt.is_missing(percentile) else percentile)
+    if clamped == "below":
+        return "<" + text
+    if clamped == "above":
+        return ">" + text
+    return text
 
 
 def _money_axis(axis, currency: str) -> None:
@@ -105,31 +126,38 @@ def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) ->
     ax.set_title(f"TC composition ({when}, {evaluation.currency})")
     ax.set_ylabel(f"TC ({evaluation.currency})")
     # outside the axes: inside, it covers the label of whichever bar stands tallest under it
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _legend_outside(ax)
     ax.margins(y=0.12)
     return fig
 
 
-def plot_tc_by_year(evaluation: "Evaluation", *, metric: str = "tc") -> Figure:
+def plot_tc_by_year(evaluation: "Evaluation", *, metric: str = "tc", baseline: "Evaluation | None" = None,
+                    figsize: tuple[float, float] = FIGSIZE) -> Figure:
     """One line per offer: TC (or `total_rewards`, or one component) in each year.
 
     A year-5 cliff, a back-loaded vesting schedule or a year-1 sign-on shows as a step.
+    `baseline`: the stay scenario's evaluation (negotiation.current.Baseline.evaluation), drawn
+    as a grey dash-dot line labelled "now".
     """
     f = evaluation.figures
     values = {"tc": f.tc, "total_rewards": f.total_rewards, **f.parts}
     if metric not in values:
         raise ValueError(f"metric must be one of {sorted(values)}, got {metric!r}")
-    fig, ax = _figure()
+    fig, ax = _figure(figsize)
     years = np.arange(1, evaluation.horizon_years + 1)
+    if baseline is not None:
+        b = baseline.figures
+        stay = {"tc": b.tc, "total_rewards": b.total_rewards, **b.parts}[metric][0]
+        ax.plot(years, stay, marker=CURRENT_MARKER, linestyle=CURRENT_LINESTYLE, color=CURRENT_COLOR, label="now (stay)")
     for i, oid in enumerate(evaluation.ids):
-        ax.plot(years, values[metric][i], marker="o", label=chart_label(oid), color=offer_color(i))
+        ax.plot(years, values[metric][i], label=chart_label(oid), **_offer_line(i))
     ax.set_xticks(years)
     ax.set_xlabel("Year")
     _money_axis(ax.yaxis, evaluation.currency)
     name = {"tc": "TC", "total_rewards": "Total rewards"}.get(metric, COMPONENT_LABELS.get(metric, metric))
     ax.set_title(f"{name} by year ({evaluation.currency})")
     ax.set_ylabel(f"{name} ({evaluation.currency})")
-    ax.legend(fontsize=8)
+    _legend_outside(ax)
     return fig
 
 
@@ -146,7 +174,7 @@ def plot_cumulative(evaluation: "Evaluation") -> Figure:
     years = np.arange(0, h + 1)
     cum = np.concatenate([np.zeros((len(evaluation.ids), 1)), np.cumsum(evaluation.figures.tc, axis=1)], axis=1)
     for i, oid in enumerate(evaluation.ids):
-        ax.plot(years, cum[i], marker="o", label=chart_label(oid), color=offer_color(i))
+        ax.plot(years, cum[i], label=chart_label(oid), **_offer_line(i))
     found = crossovers(evaluation)
     if found:
         ax.scatter([c["year"] for c in found], [c["cumulative"] for c in found], s=160, facecolors="none",
@@ -155,13 +183,14 @@ def plot_cumulative(evaluation: "Evaluation") -> Figure:
             ax.annotate(chart_label(f"{c['overtaker']} overtakes {c['leader']} (year {c['year']})"), (c["year"], c["cumulative"]),
                         xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8, color="#D55E00")
     else:
-        ax.text(0.02, 0.95, f"no crossover within {h} years", transform=ax.transAxes, va="top", fontsize=8)
+        ax.text(0.02, 0.95, f"no crossover within {h} years", transform=ax.transAxes, va="top", fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.set_xticks(years)
     ax.set_xlabel("Years from start")
     _money_axis(ax.yaxis, evaluation.currency)
     ax.set_title(f"Cumulative TC ({evaluation.currency})")
     ax.set_ylabel(f"Cumulative TC ({evaluation.currency})")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, 0.9) if not found else None)
+    _legend_outside(ax)
     return fig
 
 
@@ -184,19 +213,20 @@ def market_rows(evaluation: "Evaluation", component: str | None = None):
     return rows.reset_index(drop=True)
 
 
-def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) -> Figure:
+def plot_market_band(evaluation: "Evaluation", *, component: str | None = None, width: float = FIGSIZE[0]) -> Figure:
     """Each offer against its market band: p10–p90 line, p25–p75 box, p50 tick, the offer as a diamond.
 
     One row per (offer, component) in `evaluation.market`; `component` ("base", "total", ...)
     keeps one. Percentiles the source does not give (NaN) are left out; the percentile of the
-    offer is written beside its marker.
+    offer is written beside its marker, as `<p10` / `>p90` when it lies beyond the known points.
     """
     rows = market_rows(evaluation, component)
-    fig = Figure(figsize=(FIGSIZE[0], max(2.5, 0.55 * len(rows) + 1.5)), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, max(2.5, 0.55 * len(rows) + 1.5)), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     currency = evaluation.currency
-    color = {oid: offer_color(i) for i, oid in enumerate(evaluation.ids)}
+    index = {oid: i for i, oid in enumerate(evaluation.ids)}
+    in_legend: set = set()
     labels = []
     for yi, (_, r) in zip(y, rows.iterrows()):
         comp = MARKET_COMPONENT_LABELS.get(r["component"], str(r["component"]))
@@ -213,15 +243,17 @@ def plot_market_band(evaluation: "Evaluation", *, component: str | None = None) 
                     label="p50" if yi == y[0] else None)
         value = r.get("value")
         if value is not None and not fmt.is_missing(value):
-            ax.plot([float(value)], [yi], marker="D", markersize=8, color=color.get(r["offer_id"], "#000000"),
-                    linestyle="none", label="offer" if yi == y[0] else None)
-            pct = r.get("percentile")
-            ax.annotate(fmt.percentile(None if pct is None or fmt.is_missing(pct) else pct), (float(value), yi),
+            i = index.get(r["offer_id"], 0)
+            ax.plot([float(value)], [yi], marker=offer_marker(i), markersize=8, color=offer_color(i), markeredgecolor="black",
+                    markeredgewidth=0.6, linestyle="none", label=None if r["offer_id"] in in_legend else chart_label(str(r["offer_id"])))
+            in_legend.add(r["offer_id"])
+            ax.annotate(placement_label(r.get("percentile"), r.get("clamped")), (float(value), yi),
                         xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.set_yticks(y, labels)
     _money_axis(ax.xaxis, currency)
     ax.set_title(f"Offers against the market ({currency})")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.margins(x=0.08)
+    _legend_outside(ax)
     return fig
 
 
@@ -244,7 +276,8 @@ def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float]
     fig, ax = _figure()
     for i, oid in enumerate(evaluation.ids):
         sel = table[table["offer_id"] == oid]
-        ax.plot(sel["stock_growth"].to_numpy(float), sel["average_tc"].to_numpy(float), label=chart_label(oid), color=offer_color(i))
+        ax.plot(sel["stock_growth"].to_numpy(float), sel["average_tc"].to_numpy(float), label=chart_label(oid),
+                **{**_offer_line(i), "marker": None})
     ids = evaluation.ids
     points = []
     for a in range(len(ids)):
@@ -266,7 +299,7 @@ def plot_stock_sensitivity(evaluation: "Evaluation", *, growths: Sequence[float]
     ax.set_xlabel("Annual stock growth")
     ax.set_ylabel(f"Average TC ({evaluation.currency})")
     ax.set_title(f"Sensitivity of average TC to stock growth ({evaluation.currency})")
-    ax.legend(fontsize=8)
+    _legend_outside(ax)
     return fig
 
 
@@ -300,7 +333,7 @@ def plot_monte_carlo(
         years = sel["year"].to_numpy()
         ax.fill_between(years, sel["p10"].to_numpy(float), sel["p90"].to_numpy(float), color=offer_color(i), alpha=0.2,
                         label=chart_label(f"{oid} P10–P90"))
-        ax.plot(years, sel["p50"].to_numpy(float), marker="o", color=offer_color(i), label=chart_label(f"{oid} P50"))
+        ax.plot(years, sel["p50"].to_numpy(float), label=chart_label(f"{oid} P50"), **_offer_line(i))
         ax.plot(years, sel["deterministic"].to_numpy(float), linestyle=":", color=offer_color(i), linewidth=1)
     ax.set_xticks(list(result.years))
     ax.set_xlabel("Year")
@@ -309,7 +342,7 @@ def plot_monte_carlo(
     ax.set_ylabel(f"{name} ({result.currency})")
     ax.set_title(f"{name} under uncertain stock prices (volatility {fmt.percent(result.volatility, 0)}, "
                  f"{fmt.number(result.paths)} paths; dotted: deterministic)", fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    _legend_outside(ax, fontsize=7)
     return fig
 
 
