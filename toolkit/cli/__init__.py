@@ -8,7 +8,7 @@ heavy libraries (pandas, openpyxl, matplotlib) are imported inside the commands 
 from __future__ import annotations
 
 from .app import app
-from . import commands, market, negotiate, plan, template  # noqa: F401,E402  (each registers its commands on `app`)
+from . import brief, commands, market, negotiate, plan, template  # noqa: F401,E402  (each registers its commands on `app`)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import typer
 
 from . import options
 from .app import app, echo, handle_errors
-from ..errors import InputError, Issue, raise_if
+from ..errors import ARGUMENT, InputError, Issue, raise_if
 from ..io import check_output_path
 
 
@@ -208,6 +208,25 @@ def check_format(fmt: str, choices=FORMATS) -> None:
         raise InputError([Issue(source="--format", message=f"expected one of {', '.join(choices)}, got {fmt!r}", code="bad_argument")])
 
 
+def check_brief_path(path: Path, paper: Optional[str]) -> list[Issue]:
+    """A brief path ends in .pdf or .html, the paper is known, and a PDF can be rendered here.
+    (Issues name the `brief` argument: --brief in compare, --output in the brief command.)"""
+    issues = []
+    if path.suffix.lower() not in (".pdf", ".html"):
+        issues.append(Issue(source=ARGUMENT, field="brief", message=f"expected a path ending in .pdf or .html, got {str(path)!r}", code="bad_argument"))
+    elif path.suffix.lower() == ".pdf":
+        from ..errors import ToolkitError
+        from ..report.brief import require_pdf_renderer
+
+        try:
+            require_pdf_renderer()  # before anything is printed or written: a missing library leaves no half-done output
+        except ToolkitError as exc:
+            issues.append(Issue(source=ARGUMENT, field="brief", message=str(exc), code="missing_dependency"))
+    if paper is not None and paper.lower() not in ("letter", "a4"):
+        issues.append(Issue(source=ARGUMENT, field="paper", message=f"expected letter or a4, got {paper!r}", code="not_a_choice"))
+    return issues
+
+
 @app.command()
 def compare(
     files: options.OfferFiles,
@@ -237,6 +256,9 @@ def compare(
     fmt: options.format_option(FORMATS) = "table",
     encoding: options.Encoding = None,
     no_escape: options.NoEscape = False,
+    brief: Annotated[Optional[Path], typer.Option("--brief", help="Also write the offer brief here (.pdf or .html).")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="The brief's paper: letter or a4 (default: letter when the first offer is in the US).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print no comparison; only write the files asked for (-o, --charts, --brief).")] = False,
     debug: options.Debug = False,
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
@@ -250,6 +272,8 @@ def compare(
         day = collect(issues, lambda: parse_today(today))
         if output is not None and output.suffix.lower() != ".xlsx":
             issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="bad_argument"))
+        if brief is not None:
+            issues.extend(check_brief_path(brief, paper))
         markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location))) or []
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
@@ -265,16 +289,19 @@ def compare(
             issues.append(Issue(source="--output", message=f"the Excel report holds at most {MAX_REPORT_OFFERS:,} offers, got {n:,}; use --format csv or json for a table this size, or split the file", code="too_many"))
         if charts is not None and n > MAX_CHART_OFFERS:
             issues.append(Issue(source="--charts", message=f"charts compare at most {MAX_CHART_OFFERS} offers, got {n:,}; chart a selection of them", code="too_many"))
+        if brief is not None and n > MAX_CHART_OFFERS:
+            issues.append(Issue(source=ARGUMENT, field="brief", message=f"a brief compares at most {MAX_CHART_OFFERS} offers, got {n:,}; brief a selection of them", code="too_many"))
         raise_if(issues)
-        if output is not None:
-            check_output_path(output, inputs)
+        for path in (output, brief):
+            if path is not None:
+                check_output_path(path, inputs)
         if charts is not None and charts.exists() and not charts.is_dir():
             raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="bad_argument")])
 
         # The plan re-evaluates each offer for its counter; only JSON and the workbook show it,
         # and it is meant for the handful of offers one person weighs.
         plan = None
-        if fmt == "json" or output is not None:
+        if fmt == "json" or output is not None or brief is not None:
             if n <= MAX_PLAN_OFFERS:
                 plan = build_negotiation_plan(evaluation, current=job, today=day)
             else:
@@ -288,9 +315,16 @@ def compare(
 
         stay = stay_baseline(job, evaluation, today=day, source=current)
         document = build_compare_document(evaluation, plan if fmt == "json" else None, stay=stay)
-        # offer colours only on a terminal that wants them (https://no-color.org)
-        echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
-        new_folders = [f for f in {output.parent if output else None, charts} if f is not None and not f.exists()]
+        if not quiet:
+            # offer colours only on a terminal that wants them (https://no-color.org)
+            echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        new_folders = [f for f in {output.parent if output else None, charts, brief.parent if brief else None} if f is not None and not f.exists()]
+        if brief is not None:
+            from ..report.brief import write_offer_brief
+
+            path = write_offer_brief(brief, evaluation, plan=plan, stay=stay, followups=followups, today=day,
+                                     paper=paper.lower() if paper else None, inputs=inputs)
+            print(f"wrote {path}", file=sys.stderr)
         if output is not None:
             from ..report.excel import write_report
 

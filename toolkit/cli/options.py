@@ -47,4 +47,4 @@ def format_option(choices: tuple[str, ...]):
 # Library parameter names that differ from the command's own parameter names, so that an
 # `Issue(source=ARGUMENT, field=...)` raised by the library is reported under the flag
 # the user typed (see app.handle_errors). Only names the running command has are mapped.
-LIBRARY_NAMES = {"mapping": ("map_", "mapping"), "offer_id": ("offer",)}
+LIBRARY_NAMES = {"mapping": ("map_", "mapping"), "offer_id": ("offer",), "brief": ("output",)}

@@ -213,7 +213,8 @@ def market_rows(evaluation: "Evaluation", component: str | None = None):
     return rows.reset_index(drop=True)
 
 
-def plot_market_band(evaluation: "Evaluation", *, component: str | None = None, width: float = FIGSIZE[0]) -> Figure:
+def plot_market_band(evaluation: "Evaluation", *, component: str | None = None, width: float = FIGSIZE[0],
+                     height: float | None = None) -> Figure:
     """Each offer against its market band: p10–p90 line, p25–p75 box, p50 tick, the offer as a diamond.
 
     One row per (offer, component) in `evaluation.market`; `component` ("base", "total", ...)
@@ -221,7 +222,7 @@ def plot_market_band(evaluation: "Evaluation", *, component: str | None = None, 
     offer is written beside its marker, as `<p10` / `>p90` when it lies beyond the known points.
     """
     rows = market_rows(evaluation, component)
-    fig = Figure(figsize=(width, max(2.5, 0.55 * len(rows) + 1.5)), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height or max(2.5, 0.55 * len(rows) + 1.5)), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     currency = evaluation.currency
