@@ -405,6 +405,11 @@ def _weasyprint():
     return weasyprint
 
 
+def require_pdf_renderer() -> None:
+    """Raise PdfRendererMissing (with how to install it) unless WeasyPrint loads here."""
+    _weasyprint()
+
+
 def render_pdf(html: str) -> bytes:
     """The HTML brief as PDF bytes (WeasyPrint). Raises PdfRendererMissing without its libraries."""
     weasyprint = _weasyprint()
