@@ -520,7 +520,7 @@ def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None,
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
         header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
         try:
-            reader = iter(pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True,
+            reader = iter(pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_values=[""], skipinitialspace=True,
                                       encoding=encoding or "utf-8-sig", chunksize=CSV_CHUNK_ROWS))
             chunk = next(reader, None)
             if chunk is None:

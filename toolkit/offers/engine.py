@@ -261,8 +261,13 @@ def benefits_by_year(t: Terms, base_own: np.ndarray) -> np.ndarray:
 def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable) -> Figures:
     """Every component for every offer and year, in the reporting currency (unrounded)."""
     n, horizon = len(offers), a.horizon_years
-    with paused_gc():
-        t = extract_terms(offers, a, fx)
+    # A columnar table (offers/columnar.py) builds the same arrays from its columns, without
+    # models; it answers None when this Terms is not the one it was written for.
+    columnar = getattr(offers, "engine_terms", None)
+    t = columnar(a, fx) if columnar is not None else None
+    if t is None:
+        with paused_gc():
+            t = extract_terms(offers, a, fx)
     rates = t.rates
     growth = (1.0 + a.annual_raise) ** np.arange(horizon)
     base_own = t.base1[:, None] * growth[None, :]

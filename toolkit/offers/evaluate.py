@@ -67,8 +67,9 @@ def evaluate(
         currency = currency or offer_set.reporting_currency
         section_sources = offer_set.fx_sections
         origins = offer_set.origins
-    offers = tuple(offers)
-    if not offers:
+    if not hasattr(offers, "engine_terms"):  # a columnar table stays columns (no model per offer)
+        offers = tuple(offers)
+    if not len(offers):
         raise InputError([Issue(source="offers", message="no offers to evaluate", code="no_data")])
     if assumptions is None:
         assumptions = Assumptions()

@@ -32,7 +32,7 @@ TOP_LEVEL_KEYS = ("offers", "reporting_currency", "assumptions", "fx")
 class OfferSet:
     """Everything read from the offer files, ready for `evaluate`."""
 
-    offers: tuple[Offer, ...]
+    offers: Sequence[Offer]  # a tuple, or for one flat table its columns (`columnar.OfferColumns`)
     reporting_currency: str | None = None
     assumptions: Assumptions = field(default_factory=Assumptions)
     fx_sections: tuple[tuple[str, Mapping[str, Any]], ...] = ()  # (file, raw `fx:` section), parsed by the pipeline
@@ -282,6 +282,31 @@ def table_rows(path: str, table: CodedTable) -> tuple[list[RawOffer], list[Issue
     return raws, issues
 
 
+def columnar_offers(path: str, table: CodedTable) -> tuple[Any, list[Issue]]:
+    """A flat table's offers kept as columns (`columnar.OfferColumns`), ids assigned and every
+    row checked; (None, []) when the table needs the row-by-row path (see `columnar.supports`)."""
+    from . import columnar
+
+    _check_table(path, table)
+    cleaned = [clean_cells(values, text=name in TEXT_FIELDS) for name, values in zip(table.names, table.values)]
+    columns = columns_of(list(table.names))
+    padded = [c + [None] for c in cleaned]
+
+    def row_data(r: int) -> dict[str, Any]:
+        return _nest(tuple(col[k] for col, k in zip(padded, (codes[r] for codes in table.codes))), columns)[0]
+
+    def row_issues(rows: Sequence[int], ids: Sequence[str | None], repeated: set[int]) -> list[list[Issue]]:
+        out = []
+        for r, offer_id in zip(rows, ids):
+            data = row_data(r)
+            if data.get("id") is None and offer_id is not None:
+                data["id"] = offer_id
+            out.append(parse_offer(RawOffer(data, f"row {r + 2}", path, repeated=r in repeated))[1])
+        return out
+
+    return columnar.build(path, table, cleaned, row_data, row_issues)
+
+
 # ------------------------------------------------------------------ the stages
 
 @dataclass
@@ -362,36 +387,72 @@ def assign_ids(raws: list[RawOffer]) -> list[Issue]:
     as text (`offer_id_text`: 5, 5.0 and "5" are one id); only explicitly given duplicate
     ids are an error.
     """
+    given = [_given_id(raw.data) for raw in raws]
+    needs = [raw.data["company"] if isinstance(raw.data, dict) and raw.data.get("id") is None
+             and isinstance(raw.data.get("company"), str) else None for raw in raws]
+    assigned, repeats = id_plan(given, needs)
+    issues: list[Issue] = []
+    for first, i, key in repeats:
+        raws[first].repeated = raws[i].repeated = True
+        raw = raws[i]
+        issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate"))
+    for raw, new in zip(raws, assigned):
+        if new is not None:
+            raw.data = {**raw.data, "id": new}
+    return issues
+
+
+def id_plan(given: Sequence[str | None], needs: Sequence[str | None]) -> tuple[list[str | None], list[tuple[int, int, str]]]:
+    """The id rule over plain lists, shared by raw offers and columnar tables.
+
+    `given[i]`: offer i's id as compared (None when it gives none); `needs[i]`: its company
+    when it needs a default id, else None. Returns the default id of each offer (None where
+    none is assigned) and each repeated given id as (first offer, this offer, id).
+    """
     from slugify import slugify
 
-    issues: list[Issue] = []
-    seen: dict[str, RawOffer] = {}
-    for raw in raws:
-        key = _given_id(raw.data)
+    seen: dict[str, int] = {}
+    repeats: list[tuple[int, int, str]] = []
+    for i, key in enumerate(given):
         if key is not None:
             if key in seen:
-                seen[key].repeated = raw.repeated = True
-                issues.append(Issue(source=raw.source, record=raw.record, field="id", message=f"duplicate offer id {key!r}; ids must be unique", code="duplicate"))
-            seen.setdefault(key, raw)
+                repeats.append((seen[key], i, key))
+            else:
+                seen[key] = i
+    taken = set(seen)
     slugs: dict[str, str] = {}
-    counters: dict[str, int] = {}
-    for raw in raws:
-        data = raw.data
-        if not isinstance(data, dict) or data.get("id") is not None or not isinstance(data.get("company"), str):
+    for company in set(needs):
+        if company is not None:
+            slugs[company] = slugify(company) or "offer"
+    # Fast path: number each slug's offers in order; kept when no default meets another id.
+    assigned: list[str | None] = []
+    counts: dict[str, int] = {}
+    for company in needs:
+        if company is None:
+            assigned.append(None)
             continue
-        company = data["company"]
-        base = slugs.get(company)
-        if base is None:
-            base = slugs[company] = slugify(company) or "offer"
+        base = slugs[company]
+        n = counts.get(base, 0) + 1
+        counts[base] = n
+        assigned.append(base if n == 1 else f"{base}-{n}")
+    made = [a for a in assigned if a is not None]
+    if len(set(made)) == len(made) and taken.isdisjoint(made):
+        return assigned, repeats
+    counters: dict[str, int] = {}
+    assigned = [None] * len(given)
+    for i, company in enumerate(needs):
+        if company is None:
+            continue
+        base = slugs[company]
         n = counters.get(base, 1)
         candidate = base if n == 1 else f"{base}-{n}"
-        while candidate in seen:
+        while candidate in taken:
             n += 1
             candidate = f"{base}-{n}"
         counters[base] = n + 1
-        seen[candidate] = raw
-        raw.data = {**data, "id": candidate}
-    return issues
+        taken.add(candidate)
+        assigned[i] = candidate
+    return assigned, repeats
 
 
 def _parse_assumptions(values: Mapping[str, Any], source: str, *, parsed: bool = False) -> tuple[dict[str, Any], list[Issue]]:
@@ -538,9 +599,16 @@ def load_offers(
         paths = [paths]
     issues: list[Issue] = []
     files: list[FileOffers] = []
+    table = None  # one flat table alone: its offers stay columns
     for path in paths:
         try:
-            files.append(split_sections(str(path), *read_offer_file(path, encoding=encoding)))
+            kind, content = read_offer_file(path, encoding=encoding)
+            if kind == "table" and len(paths) == 1:
+                table, problems = columnar_offers(str(path), content)
+                if table is not None:
+                    files.append(FileOffers(str(path), [], _table_sections(str(path)), problems))
+                    continue
+            files.append(split_sections(str(path), kind, content))
         except InputError as exc:
             issues.extend(exc.issues)
     sections = Sections()
@@ -561,10 +629,13 @@ def load_offers(
     issues.extend(problems)
 
     raws = [raw for f in files for raw in f.raws]
-    issues.extend(assign_ids(raws))
-    offers, origins, problems = parse_offers(raws)
-    issues.extend(problems)
-    if not raws and not issues:
+    if table is not None:  # ids and offers were checked column by column
+        offers, origins = table, (str(paths[0]),) * len(table)
+    else:
+        issues.extend(assign_ids(raws))
+        offers, origins, problems = parse_offers(raws)
+        issues.extend(problems)
+    if not raws and table is None and not issues:
         issues.append(Issue(source=", ".join(map(str, paths)), message="no offers found", code="no_data"))
     for check in CROSS_FILE_CHECKS:
         issues.extend(check(sections))
@@ -572,7 +643,7 @@ def load_offers(
     if issues:
         raise InputError(issues)
     return OfferSet(
-        offers=tuple(offers),
+        offers=offers if table is not None else tuple(offers),
         reporting_currency=reporting_currency,
         assumptions=assumptions_model,
         fx_sections=tuple(sections.fx),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Optional, Sequence, Union
+from typing import Annotated, Any, ClassVar, Literal, Optional, Sequence, Union
 
 from pydantic import (
     AfterValidator,
@@ -404,6 +404,8 @@ class Retirement(Frozen):
 
     tiers: tuple[MatchTier, ...] = ()
     employer_contribution: Optional[Fraction] = None
+    # `retirement.match` / `retirement.up_to` (one tier, see `_shapes`) as table columns
+    COLUMN_ALIASES: ClassVar[dict[str, tuple[str, ...]]] = {"match": ("tiers", "match"), "up_to": ("tiers", "up_to")}
 
     @model_validator(mode="before")
     @classmethod
@@ -604,7 +606,19 @@ def currency_fields(offer: Offer) -> list[tuple[str, str]]:
 
 def offer_currencies(offers: Sequence[Offer]) -> list[str]:
     """The distinct currencies the offers use, in first-seen order."""
+    columnar = getattr(offers, "currencies", None)  # a columnar table answers from its columns
+    if columnar is not None:
+        return columnar()
     return list(dict.fromkeys(code for o in offers for _, code in currency_fields(o)))
+
+
+def field_values(offers: Sequence[Offer], name: str) -> list[Any]:
+    """One top-level field of every offer; a columnar table answers from its columns, without
+    building a model per offer."""
+    columnar = getattr(offers, "field_values", None)
+    if columnar is not None:
+        return columnar(name)
+    return [getattr(o, name) for o in offers]
 
 
 def missing_terms(offer: Offer) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..validation import issues_from_validation
 from .engine import COMPONENTS, Figures, flags, present_value, vest_events
 from .fx import FxTable
-from .models import Assumptions, Offer, missing_terms, offer_currencies
+from .models import Assumptions, Offer, field_values, missing_terms, offer_currencies
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,7 +68,7 @@ def _nan_to_none(x: float) -> float | None:
 class Evaluation:
     """Offers evaluated under one set of assumptions, in one reporting currency."""
 
-    offers: tuple[Offer, ...]
+    offers: Sequence[Offer]  # a tuple, or a columnar table (offers/columnar.py) that builds models on demand
     assumptions: Assumptions
     fx: FxTable
     figures: Figures
@@ -94,7 +94,7 @@ class Evaluation:
 
     @property
     def ids(self) -> list[str]:
-        return [o.id for o in self.offers]  # type: ignore[misc]
+        return field_values(self.offers, "id")
 
     # -------------------------------------------------------------- headline figures
 
@@ -102,9 +102,9 @@ class Evaluation:
     def headlines(self) -> dict[str, np.ndarray]:
         f, a = self.figures, self.assumptions
         average_tc = f.tc.mean(axis=1)
-        col = np.array([o.col_index if o.col_index is not None else np.nan for o in self.offers], dtype=float)
+        col = np.array([c if c is not None else np.nan for c in field_values(self.offers, "col_index")], dtype=float)
         tax = np.array(
-            [o.tax_rate if o.tax_rate is not None else (a.tax_rate if a.tax_rate is not None else np.nan) for o in self.offers],
+            [t if t is not None else (a.tax_rate if a.tax_rate is not None else np.nan) for t in field_values(self.offers, "tax_rate")],
             dtype=float,
         )
         pv = present_value(f.tc, a.discount_rate) if a.discount_rate is not None else np.full(len(self.offers), np.nan)
@@ -139,8 +139,8 @@ class Evaluation:
         frame = pd.DataFrame(
             {
                 "offer_id": self.ids,
-                "company": [o.company for o in self.offers],
-                "offer_currency": [o.currency for o in self.offers],
+                "company": field_values(self.offers, "company"),
+                "offer_currency": field_values(self.offers, "currency"),
                 "currency": self.currency,
                 **{k: v for k, v in self.headlines.items()},
             }
