@@ -152,39 +152,54 @@ def supports(names: Sequence[str], cells: Sequence[Sequence[Any]]) -> bool:
     return True
 
 
-def _currency_codes(columns: dict[str, Column], n: int) -> tuple[np.ndarray, list[str | None]]:
-    """Each row's offer currency as a code into a list of ISO codes (None when missing or unknown)."""
-    col = columns.get("currency")
+def _currency_codes(col: Column | None, n: int, currencies: list[str | None]) -> np.ndarray:
+    """Each row's currency in a currency column as a code into `currencies` (extended as
+    needed; the code of None where the cell is empty or not a currency)."""
     if col is None:
-        return np.zeros(n, dtype=np.int32), [None]
-    codes: list[str | None] = []
+        return np.full(n, currencies.index(None), dtype=np.int64)
+    index = {c: k for k, c in enumerate(currencies)}
+    codes = []
     for v in col.cells:
         try:
-            codes.append(parse_currency(v) if v is not None else None)
+            code = parse_currency(v) if v is not None else None
         except AmountError:
-            codes.append(None)
-    codes.append(None)  # for empty cells (code -1)
-    return np.where(col.codes < 0, len(codes) - 1, col.codes).astype(np.int32), codes
+            code = None
+        if code not in index:
+            index[code] = len(currencies)
+            currencies.append(code)
+        codes.append(index[code])
+    codes.append(index[None])
+    return np.array(codes, dtype=np.int64)[np.where(col.codes >= 0, col.codes, len(col.cells))]
 
 
 def parse_columns(columns: dict[str, Column], n: int) -> tuple[dict[str, "Col"], np.ndarray]:
     """Every column's cells through its field: each column's parsed values (`Col`, per table
     row), and the rows with a refused cell.
 
-    Each distinct cell is validated once; text cells once per currency of the rows holding them,
-    since "€185,000" is right in a EUR offer and wrong in a USD one."""
-    cur_codes, currencies = _currency_codes(columns, n)
+    Each distinct cell is validated once; text cells once per currency of the rows holding
+    them, since "€185,000" is right in a EUR offer and wrong in a USD one. A term with its own
+    `currency` (a grant priced in another currency) reads its cells in that currency, as the
+    model does."""
+    currencies: list[str | None] = [None]
+    offer_cur = _currency_codes(columns.get("currency"), n, currencies)
+    term_cur = {}
+    for name, col in columns.items():
+        if col.leaf.name == "currency" and len(col.leaf.path) == 2:
+            own = _currency_codes(col, n, currencies)
+            term_cur[col.leaf.path[0]] = np.where(col.codes >= 0, own, offer_cur)
+    width = len(currencies)
     bad = np.zeros(n, dtype=bool)
     distinct: dict[str, Col] = {}
     for name, col in columns.items():
         model = leaf_model(col.leaf.owner, col.leaf.name)
         field_name = col.leaf.name
+        cur_codes = term_cur.get(col.leaf.path[0], offer_cur) if len(col.leaf.path) > 1 else offer_cur
         texts = np.array([isinstance(v, str) for v in col.cells] + [False], dtype=bool)
         codes = col.codes
         filled = codes >= 0
         textual = texts[np.where(filled, codes, len(col.cells))]
         # key: the cell, and for text cells the currency too
-        key = np.where(textual, codes.astype(np.int64) * len(currencies) + cur_codes, codes.astype(np.int64) * len(currencies))
+        key = codes.astype(np.int64) * width + np.where(textual, cur_codes, 0)
         key = np.where(filled, key, -1)
         inverse, uniq = _dense(key)
         values = np.empty(len(uniq), dtype=object)
@@ -192,8 +207,8 @@ def parse_columns(columns: dict[str, Column], n: int) -> tuple[dict[str, "Col"],
             if u < 0:
                 values[k] = None
                 continue
-            cell = col.cells[u // len(currencies)]
-            cur = currencies[u % len(currencies)] if isinstance(cell, str) else None
+            cell = col.cells[u // width]
+            cur = currencies[u % width] if isinstance(cell, str) else None
             try:
                 values[k] = getattr(model.model_validate({field_name: cell}, context={"currency": cur}), field_name)
             except ValidationError:
@@ -201,16 +216,6 @@ def parse_columns(columns: dict[str, Column], n: int) -> tuple[dict[str, "Col"],
         invalid = np.array([v is INVALID for v in values], dtype=bool)
         bad |= invalid[inverse]
         distinct[name] = Col(values, inverse.ravel())
-    # A term with its own currency (a grant priced in another currency) parses its amounts in
-    # that currency: such rows with text cells in the term are checked whole, row by row.
-    for name, col in columns.items():
-        if col.leaf.name == "currency" and len(col.leaf.path) > 1:
-            term = col.leaf.path[0] + "."
-            own = col.codes >= 0
-            for other, oc in columns.items():
-                if other.startswith(term) and other != name:
-                    texts = np.array([isinstance(v, str) for v in oc.cells] + [False], dtype=bool)
-                    bad |= own & texts[np.where(oc.codes >= 0, oc.codes, len(oc.cells))]
     return distinct, bad
 
 
