@@ -198,7 +198,8 @@ def test_every_rule_spanning_fields_is_one_the_signature_sees():
     from toolkit.offers import models
 
     reviewed = {
-        "Pay": {"_parse"}, "Bonus": {"_scalar", "_one_basis"}, "SignOn": {"_scalar"}, "Vesting": {"_parse", "_one_form"},
+        "Pay": {"_parse", "_bounded"},  # value rules: WHOLE_ONLY, never split into columns
+        "Bonus": {"_scalar", "_one_basis"}, "SignOn": {"_scalar"}, "Vesting": {"_parse", "_one_form"},
         "EquityGrant": {"_own_currency", "_complete"}, "Refresher": {"_scalar"}, "Retirement": {"_shapes", "_something"},
         "Relocation": {"_scalar"}, "Visa": {"_scalar"},
         # field validators that read other fields (info.data):
@@ -216,6 +217,7 @@ def test_every_rule_spanning_fields_is_one_the_signature_sees():
                 found[model.__name__] = spanning
     found.pop("Assumptions", None), found.pop("OfferFile", None)
     assert found == reviewed
+    assert columnar.WHOLE_ONLY == {"Pay"} and columnar.resolve("base_salary.amount") is None
 
 
 def _source(fn) -> str:

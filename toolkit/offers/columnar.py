@@ -58,6 +58,12 @@ def _is_mapping(annotation: Any) -> bool:
     return any(_is_mapping(a) for a in typing.get_args(annotation) if a is not type(None))
 
 
+# Models whose rules spanning their fields look at values, not only at which fields are filled
+# (Pay: the amount a year must be within bounds, amount × periods): columns may not split them
+# (`base_salary.amount` + `base_salary.per` go row by row); a whole cell is checked whole.
+WHOLE_ONLY = frozenset({"Pay"})
+
+
 def resolve(column: str) -> Leaf | None:
     """The model field a dotted column fills, or None when the columnar path does not take it
     (an unknown field, a mapping such as `benefits.other.gym`): such tables go row by row."""
@@ -79,7 +85,7 @@ def resolve(column: str) -> Leaf | None:
         if depth == len(parts) - 1:
             return Leaf(column, model, part, tuple(path + [part]))
         inner = _model_in(info.annotation)
-        if inner is None:
+        if inner is None or inner.__name__ in WHOLE_ONLY:
             return None
         path.append(part)
         model = inner
