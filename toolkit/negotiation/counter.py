@@ -239,7 +239,7 @@ def year1_ceiling(evaluation: Evaluation, i: int, points: Sequence[TalkingPoint]
     return max(rivals + [own]) + make_whole
 
 
-def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
+def _trim(ask: BundledAsk, units: float, floor_ask: float, why: str = "year-1 ceiling") -> BundledAsk:
     """`ask` reduced by `units` (its own unit, rounded up to 1,000; the year-1 sign-on part first), not below `floor_ask`."""
     cut = min(math.ceil(units / 1000.0 - 1e-9) * 1000.0, ask.ask - floor_ask)
     if cut <= 0:
@@ -253,7 +253,7 @@ def _trim(ask: BundledAsk, units: float, floor_ask: float) -> BundledAsk:
             pay[y] -= take
             left -= take
         schedule = tuple((y, v) for y, v in sorted(pay.items()) if v > 0) if ask.schedule else ()
-    return replace(ask, target=ask.target - cut, schedule=schedule, adjusted="year-1 ceiling", reason="")
+    return replace(ask, target=ask.target - cut, schedule=schedule, adjusted=why, reason="")
 
 
 def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
@@ -288,6 +288,49 @@ def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Se
                     trimmed = _led_by(trimmed, others, a.rules)
                 asks = [trimmed if x is a else x for x in asks]
             break
+    return asks
+
+
+RIVAL_MARGIN = 0.02  # a counter citing a rival lands at most 2% above that rival's average TC
+
+
+def cap_to_rival(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+    """A bundle that cites a rival lands at most RIVAL_MARGIN above that rival's average TC.
+
+    The rival-based asks are trimmed (lowest priority first) by the excess ÷ their per-unit effect on
+    the average TC, never below a market or make-whole ask on the same component; if the other asks
+    alone already land above the limit, the bundle stops citing the rival (its rule is dropped from
+    the asks' backing rules), so no sentence compares the counter with a rival it overtakes."""
+    rival = next((p for p in points if p.rule == "competing-offer" and p.tc_target is not None), None)
+    if rival is None or not any("competing-offer" in a.rules for a in asks):
+        return asks
+    o = evaluation.offers[i]
+    limit = float(rival.tc_target) * (1 + RIVAL_MARGIN)
+    for _ in range(4):
+        market_asks = [a for a in asks if a.rules[0] not in MAKE_WHOLE_RULES]
+        excess = _average(evaluation, o, market_asks) - limit
+        if excess <= 0.5:
+            return asks
+        led = sorted((k for k, a in enumerate(asks) if a.rules[0] in RIVAL_RULES and a.ask > 0), key=lambda k: -asks[k].priority)
+        if not led:
+            break
+        a = asks[led[0]]
+        without = [x for x in asks if x is not a]
+        effect = (_average(evaluation, o, market_asks) - _average(evaluation, o, [x for x in without if x.rules[0] not in MAKE_WHOLE_RULES])) / a.ask
+        if effect <= 0:
+            break
+        others = [p for p in points if p.component == a.component and p.rule not in RIVAL_RULES and p.ask is not None and p.ask > 0]
+        floor_ask = max([allowed_target(p) - float(p.current) for p in others] or [0.0])
+        trimmed = _trim(a, excess / effect, floor_ask, "2% over the rival")
+        if trimmed.ask <= 0.5:
+            asks = without
+        elif trimmed.ask <= floor_ask + 0.5 and others:
+            asks = [_led_by(trimmed, others, a.rules) if x is a else x for x in asks]
+        else:
+            asks = [trimmed if x is a else x for x in asks]
+    market_asks = [a for a in asks if a.rules[0] not in MAKE_WHOLE_RULES]
+    if _average(evaluation, o, market_asks) - limit > 0.5:
+        asks = [replace(a, rules=tuple(r for r in a.rules if r != "competing-offer")) for a in asks if a.rules[0] != "competing-offer"]
     return asks
 
 
@@ -429,8 +472,13 @@ def landing(evaluation: Evaluation, i: int, asks: Sequence[BundledAsk], points: 
     if rival is not None and any("competing-offer" in a.rules for a in asks):
         out.update(rival=rival.tc_target_label, rival_average_tc=float(rival.tc_target))
         gap = float(rival.tc_target) - avg
-        bits.append(f"{rival.tc_target_label} of {m(rival.tc_target)} stays {m(gap)} a year ahead." if gap > 0.5
-                    else f"{rival.tc_target_label} of {m(rival.tc_target)} is reached.")
+        if gap > 0.5:
+            bits.append(f"{rival.tc_target_label} of {m(rival.tc_target)} stays {m(gap)} a year ahead.")
+        elif gap >= -0.5:
+            bits.append(f"{rival.tc_target_label} of {m(rival.tc_target)} is reached.")
+        else:  # at most RIVAL_MARGIN above it (cap_to_rival)
+            bits.append(f"{rival.tc_target_label} of {m(rival.tc_target)} is passed by {m(-gap)} a year "
+                        f"(at most {RIVAL_MARGIN:.0%}).")
     if any(a.adjusted == "R3 cap" for a in asks):
         bits.append(f"(R3 caps each anchored ask at +{MAX_RAISE:.0%} of the offer's figure.)")
     # one currency per sentence: the base in the offer's (or grant's) currency, TC figures in the reporting currency
@@ -454,6 +502,7 @@ def build_counters(evaluation: Evaluation, points: dict[str, list[TalkingPoint]]
             asks, terms = bundle(points[o.id])
             asks = net_shared_targets(evaluation, i, asks, points[o.id])
             asks = cap_year1(evaluation, i, asks, points[o.id])
+            asks = cap_to_rival(evaluation, i, asks, points[o.id])
             bundles[o.id] = (asks, terms)
             lands[o.id] = landing(evaluation, i, asks, points[o.id], target_percentile)
     changed = [apply_asks(o, bundles[o.id][0], evaluation.fx) if o.id in bundles else o for o in evaluation.offers]

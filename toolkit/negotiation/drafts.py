@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..offers.money import DEFAULT_HOURS_PER_YEAR
 from ..offers.models import Offer
 from .. import format as fmt
 from .checklist import grant_phrase
 from .counter import BundledAsk, ask_sentence
 from .rules import TalkingPoint, extension_date
+from .visa import US_KINDS
 
 KINDS = ("counter_offer", "deadline_extension", "acceptance", "decline", "feedback_request")
 COLUMNS = ("offer_id", "kind", "subject", "body")
@@ -83,9 +85,46 @@ def deadline_extension(o: Offer, today: dt.date, has_rivals: bool) -> Draft:
     return Draft(o.id or "", "deadline_extension", f"{o.company} offer: response date", body + "\n")
 
 
-def _terms_lines(o: Offer) -> list[str]:
+def base_as_offered(o: Offer) -> str:
+    """The base salary restated as offered: per hour, per month, ... in the offer's currency, with the
+    annual figure in brackets when the period is not a year (issue 12: never '$196,000 a year' for $98/hour).
+
+    Examples:
+        >>> o = Offer(company="A", currency="USD", base_salary="98/hour")
+        >>> base_as_offered(o)
+        '$98.00 an hour ($203,840 a year at 2,080 hours)'
+    """
+    pay = o.base_salary
+    per = pay.per.value
+    if per == "year":
+        return f"{fmt.money(pay.amount, o.currency)} a year"
+    decimals = 0 if float(pay.amount).is_integer() and per != "hour" else 2
+    amount = fmt.money(pay.amount, o.currency, decimals=decimals)
+    article = "an" if per == "hour" else "a"
+    if per == "hour":
+        basis = f" at {fmt.number(o.hours_per_year or DEFAULT_HOURS_PER_YEAR)} hours"
+    elif per == "month":
+        n = 12 + (o.extra_months or 0)
+        basis = f", {fmt.number(n)} payments" if o.extra_months else ""
+    else:
+        basis = ""
+    return f"{amount} {article} {per} ({fmt.money(o.annual_base, o.currency)} a year{basis})"
+
+
+def _start_line(o: Offer, today: dt.date) -> str:
+    """The start date as agreed, unless it is past or falls before the response deadline (then to be agreed)."""
+    if o.start_date is None:
+        return "[start date]"
+    if o.start_date < today:
+        return f"[to be agreed: the start date in the offer, {o.start_date.isoformat()}, has passed]"
+    if o.deadline is not None and o.deadline > o.start_date:
+        return f"[to be agreed: the offer's start date {o.start_date.isoformat()} is before its response deadline {o.deadline.isoformat()}]"
+    return o.start_date.isoformat()
+
+
+def _terms_lines(o: Offer, today: dt.date) -> list[str]:
     cur = o.currency
-    out = [f"- Base salary: {fmt.money(o.annual_base, cur)} a year"]
+    out = [f"- Base salary: {base_as_offered(o)}"]
     if o.bonus is not None:
         out.append(f"- Bonus: {fmt.percent(o.bonus.target, 0) + ' of base (target)' if o.bonus.target is not None else fmt.money(o.bonus.amount, cur) + ' a year'}")
     for p in o.sign_on or ():
@@ -100,18 +139,18 @@ def _terms_lines(o: Offer) -> list[str]:
         out.append(f"- PTO: {fmt.number(o.pto_days)} days")
     if o.visa is not None and o.visa.sponsorship not in (None, "none"):
         fees = {"employer": ", fees paid by the company", "employee": ", fees paid by me"}.get(o.visa.fees_paid_by or "", "")
-        gc = "; green-card sponsorship" if o.visa.green_card else ""
+        gc = "; green-card sponsorship" if o.visa.green_card and o.visa.sponsorship in US_KINDS else ""
         out.append(f"- Visa: {o.visa.sponsorship} sponsorship{fees}{gc}")
-    out.append(f"- Start date: {o.start_date.isoformat() if o.start_date else '[start date]'}")
+    out.append(f"- Start date: {_start_line(o, today)}")
     return out
 
 
-def acceptance(o: Offer) -> Draft:
+def acceptance(o: Offer, today: dt.date) -> Draft:
     body = "\n".join([
         _greeting(), "",
         f"I'm delighted to accept the offer to join {o.company} as {_title(o)}. Thank you for working with me on it.",
         "", "To make sure we have the same understanding, these are the terms as I have them:", "",
-        *_terms_lines(o),
+        *_terms_lines(o, today),
         "", "Could you send the updated offer letter with these terms so that I can sign it? "
             "Once I have it in writing I'll give notice at my current job.",
         "", "I'm looking forward to getting started.", "", SIGN_OFF,
@@ -146,7 +185,7 @@ def build_drafts(o: Offer, *, asks: Sequence[BundledAsk], terms: Sequence[Talkin
     return [
         counter_offer(o, asks, terms, points, has_rivals),
         deadline_extension(o, today, has_rivals),
-        acceptance(o),
+        acceptance(o, today),
         decline(o),
         feedback_request(o),
     ]

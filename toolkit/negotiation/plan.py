@@ -196,6 +196,12 @@ def build_plan(
             drafts_rows.extend(vars(d) for d in D.build_drafts(o, asks=asks, terms=terms, points=points_by[o.id], today=today,
                                                                has_rivals=len(evaluation.offers) > 1))
     ranking_rows, decision = R.build_ranking(evaluation, rank_key)
+    # The summary is recomputed with every counter granted, so it never contradicts a counter that
+    # overtakes the offer it is ranked behind (issue 12).
+    if any(bundles[oid][0] for oid in bundles):
+        changed = [K.apply_asks(o, bundles[o.id][0], evaluation.fx) if o.id in bundles else o for o in evaluation.offers]
+        _, after = R.build_ranking(K._evaluate(evaluation, changed), rank_key)
+        decision = {**decision, "if_counters_granted": {k: after.get(k) for k in ("top", "runner_up", "tied")}}
     forfeit = None
     if current is not None:
         forfeit = pd.DataFrame(W.forfeit_rows(current, today, forfeit_rate), columns=list(W.FORFEIT_COLUMNS))

@@ -543,7 +543,7 @@ def rule_sponsorship_costs(ctx: RuleContext) -> Optional[TalkingPoint]:
     fees = V.fees_for(kind)
     bits, tags = [], []
     if V.needs_lca(kind):
-        bits.append(f"for a {V.label(kind)} the employer's own LCA and petition costs (legal and filing fees) may not be deducted "
+        bits.append(f"for this {V.label(kind)} the employer's own LCA and petition costs (legal and filing fees) may not be deducted "
                     "from the worker's pay where that takes it below the required wage")
         tags += ["DOL Fact Sheet #62H [S42a][S65b]"]
     if any(f.name.startswith("ACWIA") for f in fees):
@@ -611,10 +611,26 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
     gap = float(avg[j] - avg[i]) / ctx.rate  # a year, in the offer's currency
     unit = ctx.currency
     diffs = {c: float(parts[c][j].mean() - parts[c][i].mean()) for c in ("base", "sign_on", "equity")}
+    o = ctx.offer
+    # No equity ask without a basis: the offer has no grant and the market data gives no equity figure.
+    market_equity = ctx.market_row("equity")
+    equity_basis = any(g.start_value > 0 for g in o.equity or ()) or (market_equity is not None and float(market_equity["p50"]) > 0)
+    skipped = ""
+    if not equity_basis and diffs["equity"] > 0:
+        skipped = "no equity in this offer and no market equity figure: no equity ask"
+        diffs.pop("equity")
     component = max(diffs, key=lambda c: diffs[c])
     if diffs[component] <= 0:
-        return None
-    o = ctx.offer
+        if not skipped:
+            return None
+        return TalkingPoint(
+            "competing-offer", "strategy",
+            f"{rival.company} pays {ctx.money(gap)} a year more on average, mostly in equity; {skipped}. Share the other offer as "
+            "a sign of demand and ask what flexibility there is, without naming a number this offer has no basis for.",
+            f"{rival.id}: average TC {ctx.own_money(avg[j])} vs {ctx.own_money(avg[i])} [S57][S52a]",
+            f"I'd prefer to join {o.company}, and I want to be open with you: I have another offer whose package is worth more "
+            "overall. Is there any flexibility in the package?",
+        )
     if component == "base":
         current = o.annual_base
         rival_value = float(parts["base"][j, 0]) / ctx.rate
@@ -630,6 +646,9 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
         target = round_money_at_least(current + min(diffs["equity"] / ctx.rate, gap) * per_own * years, current)
         if current > 0:
             target = min(target, r3_cap(current))
+        # never more than the rival's own grant lead on this component
+        rival_grant = sum(g.start_value * ev.fx.rate(g.currency or rival.currency) for g in rival.equity or ()) / ev.fx.rate(unit)
+        target = min(target, max(float(math.floor(rival_grant / 1000.0 + 1e-9) * 1000.0), current))
         shown = f"equity worth {ctx.own_money(parts['equity'][j].mean())} a year"
         want = f"the equity grant to {fmt.money(target, unit)}"
     else:
@@ -642,6 +661,8 @@ def rule_competing_offer(ctx: RuleContext) -> Optional[TalkingPoint]:
         return None
     rationale = (f"{rival.company} pays {ctx.money(gap)} a year more on average, most of it in "
                  f"{component.replace('_', '-')}; share it as a sign of demand, not an ultimatum.")
+    if skipped:
+        rationale += f" ({skipped}.)"
     evidence = f"{rival.id}: average TC {ctx.own_money(avg[j])} vs {ctx.own_money(avg[i])}; {shown} [S57][S52a][S58]"
     script = (f"I'd prefer to join {o.company}, and I want to be open with you: I have another offer with {shown}. "
               f"If you could bring {want}, I'd be ready to move forward.")

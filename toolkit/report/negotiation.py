@@ -49,6 +49,10 @@ def _decision_lines(doc: dict[str, Any]) -> list[str]:
         g_text = f"break-even stock growth {fmt.percent(g)} a year" if g is not None else "no break-even stock growth between −90% and +200% a year"
         lead = f"{r['top']} and {r['runner_up']} tie on" if r.get("tied") else f"{r['top']} leads {r['runner_up']} on"
         out.append(f"{lead} {r['rank_by']}; {cross_text}; {g_text}.")
+    after = r.get("if_counters_granted")
+    if after and after.get("top") and after.get("runner_up"):
+        lead = (f"{after['top']} and {after['runner_up']} tie" if after.get("tied") else f"{after['top']} leads {after['runner_up']}")
+        out.append(f"If every counter below is granted: {lead} on {r['rank_by']}.")
     return out
 
 
