@@ -85,3 +85,32 @@ def test_the_decision_summary_is_recomputed_after_the_bundle():
     b = offer("b", base_salary=200_000, sign_on=20_000, equity={"grant_value": 400_000, "vesting": "front-38-32-20-10"})
     text = render_table(build_plan(evaluate([a, b]), today=TODAY, offer_id="a"))
     assert "b leads a on average_tc" in text and "If every counter below is granted: a leads b on average_tc." in text
+
+
+def test_units_travel_with_every_number():
+    # Why (issue 12): "Talking points print days and percentages with a money format (`Current $18 / Target $20`
+    # for PTO days) and euro amounts with a dollar sign."
+    from toolkit.negotiation import load_current
+    from toolkit.report.negotiation import render_markdown, render_table
+    import json as _json
+    from toolkit.report.negotiation import render_json
+
+    eur = offer("hooli", currency="EUR", location="Berlin, Germany", base_salary=90_000, pto_days=18,
+                relocation={"amount": 5_000, "grossed_up": False})
+    job = load_current_yaml(pto_days=20)
+    plan = build_plan(evaluate([eur], fx={"EUR": 1.1}, currency="USD"), current=job, today=TODAY)
+    doc = _json.loads(render_json(plan))
+    points = {p["rule"]: p for p in doc["offers"][0]["talking_points"]}
+    assert (points["pto-match"]["unit"], points["pto-match"]["currency"]) == ("days", None)
+    assert (points["relocation-gross-up"]["unit"], points["relocation-gross-up"]["currency"]) == ("money", "EUR")
+    for text in (render_table(plan), render_markdown(plan)):
+        assert "18 days → 20 days (+2 days)" in text
+        assert "€5,000 → €" in text and "$18" not in text
+    asks = doc["offers"][0]["counter"]["asks"]
+    assert {a["component"]: (a["unit"], a["currency"]) for a in asks}["pto_days"] == ("days", None)
+
+
+def load_current_yaml(**terms):
+    from toolkit.negotiation.current import CurrentJob
+
+    return CurrentJob.model_validate({"currency": "EUR", **terms}, context={"currency": "EUR"})

@@ -273,7 +273,7 @@ def test_an_equity_ask_on_a_grant_priced_in_another_currency_is_stated_in_that_c
                                                    placement("n", "total", 215_000, 200_000, 230_000, 260_000)]))
     plan = build_plan(ev, today=TODAY)
     p = plan.talking_points.set_index("rule").loc["total-below-market"]
-    assert (p["component"], p["unit"], p["current"], p["target"], p["ask"]) == ("equity", "GBP", 80_000, 96_000, 16_000)
+    assert (p["component"], p["unit"], p["currency"], p["current"], p["target"], p["ask"]) == ("equity", "money", "GBP", 80_000, 96_000, 16_000)
     assert "an RSU grant of £96,000 (+£16,000 over 4 years)" in p["script"] and "$" not in p["script"]
     assert "capped at +20% of the offer's grant of £80,000 (R3)" in p["rationale"]
     row = plan.counters.iloc[0]

@@ -37,7 +37,7 @@ def test_dataframe_columns_are_the_contract(evaluation):
     plan = build_plan(evaluation, today=TODAY)
     assert list(plan.checklist.columns) == ["offer_id", "item", "status", "reason"]
     assert list(plan.talking_points.columns) == [
-        "offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "rationale", "evidence", "script"]
+        "offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "currency", "rationale", "evidence", "script"]
     assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary", "reaches"]
     assert list(plan.walkaway.columns) == ["offer_id", "month", "cash_received", "equity_received", "repayment_owed", "net_value"]
     assert list(plan.drafts.columns) == ["offer_id", "kind", "subject", "body"]

@@ -89,7 +89,7 @@ def test_blue_card_threshold_for_a_german_offer_below_it():
     # EU Blue Card 2026: €50,700 (50% of the €101,400 pension ceiling) [S47a][S47b]
     o = offer(visa="blue-card", location="Berlin, Germany", currency="EUR", base_salary=48_000)
     p = rule_visa_threshold(ctx(o))
-    assert p.current == 48_000 and p.target == 51_000 and p.unit == "EUR"
+    assert p.current == 48_000 and p.target == 51_000 and (p.unit, p.currency) == ("money", "EUR")
     assert "€50,700" in p.rationale and "€45,934" in p.rationale
     assert rule_visa_threshold(ctx(offer(visa="blue-card", location="Berlin, Germany", currency="EUR", base_salary=60_000))) is None
     assert rule_visa_threshold(ctx(offer(visa="blue-card", location="Paris, France", currency="EUR", base_salary=40_000))) is None

@@ -77,12 +77,13 @@ class BundledAsk:
     component: str
     current: float
     target: float
-    unit: str
+    unit: str  # "money", "days" or "percent" (as TalkingPoint.unit)
     rules: tuple[str, ...]
     priority: int
     schedule: tuple[tuple[int, float], ...] = ()  # sign-on split by year ((year, amount), ...); empty: all in year 1
     adjusted: str = ""  # why the target differs from the leading rule's ("R3 cap", "remaining gap", "year-1 ceiling"), or ""
     reason: str = ""  # the counter e-mail's reason when `adjusted` (else REASONS[lead rule])
+    currency: Optional[str] = None  # for money: the currency the amounts are in (the grant's for an equity ask)
 
     @property
     def ask(self) -> float:
@@ -94,12 +95,12 @@ class BundledAsk:
 
     def as_dict(self) -> dict[str, Any]:
         return {"component": self.component, "current": self.current, "target": self.target, "ask": self.ask,
-                "unit": self.unit, "rules": list(self.rules), "priority": self.priority,
+                "unit": self.unit, "currency": self.currency, "rules": list(self.rules), "priority": self.priority,
                 "schedule": [list(x) for x in self.schedule], "adjusted": self.adjusted}
 
     def money(self, value: float, currency: str) -> str:
-        """`value` in this ask's unit (the equity grant's own currency, else the offer's)."""
-        return fmt.money(value, self.unit if self.unit and self.unit != "days" else currency)
+        """`value` in this ask's currency (the equity grant's own currency, else the offer's `currency`)."""
+        return fmt.money(value, self.currency or currency)
 
 
 def allowed_target(p: TalkingPoint) -> float:
@@ -128,7 +129,8 @@ def bundle(points: Sequence[TalkingPoint]) -> tuple[list[BundledAsk], list[Talki
         schedule = tuple(best.schedule) if abs(target - float(best.target)) < 0.5 else ()
         # the rule that sets the target leads (its script goes in the counter e-mail); the others back it up
         asks.append(BundledAsk(comp, float(best.current), target, best.unit or "", tuple(dict.fromkeys([best.rule] + [p.rule for p in ps])),
-                               ps[0].priority, schedule, "" if abs(target - float(best.target)) < 0.5 else "R3 cap"))
+                               ps[0].priority, schedule, "" if abs(target - float(best.target)) < 0.5 else "R3 cap",
+                               currency=best.currency))
     asks.sort(key=lambda a: a.priority)
     return asks, terms
 
@@ -145,7 +147,7 @@ def apply_asks(offer: Offer, asks: Sequence[BundledAsk], fx: Any) -> Offer:
         elif a.component == "sign_on":
             update["sign_on"] = tuple(offer.sign_on or ()) + tuple(SignOn(amount=amt, year=y) for y, amt in a.payments() if amt > 0)
         elif a.component == "equity":
-            update["equity"] = _grow_equity(offer, a.ask, a.unit or offer.currency, fx)
+            update["equity"] = _grow_equity(offer, a.ask, a.currency or offer.currency, fx)
         elif a.component == "relocation" and offer.relocation is not None:
             update["relocation"] = offer.relocation.model_copy(update={"amount": a.target, "grossed_up": True})
         elif a.component == "pto_days":
@@ -339,6 +341,7 @@ def _led_by(ask: BundledAsk, others: Sequence[TalkingPoint], rules: Sequence[str
     lead = max(others, key=lambda p: allowed_target(p) - float(p.current))
     target = allowed_target(lead)
     return replace(ask, rules=tuple(dict.fromkeys([lead.rule] + list(rules))), schedule=(), current=float(lead.current),
+                   unit=lead.unit or ask.unit, currency=lead.currency,
                    target=target, adjusted="" if abs(target - float(lead.target)) < 0.5 else "R3 cap", reason="")
 
 

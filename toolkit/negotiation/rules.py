@@ -43,7 +43,8 @@ DEFAULT_GROSS_UP_RATE = 0.2965  # 22% federal supplemental + 7.65% FICA, state e
 SHORT_DEADLINE_BUSINESS_DAYS = 3  # R19
 EXTENSION_BUSINESS_DAYS = 5
 FRONT_LOADED_YEAR1 = 0.25  # a schedule vesting < 25% in year 1 is back-loaded (e.g. 5/15/40/40)
-COLUMNS = ("offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "rationale", "evidence", "script")
+COLUMNS = ("offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "currency", "rationale", "evidence", "script")
+UNITS = ("money", "days", "percent")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class TalkingPoint:
     script: str
     current: Optional[float] = None
     target: Optional[float] = None
+    # `unit` is what the amounts count: "money" (then `currency` is its ISO code), "days" or
+    # "percent"; None for a point without amounts. A currency code given as the unit (the
+    # rules' shorthand) is read as ("money", that code).
     unit: Optional[str] = None
     offer_id: str = ""
     priority: int = 0
@@ -66,6 +70,12 @@ class TalkingPoint:
     # average TC), and what that figure is. The bundle sizes such an ask to the gap the earlier asks leave.
     tc_target: Optional[float] = None
     tc_target_label: str = ""
+    currency: Optional[str] = None  # with unit "money": the ISO code (kept last so positional construction is unchanged)
+
+    def __post_init__(self) -> None:
+        if self.unit is not None and self.unit not in UNITS:  # a currency code: money in that currency
+            object.__setattr__(self, "currency", self.unit)
+            object.__setattr__(self, "unit", "money")
 
     @property
     def ask(self) -> Optional[float]:

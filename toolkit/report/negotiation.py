@@ -22,12 +22,15 @@ def render_json(plan: Any) -> str:
     return json.dumps(round_document(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _amount(value: Any, unit: Any) -> str:
+def _amount(value: Any, unit: Any, currency: Any = None) -> str:
+    """A talking point's or counter line's amount in its unit: money in its currency, days, percent."""
     if value is None:
         return "—"
     if unit == "days":
         return f"{fmt.number(value)} days"
-    return fmt.money(value, unit or "")
+    if unit == "percent":
+        return fmt.percent(value)
+    return fmt.money(value, currency or "")
 
 
 def _change(tp: dict[str, Any]) -> str:
@@ -35,7 +38,8 @@ def _change(tp: dict[str, Any]) -> str:
         return ""
     ask = tp["ask"]
     sign = "+" if ask >= 0 else "-"
-    return f"{_amount(tp['current'], tp['unit'])} → {_amount(tp['target'], tp['unit'])} ({sign}{_amount(abs(ask), tp['unit'])})"
+    u, c = tp.get("unit"), tp.get("currency")
+    return f"{_amount(tp['current'], u, c)} → {_amount(tp['target'], u, c)} ({sign}{_amount(abs(ask), u, c)})"
 
 
 def _decision_lines(doc: dict[str, Any]) -> list[str]:
