@@ -130,16 +130,44 @@ bear = evaluation.with_assumptions(stock_growth=-0.3)
 bear
 """),
         md("""
-## Export the Excel report
+## What if …? Move the sliders
 
-The workbook goes to `reports/` (git-ignored). The same report is written by
-`offer-toolkit compare data/offers.yaml --excel reports/offers.xlsx`.
+Stock growth, raise, horizon, the discount on private equity and the reporting currency: each
+change re-evaluates every offer with the same `evaluate` as above and redraws the table and the
+year-by-year chart, with your current job (`data/current-job.yaml`) as the grey "now" line. No
+cell needs to be run again. (Without ipywidgets — a plain `nbclient` run, or the `test` extra
+alone — the cell shows a static note with the same table and chart.)
 """),
         code("""
+from toolkit.negotiation import load_current
+from toolkit.report.whatif import what_if_panel
+
+TODAY = dt.date(2026, 11, 25)  # fixed, so deadlines and the stay scenario do not move with the calendar
+current = load_current(ROOT / "data" / "current-job.yaml")
+what_if_panel(offer_set, current=current, today=TODAY)
+"""),
+        md("""
+## Export the Excel report and the brief
+
+The workbook and the two-page brief go to `reports/` (git-ignored). The same files are written
+by `offer-toolkit compare data/offers.yaml --current data/current-job.yaml -o reports/offers.xlsx
+--brief reports/offer-brief.pdf`. The PDF needs WeasyPrint's Pango library; without it the
+brief is written as HTML instead.
+"""),
+        code("""
+from toolkit.negotiation.current import evaluate_stay
+from toolkit.report.brief import PdfRendererMissing, write_offer_brief
 from toolkit.report.excel import write_report
 
 path = write_report(evaluation, REPORTS / "01-compare-offers.xlsx", inputs=[OFFERS])
 print(path.relative_to(ROOT), f"{path.stat().st_size:,} bytes")
+stay = evaluate_stay(current, evaluation, today=TODAY)
+try:
+    brief = write_offer_brief(REPORTS / "01-offer-brief.pdf", evaluation, stay=stay, today=TODAY, inputs=[OFFERS])
+except PdfRendererMissing as exc:
+    print(exc)
+    brief = write_offer_brief(REPORTS / "01-offer-brief.html", evaluation, stay=stay, today=TODAY, inputs=[OFFERS])
+print(brief.relative_to(ROOT), f"{brief.stat().st_size:,} bytes")
 """),
     ]
 
@@ -212,6 +240,25 @@ a diamond with its percentile.
         code("""
 charts.plot_market_band(evaluation)
 """),
+        md("""
+## Export the workbook and the brief
+
+Both carry the placements: the workbook's Market sheet and the brief's market band chart.
+"""),
+        code("""
+from toolkit.report.brief import PdfRendererMissing, write_offer_brief
+from toolkit.report.excel import write_report
+
+TODAY = dt.date(2026, 11, 25)
+path = write_report(evaluation, REPORTS / "02-market-data.xlsx", inputs=[OFFERS, BLS])
+print(path.relative_to(ROOT), f"{path.stat().st_size:,} bytes")
+try:
+    brief = write_offer_brief(REPORTS / "02-offer-brief.pdf", evaluation, today=TODAY, inputs=[OFFERS, BLS])
+except PdfRendererMissing as exc:
+    print(exc)
+    brief = write_offer_brief(REPORTS / "02-offer-brief.html", evaluation, today=TODAY, inputs=[OFFERS, BLS])
+print(brief.relative_to(ROOT), f"{brief.stat().st_size:,} bytes")
+"""),
     ]
 
 
@@ -242,7 +289,7 @@ plan
 What each offer still needs in writing or clarified.
 """),
         code("""
-plan.checklist[plan.checklist["status"] != "ok"]
+plan.checklist[plan.checklist["status"].isin(["missing", "to_confirm"])]  # confirmed terms need nothing more
 """),
         md("""
 ## Talking points
@@ -304,6 +351,25 @@ draft = plan.drafts[plan.drafts["kind"] == "counter_offer"].iloc[0]
 print(draft["subject"])
 print()
 print(draft["body"])
+"""),
+        md("""
+## Export the workbook and the brief
+
+The plan goes into both: the workbook's Negotiation sheet, and the brief's terms to confirm,
+top asks, bundled counter and walk-away table.
+"""),
+        code("""
+from toolkit.report.brief import PdfRendererMissing, write_offer_brief
+from toolkit.report.excel import write_report
+
+path = write_report(evaluation, REPORTS / "03-negotiation-plan.xlsx", plan=plan, inputs=[OFFERS, BLS])
+print(path.relative_to(ROOT), f"{path.stat().st_size:,} bytes")
+try:
+    brief = write_offer_brief(REPORTS / "03-offer-brief.pdf", evaluation, plan=plan, today=TODAY, inputs=[OFFERS, BLS])
+except PdfRendererMissing as exc:
+    print(exc)
+    brief = write_offer_brief(REPORTS / "03-offer-brief.html", evaluation, plan=plan, today=TODAY, inputs=[OFFERS, BLS])
+print(brief.relative_to(ROOT), f"{brief.stat().st_size:,} bytes")
 """),
     ]
 

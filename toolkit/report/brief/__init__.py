@@ -80,6 +80,7 @@ def _chart_style() -> dict[str, Any]:
 def brief_charts(evaluation, stay=None) -> list[dict[str, str]]:
     """The year-by-year chart (with the stay line) and the market band chart (TC, else base)."""
     import matplotlib
+    from matplotlib.ticker import MaxNLocator
 
     from .. import charts
 
@@ -99,6 +100,7 @@ def brief_charts(evaluation, stay=None) -> list[dict[str, str]]:
             components = set(market["component"])
             component = "total" if "total" in components else ("base" if "base" in components else None)
             fig = charts.plot_market_band(evaluation, component=component, width=4.6, height=max(2.5, 0.3 * len(evaluation.ids) + 1.2))
+            fig.axes[0].xaxis.set_major_locator(MaxNLocator(4))  # the half-page width has room for four money labels
             fig.axes[0].set_title(f"{'TC' if component == 'total' else (component or 'Pay').capitalize()} against the market ({cur})")
             rows = charts.market_rows(evaluation, component)
             described = [f"{r['offer_id']} {fmt.money(r['value'], cur)} at {charts.placement_label(r['percentile'], r.get('clamped'))}"
@@ -121,7 +123,7 @@ def _pct_label(fraction: Optional[float]) -> str:
 def decision_sentence(doc: dict[str, Any]) -> str:
     """The decision summary in one sentence, from the ranking and the stay baseline."""
     cur = doc["currency"]
-    r = doc.get("ranking") or {}
+    r = doc.get("ranking") or _ranking_by_average(doc)
     offers = {o["id"]: o for o in doc["offers"]}
     stay = baseline(doc)
     key = r.get("rank_by", "average_tc")
@@ -146,7 +148,7 @@ def decision_sentence(doc: dict[str, Any]) -> str:
         parts.append(f"{fmt.money(abs(vs['difference']), cur)} a year on average ({_pct_label(vs['fraction'])}) {more} than staying at "
                      f"{stay['company'] or 'your current job'}")
     sentence = ", ".join(parts)
-    if r.get("runner_up") and not r.get("tied"):
+    if r.get("runner_up") and not r.get("tied") and not r.get("no_crossover"):
         cross = r.get("crossover_year")
         sentence += (f"; the lead on cumulative TC changes hands in year {cross}" if cross is not None
                      else f"; the cumulative leader does not change within {doc['horizon_years']} years")
@@ -154,6 +156,16 @@ def decision_sentence(doc: dict[str, Any]) -> str:
     if len(scored) == 1 and scored[0]["offer_id"] != top:
         sentence += f", but {scored[0]['company']} scores highest on your own weighted factors"
     return sentence + "."
+
+
+def _ranking_by_average(doc: dict[str, Any]) -> dict[str, Any]:
+    """Without a negotiation plan: the offers ranked by average TC (no crossover or score is claimed)."""
+    ranked = sorted(doc["offers"], key=lambda o: -(o.get("average_tc") or 0.0))
+    rows = [{"offer_id": o["id"], "value": o.get("average_tc") or 0.0, "company": o["company"]} for o in ranked]
+    out: dict[str, Any] = {"rank_by": "average_tc", "top": ranked[0]["id"], "runner_up": ranked[1]["id"] if len(ranked) > 1 else None,
+                           "offers": rows, "no_crossover": True}
+    out["tied"] = len(rows) > 1 and round(rows[0]["value"], 2) == round(rows[1]["value"], 2)
+    return out
 
 
 def _columns(doc: dict[str, Any], ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -192,7 +204,7 @@ def _headline_table(doc: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
                                                              for c in cols], "key": f"year{k + 1}", "year": True})
     market = [_market_text(c["data"], cur) for c in cols]
     if any(m for m in market):
-        rows.append({"label": "Market position (TC)", "cells": [m or "—" for m in market], "key": "market"})
+        rows.append({"label": "Market position", "cells": [m or "—" for m in market], "key": "market"})
     deadlines = [c["data"].get("deadline_text") or "—" for c in cols]
     if any(d != "—" for d in deadlines):
         rows.append({"label": "Respond by", "cells": deadlines, "key": "deadline"})
