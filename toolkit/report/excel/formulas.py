@@ -155,14 +155,23 @@ def relocation(L: Layout, i: int, r: int) -> F:
 
 
 def tc(L: Layout, r: int) -> F:
-    """base + bonus + sign-on + equity + refresh equity when refreshers are included."""
+    """The engine's TC rule (offers.engine.tc_parts) as a formula: the parts always counted, plus
+    the parts counted only when the Assumptions cell says refreshers are included."""
+    from ...offers.engine import tc_parts
+
     y = lambda k: _y(L, k, r)  # noqa: E731
-    return F(f"={y('base')}+{y('bonus')}+{y('sign_on')}+{y('equity')}+IF({L.A('refreshers')},{y('refresh_equity')},0)")
+    always = tc_parts(include_refreshers=False)
+    when_included = [p for p in tc_parts(include_refreshers=True) if p not in always]
+    terms = [y(p) for p in always] + [f"IF({L.A('refreshers')},{y(p)},0)" for p in when_included]
+    return F("=" + "+".join(terms))
 
 
 def total_rewards(L: Layout, r: int) -> F:
+    """TC plus the parts that make total rewards (offers.engine.REWARDS_PARTS)."""
+    from ...offers.engine import REWARDS_PARTS
+
     y = lambda k: _y(L, k, r)  # noqa: E731
-    return F(f"={y('tc')}+{y('retirement')}+{y('benefits')}+{y('relocation')}")
+    return F("=" + "+".join([y("tc")] + [y(p) for p in REWARDS_PARTS]))
 
 
 # ---------------------------------------------------------------------- Summary

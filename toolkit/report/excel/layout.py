@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ...offers.results import HEADLINE_TABLE
 from .cells import area, ref
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -195,19 +196,11 @@ def inputs_spec(horizon: int, tiers: int, currency: str) -> TableSpec:
     return TableSpec(INPUTS, _cols(*cols))
 
 
-# Summary rows: (key, label, kind, better) — better: "max", "min" or None (no highlight)
+# Summary rows: (key, label, kind, better) — better: "max", "min" or None (no highlight). The
+# headline figures come from the one headline table (offers.results.HEADLINE_TABLE).
 SUMMARY_ROWS = (
     ("rank", "Rank (by average TC)", "int", "min"),
-    ("year1_tc", "Year-1 TC", "money", "max"),
-    ("average_tc", "Average TC per year", "money", "max"),
-    ("total_tc", "Total TC over the horizon", "money", "max"),
-    ("year1_total_rewards", "Year-1 total rewards", "money", "max"),
-    ("average_total_rewards", "Average total rewards per year", "money", "max"),
-    ("average_tc_col_adjusted", "Average TC, cost-of-living adjusted (index 100)", "money", "max"),
-    ("average_tc_after_tax", "Average TC after tax", "money", "max"),
-    ("total_tc_present_value", "Present value of TC", "money", "max"),
-    ("pto_value", "PTO value (year-1 base / 260 × days)", "money", "max"),
-    ("exercise_cost", "Cost to exercise options", "money", None),
+    *((h.key, h.label, h.unit, h.better) for h in HEADLINE_TABLE),
     ("market_base", "Market percentile: base", "pct", "max"),
     ("market_total", "Market percentile: total", "pct", "max"),
     ("missing", "Missing terms", "text", None),
