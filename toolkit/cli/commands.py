@@ -78,7 +78,7 @@ def assumption_overrides(
     return out
 
 
-def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None):
+def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None, show_progress=True):
     """The shared front half of compare/validate/negotiate: load, read --fx, evaluate."""
     from ..offers.fx import read_fx_csv
     from ..io import read_text
@@ -105,8 +105,11 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
         return evaluate(offer_set, fx=fx, currency=reporting)
     from ..market import place
     from ..market.targets import currency_uses
+    from .progress import progress
 
-    return place(evaluate(offer_set, fx=fx, currency=reporting, also_convert=currency_uses(market)), market)
+    evaluation = evaluate(offer_set, fx=fx, currency=reporting, also_convert=currency_uses(market))
+    with progress(f"placing {len(evaluation.offers):,} offers", enabled=show_progress):
+        return place(evaluation, market)
 
 
 def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int] = None, market_location: Optional[str] = None):
@@ -124,19 +127,29 @@ def market_options(alias: Optional[List[str]] = None, min_samples: Optional[int]
     return MarketOptions(**settings)
 
 
-def load_markets(paths, map_: Optional[str] = None, options=None) -> list:
-    """Every --market file, with every file's problems reported together."""
+def load_markets(paths, map_: Optional[str] = None, options=None, *, engine: str = "auto", scheduler: Optional[str] = None,
+                 memory_limit: Optional[str] = None, show_progress: bool = True) -> list:
+    """Every --market file, with every file's problems reported together, through the chosen
+    market engine (closed when the process ends: a Dask cluster lives until then)."""
     if not paths:
         return []
-    from ..market import load_market, resolve_map
+    import atexit
+
+    from ..market import resolve_map
+    from ..market.engines import open_engine
+    from .progress import progress
 
     mapping = resolve_map(map_)
+    chosen = open_engine(engine, paths, scheduler=scheduler, memory_limit=memory_limit)
+    atexit.register(chosen.close)
     markets, issues = [], []
-    for path in paths:
-        try:
-            markets.append(load_market(path, mapping=mapping, options=options))
-        except InputError as exc:
-            issues.extend(exc.issues)
+    with progress("loading market data", total=len(paths), enabled=show_progress) as bar:
+        for path in paths:
+            try:
+                markets.append(chosen.load(path, mapping=mapping, options=options))
+            except InputError as exc:
+                issues.extend(exc.issues)
+            bar.advance()
     if issues:
         raise InputError(issues)
     for m in markets:  # rows read, kept and dropped (and why), as `market summary` prints them
@@ -246,6 +259,8 @@ def compare(
     alias: options.Alias = None,
     min_samples: options.MinSamples = None,
     market_location: options.MarketLocation = None,
+    market_engine: options.MarketEngine = "auto",
+    scheduler: options.Scheduler = None,
     current: options.Current = None,
     today: options.Today = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the live Excel report here (.xlsx).")] = None,
@@ -274,12 +289,13 @@ def compare(
             issues.append(Issue(source="--output", message=f"expected a path ending in .xlsx, got {str(output)!r}", code="bad_argument"))
         if brief is not None:
             issues.extend(check_brief_path(brief, paper))
-        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location))) or []
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location), engine=market_engine,
+                                                       scheduler=scheduler, show_progress=fmt != "json")) or []
         job = collect(issues, lambda: load_current_job(current))
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
-            encoding=encoding))
+            encoding=encoding, show_progress=fmt != "json"))
         raise_if(issues)
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
         # Outputs meant to be read by a person; a big table belongs in --format csv or json.

@@ -10,7 +10,8 @@ import io
 import json
 import math
 import sys
-from typing import List, Optional
+from pathlib import Path
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -82,12 +83,17 @@ def summary(
     rate: List[str] = typer.Option([], "--rate", help="Exchange rate into --currency, e.g. --rate EUR=1.08 (1 EUR = 1.08 of --currency)."),
     all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: count every case status, not only CERTIFIED."),
     no_escape: options.NoEscape = False,
+    engine: options.Engine = "auto",
+    scheduler: options.Scheduler = None,
+    memory_limit: options.MemoryLimit = None,
     debug: options.Debug = False,
 ) -> None:
     """Print percentiles per group so you can sanity-check a market file."""
     with handle_errors(debug):
-        from ..errors import InputError, Issue, MissingFxRateError
-        from ..market import MarketOptions, load_market, resolve_map, summarize
+        from ..errors import InputError
+        from ..market import MarketOptions, resolve_map
+        from ..market.engines import open_engine
+        from .progress import progress
 
         if fmt not in FORMATS:
             raise InputError.single("--format", f"expected one of {', '.join(FORMATS)}, got {fmt!r}", code="bad_argument")
@@ -98,36 +104,89 @@ def summary(
         rates = {}
         for code, value in _parse_pairs(rate, "--rate").items():
             try:
-                rates[code.upper()] = float(value)
+                number = float(value)
             except ValueError:
-                raise InputError.single("--rate", f"expected a number like EUR=1.08, got {code}={value!r}", code="bad_argument") from None
+                number = math.nan
+            if not (math.isfinite(number) and number > 0):
+                raise InputError.single("--rate", f"expected a positive number like EUR=1.08, got {code}={value!r}", code="bad_fx_rate")
+            rates[code.upper()] = number
         options = MarketOptions(aliases=_parse_pairs(alias, "--alias"), certified_only=not all_statuses)
-        market = load_market(file, mapping=resolve_map(mapping), options=options)
-        fx = None
-        if rates:
-            from ..offers.fx import FxRate, FxTable
-
-            # the same table offers use: a missing pair is an error naming it
-            fx = FxTable((currency or "").upper(), {code: FxRate(rate, "--rate") for code, rate in rates.items()}).rate
-
+        chosen = open_engine(engine, [file], scheduler=scheduler, memory_limit=memory_limit)
         try:
-            frame = summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
-        except MissingFxRateError as exc:
-            if not exc.pairs:  # the market package's own message already names the file
-                raise
-            raise InputError([
-                Issue(source=str(file), field="currency", code="missing_fx_rate",
-                      message=f"no exchange rate {code}->{to}; pass --rate {code}=<{to} per 1 {code}>")
-                for code, to in exc.pairs
-            ]) from None
+            with progress(f"reading {file}", enabled=fmt != "json"):
+                market = chosen.load(file, mapping=resolve_map(mapping), options=options)
+            with progress("summarising", enabled=fmt != "json"):
+                frame = _summarize(market, file, keys, role, level, location, currency, rates)
+        finally:
+            chosen.close()
+        _summary_out(market, frame, file, fmt, no_escape)
+
+
+def _summarize(market, file, keys, role, level, location, currency, rates):
+    from ..errors import InputError, Issue, MissingFxRateError
+    from ..market import summarize
+
+    fx = None
+    if rates:
+        from ..offers.fx import FxRate, FxTable
+
+        # the same table offers use: a missing pair is an error naming it
+        fx = FxTable((currency or "").upper(), {code: FxRate(rate, "--rate") for code, rate in rates.items()}).rate
+    try:
+        return summarize(market, by=keys, role=role, level=level, location=location, currency=currency, fx=fx)
+    except MissingFxRateError as exc:
+        if not exc.pairs:  # the market package's own message already names the file
+            raise
+        raise InputError([
+            Issue(source=str(file), field="currency", code="missing_fx_rate",
+                  message=f"no exchange rate {code}->{to}; pass --rate {code}=<{to} per 1 {code}>")
+            for code, to in exc.pairs
+        ]) from None
+
+
+def _summary_out(market, frame, file, fmt, no_escape: bool = False) -> None:
+    print(f"note: {market.report.render()}", file=sys.stderr)
+    if fmt == "json":
+        records = [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+        echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
+                         "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
+    elif fmt == "csv":
+        echo(frame.map(lambda v: csv_cell(v, escape=not no_escape)).to_csv(index=False))
+    else:
+        title = terminal(f"{market.label}: {file}", keep_newlines=False) + (f" (as of {market.as_of})" if market.as_of else "")
+        shown = frame.drop(columns=[c for c in ("source", "top_coded_at") if c in frame.columns])
+        echo(_render_table(shown, title) if len(frame) else "no rows match the filters")
+
+
+@market_app.command("convert")
+def convert(
+    file: str = typer.Argument(..., help="Market file in any supported format (CSV, XLSX, Parquet)."),
+    output: Annotated[Path, typer.Option("-o", "--output", help="The canonical Parquet file to write (.parquet).")] = ...,
+    mapping: Optional[str] = typer.Option(None, "--map", help="Column mapping: role=job_title,base=basesalary or a YAML/CSV mapping file."),
+    alias: List[str] = typer.Option([], "--alias", help="Spelling alias applied to the keys stored in the file, e.g. --alias Sr=Senior."),
+    all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: keep every case status, not only CERTIFIED."),
+    debug: options.Debug = False,
+) -> None:
+    """Import a market file once and save it as canonical Parquet, read fast afterwards (any --engine)."""
+    with handle_errors(debug):
+        from ..errors import InputError, Issue
+        from ..io import check_output_path
+        from ..market import MarketOptions, load_market, resolve_map
+        from ..market.engines import missing_modules
+        from .progress import progress
+
+        if output.suffix.lower() not in (".parquet", ".pq"):
+            raise InputError([Issue(source="--output", code="bad_argument", message=f"expected a path ending in .parquet, got {str(output)!r}")])
+        if missing_modules("duckdb") and "pyarrow" in missing_modules("dask"):
+            raise InputError([Issue(source="--output", code="missing_dependency",
+                                    message="writing Parquet needs pyarrow; install it with: pip install 'offer-toolkit[scale]'")])
+        check_output_path(output, [file])
+        options = MarketOptions(aliases=_parse_pairs(alias, "--alias"), certified_only=not all_statuses)
+        with progress(f"importing {file}"):
+            market = load_market(file, mapping=resolve_map(mapping), options=options)
+        from ..market.convert import write_parquet
+
+        with progress(f"writing {output}"):
+            write_parquet(market, output, inputs=[file])
         print(f"note: {market.report.render()}", file=sys.stderr)
-        if fmt == "json":
-            records = [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
-            echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
-                             "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
-        elif fmt == "csv":
-            echo(frame.map(lambda v: csv_cell(v, escape=not no_escape)).to_csv(index=False))
-        else:
-            title = terminal(f"{market.label}: {file}", keep_newlines=False) + (f" (as of {market.as_of})" if market.as_of else "")
-            shown = frame.drop(columns=[c for c in ("source", "top_coded_at") if c in frame.columns])
-            echo(_render_table(shown, title) if len(frame) else "no rows match the filters")
+        echo(f"wrote {output}: {market.label}, {market.report.rows_kept:,} rows")

@@ -25,6 +25,8 @@ def negotiate(
     alias: options.Alias = None,
     min_samples: options.MinSamples = None,
     market_location: options.MarketLocation = None,
+    market_engine: options.MarketEngine = "auto",
+    scheduler: options.Scheduler = None,
     current: options.Current = None,
     offer: Annotated[Optional[str], typer.Option("--offer", help="Plan for this offer id only.")] = None,
     today: options.Today = None,
@@ -55,9 +57,11 @@ def negotiate(
             horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
             discount_rate=None, tax_rate=tax_rate, fx_date=None,
         ))
-        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location))) or []
+        markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location), engine=market_engine,
+                                                       scheduler=scheduler, show_progress=fmt != "json")) or []
         evaluation = collect(issues, lambda: load_and_evaluate(
-            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets))
+            files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
+            show_progress=fmt != "json"))
         raise_if(issues)
         plan = build_plan(evaluation, current=job, today=day, target_percentile=target_percentile, rank_by=rank_by,
                           offer_id=offer, wage_levels=evaluation.wage_levels)

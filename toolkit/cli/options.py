@@ -29,6 +29,10 @@ Map = Annotated[Optional[str], typer.Option("--map", help="Market column mapping
 Alias = Annotated[Optional[List[str]], typer.Option("--alias", help="Match market names to yours: --alias 'Software Engineer=Software Developers' (repeatable).")]
 MinSamples = Annotated[Optional[int], typer.Option("--min-samples", min=1, help="Raw-sample values needed before a market match is used (default 5).")]
 MarketLocation = Annotated[Optional[str], typer.Option("--market-location", help="Use market rows for this place (e.g. 'U.S.') for offers without their own market_location; another country's data is used only when asked for.")]
+MarketEngine = Annotated[str, typer.Option("--market-engine", help="Market engine: auto, pandas, duckdb or dask (see docs/market.md).")]
+Engine = Annotated[str, typer.Option("--engine", help="Market engine: auto, pandas, duckdb or dask (see docs/market.md).")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address for --engine dask (default: a local cluster of 2 processes).")]
+MemoryLimit = Annotated[Optional[str], typer.Option("--memory-limit", help="DuckDB memory limit, like 2GB (default 2GB).")]
 Current = Annotated[Optional[Path], typer.Option("--current", help="Your current job (YAML): the 'stay' baseline, make-whole and forfeit figures.")]
 Today = Annotated[Optional[str], typer.Option("--today", help="The date deadline rules count from (YYYY-MM-DD; default: today).")]
 Pipeline = Annotated[Optional[Path], typer.Option("--pipeline", help="A follow-up pipeline file: adds a Follow-ups sheet to the report.")]
@@ -47,4 +51,4 @@ def format_option(choices: tuple[str, ...]):
 # Library parameter names that differ from the command's own parameter names, so that an
 # `Issue(source=ARGUMENT, field=...)` raised by the library is reported under the flag
 # the user typed (see app.handle_errors). Only names the running command has are mapped.
-LIBRARY_NAMES = {"mapping": ("map_", "mapping"), "offer_id": ("offer",), "brief": ("output",)}
+LIBRARY_NAMES = {"mapping": ("map_", "mapping"), "engine": ("market_engine", "engine"), "offer_id": ("offer",), "brief": ("output",)}

@@ -158,6 +158,8 @@ class MarketData:
         report: the ImportReport.
         options: the MarketOptions the file was loaded with (aliases are already applied to the
             keys; min_samples is used when placing offers).
+        table: the raw samples as a market engine holds them (`engines.base.SampleTable`:
+            DuckDB over files, Dask over a cluster) when they are not in memory; None otherwise.
     """
 
     source: str
@@ -170,6 +172,7 @@ class MarketData:
     wage_levels: Optional[pd.DataFrame] = None
     as_of: Optional[str] = None
     currencies: tuple[str, ...] = ()
+    table: Optional[object] = None  # an engine's SampleTable when the raw samples are not in `samples`
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -178,4 +181,6 @@ class MarketData:
             found += list(pd.unique(self.percentiles[COMPONENT].astype(str)))
         if self.samples is not None and len(self.samples):
             found += [c for c in COMPONENTS if c in self.samples and self.samples[c].notna().any()]
+        elif self.table is not None:
+            found += list(self.table.components())
         return tuple(c for c in COMPONENTS if c in found)

@@ -27,6 +27,8 @@ import pandas as pd
 
 from ..errors import ARGUMENT, Issue, MissingFxRateError
 from . import model as M
+from .engines.base import SUMMARY_STATS, Groups, SampleTable, key_filter, show_key
+from .engines.pandas_engine import InMemorySamples
 from .geo import basis_phrase, market_country, offer_geography, row_geography, source_phrase
 from .keys import compile_aliases_with_display, factorize_keys, key_of
 
@@ -40,7 +42,6 @@ RESULT_COLUMNS = (
     "matched_locations", "country_mismatch", "basis",
 )
 MATCHED = ("matched_role", "matched_level", "matched_location", "matched_scope", "matched_country", "matched_levels", "matched_locations")
-SUMMARY_STATS = ("n", "p10", "p25", "p50", "p75", "p90", "mean", "min", "max")
 WAGE_LEVEL_COLUMNS = (
     "offer_id", "occupation", "area", "base", "level_reached", "level_wage", "next_level", "next_level_wage",
     "gap_to_next_level", "level_1", "level_2", "level_3", "level_4", "match", "source", "currency",
@@ -178,39 +179,6 @@ def _offer_keys(targets: pd.DataFrame, aliases, default_location: str | None = N
     return inverse.reshape(-1), combos, np.array([g[2] for g in geo], dtype=bool)
 
 
-def _dense_groups(codes: Sequence[np.ndarray], dims: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """(group keys as flat codes, dense group id per row) without sorting the rows."""
-    flat = np.ravel_multi_index(tuple(codes), tuple(dims))
-    size = int(np.prod(dims))
-    if size <= 20_000_000:
-        present = np.bincount(flat, minlength=size) > 0
-        remap = np.cumsum(present) - 1
-        return np.flatnonzero(present), remap[flat]
-    keys, gid = np.unique(flat, return_inverse=True)
-    return keys, gid.reshape(-1)
-
-
-def _currency_factor(currency: pd.Series, source: str, factors) -> np.ndarray:
-    """Per-row multiplier from a (categorical) currency column, computed per category."""
-    cat = currency.astype("category")
-    per = np.array([factors[(source, str(c))] for c in cat.cat.categories] + [np.nan], dtype="float64")
-    return per[cat.cat.codes.to_numpy()]
-
-
-def _sorted_percentiles(sorted_values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
-    """np.percentile(values, qs) (default 'linear' method) for already sorted values."""
-    n = len(sorted_values)
-    pos = (n - 1) * np.asarray(qs, dtype="float64") / 100.0
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, n - 1)
-    a, b = sorted_values[lo], sorted_values[hi]
-    return a + (b - a) * (pos - lo)
-
-
-def _show_key(role, level, location) -> str:
-    return f"{role} / {level or 'any level'} / {location or 'any location'}"
-
-
 # ---------------------------------------------------------------- percentile tables
 
 
@@ -291,7 +259,7 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
     out["top_coded"] = np.where(matched, table["top_coded"].astype(str).to_numpy()[safe], None)
     out["top_coded"] = out["top_coded"].replace("", None)
     desc = np.array([
-        f"row {rw}: " + _show_key(a, b, c)
+        f"row {rw}: " + show_key(a, b, c)
         for rw, a, b, c in zip(table["row"], table["role"].astype(str), table["level"].astype(str), table["location"].astype(str))
     ], dtype=object)
     out["match_rows"] = np.where(matched, desc[safe], None)
@@ -307,73 +275,60 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
 # ---------------------------------------------------------------- raw samples
 
 
-class _SampleGroups:
-    """The (role, level, location) groups of a raw-sample frame: computed once per market."""
-
-    def __init__(self, samples: pd.DataFrame, market: M.MarketData):
-        codes = tuple(samples[c].cat.codes.to_numpy() for c in M.KEY_COLUMNS)
-        dims = tuple(len(samples[c].cat.categories) + 1 for c in M.KEY_COLUMNS)
-        gkeys, gid = _dense_groups(codes, dims)
-        self.n_groups = len(gkeys)
-        self.gid = gid.astype(np.int16 if self.n_groups < 2**15 else np.int32 if self.n_groups < 2**31 else np.int64)
-        r, l, x = np.unravel_index(gkeys, dims)
-        cats = [np.asarray(samples[c].cat.categories, dtype=object) for c in M.KEY_COLUMNS]
-        disp = [np.asarray(samples[c].cat.categories, dtype=object) for c in ("role", "level", "location")]
-        self.g_role, self.g_lvl, self.g_loc = cats[0][r].astype(str), cats[1][l].astype(str), cats[2][x].astype(str)
-        self.g_show = [_show_key(a, b, c) for a, b, c in zip(disp[0][r], disp[1][l], disp[2][x])]
-        self.g_disp = (disp[0][r].astype(str), disp[1][l].astype(str), disp[2][x].astype(str))
-        self.by_role = {k: np.flatnonzero(self.g_role == k) for k in np.unique(self.g_role)}
-        self.g_country, self.g_wide, self.g_scope = row_geography(self.g_loc, market_country(market, self.g_loc))
+def sample_table(market: M.MarketData) -> SampleTable | None:
+    """The engine's view of a market's raw samples: its own table, or the in-memory frame."""
+    if market.table is not None:
+        return market.table
+    return InMemorySamples(market.samples) if market.samples is not None else None
 
 
-def _sorted_within_groups(gid: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values ordered by group then value, group starts, group counts).
+class _Geography:
+    """Per group of a raw-sample table: country, country-wide?, scope (docs/market.md "Geography")."""
 
-    A stable radix sort on the small group codes, then an in-place sort of each group's slice:
-    about 3x faster than sorting a million values globally and re-sorting by group.
-    """
-    order = np.argsort(gid, kind="stable")
-    out = values[order]
-    counts = np.bincount(gid, minlength=n_groups)
-    starts = np.cumsum(counts) - counts
-    for a, c in zip(starts.tolist(), counts.tolist()):
-        if c > 1:
-            out[a: a + c].sort()
-    return out, starts, counts
+    def __init__(self, groups: Groups, market: M.MarketData):
+        self.country, self.wide, self.scope = row_geography(groups.location, market_country(market, groups.location))
 
 
-class _SampleIndex:
-    """One component's raw samples sorted by (group, value), for pooled look-ups."""
+def _choose_pools(groups: Groups, geo: _Geography, comp: str, combos, min_n: int):
+    """Per combo: (fallback step, group ids of the pool, note when nothing was used).
 
-    def __init__(self, groups: _SampleGroups, values: np.ndarray):
-        ok = ~np.isnan(values)
-        self.values, self.starts, self.counts = _sorted_within_groups(groups.gid[ok], values[ok], groups.n_groups)
-        self.g_role, self.g_lvl, self.g_loc, self.g_show, self.by_role = (
-            groups.g_role, groups.g_lvl, groups.g_loc, groups.g_show, groups.by_role)
-        self.groups = groups
-        self._pools: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    Rows of another country are left out first; then the first step whose pooled count reaches
+    min_samples wins (NO_MATCH when none does)."""
+    counts = groups.counts[comp]
+    chosen = []
+    for r, L, X, C, nocity in combos:
+        gidx = groups.by_role.get(r) if r else None
+        if gidx is None:
+            chosen.append((NO_MATCH, None, None))
+            continue
+        in_country = _geo_ok(geo.country[gidx], C)
+        if not in_country.any():
+            chosen.append((NO_MATCH, None, _elsewhere(geo.country[gidx], C)))
+            continue
+        gidx = gidx[in_country]
+        best_short = 0
+        found = None
+        for step, mask in enumerate(_step_masks(groups.level[gidx], groups.location[gidx], L, X, geo.wide[gidx], nocity)):
+            gids = gidx[mask]
+            count = int(counts[gids].sum()) if len(gids) else 0
+            if count < min_n:
+                best_short = max(best_short, count)
+                continue
+            found = (step, gids, None)
+            break
+        if found is None:
+            note = f"; only {best_short} samples of {comp} (min_samples {min_n})" if best_short else None
+            found = (NO_MATCH, None, note)
+        chosen.append(found)
+    return chosen
 
-    def pool(self, gids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(sorted pooled values, their p10…p90), cached per set of groups."""
-        key = tuple(gids.tolist())
-        hit = self._pools.get(key)
-        if hit is None:
-            parts = [self.values[self.starts[g]: self.starts[g] + self.counts[g]] for g in gids]
-            # concatenated sorted runs: the stable sort (timsort) merges them in linear time
-            pool = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts), kind="stable")
-            hit = self._pools[key] = (pool, _sorted_percentiles(pool, M.REPORTED_POINTS))
-        return hit
 
-
-def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse, combos, factors, by_combo,
-                   groups: _SampleGroups) -> _Placed | None:
-    samples = market.samples
-    if comp not in samples or not samples[comp].notna().any():
+def _place_samples(market: M.MarketData, table: SampleTable, comp: str, values: np.ndarray, combos, factors, by_combo,
+                   *, forced: bool = False) -> _Placed | None:
+    if comp not in table.components() and not forced:
         return None
-    amounts = samples[comp].to_numpy(dtype="float64")
-    if len(market.currencies) > 1 or any(factors[(market.source, c)] != 1.0 for c in market.currencies):
-        amounts = amounts * _currency_factor(samples["currency"], market.source, factors)
-    index = _SampleIndex(groups, amounts)
+    groups = table.groups()
+    geo = _Geography(groups, market)
     min_n = market.options.min_samples
     n = len(values)
     pct = np.full(n, np.nan)
@@ -383,46 +338,32 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
     rows = np.full(n, None, dtype=object)
     short = np.full(n, None, dtype=object)
     found = {c: np.full(n, None, dtype=object) for c in MATCHED}
-    G = index.groups
     order, bounds = by_combo
-    for ci, (r, L, X, C, nocity) in enumerate(combos):
+    # one batch per distinct pool, so an engine answers every question about a pool at once
+    pools: dict[tuple, tuple[np.ndarray, list[np.ndarray]]] = {}
+    for ci, (step, gids, note) in enumerate(_choose_pools(groups, geo, comp, combos, min_n)):
         sel = order[bounds[ci]: bounds[ci + 1]]
         if not len(sel):
             continue
-        gidx = index.by_role.get(r) if r else None
-        if gidx is None:
+        if gids is None:
+            short[sel] = note
             continue
-        in_country = _geo_ok(G.g_country[gidx], C)
-        if not in_country.any():
-            short[sel] = _elsewhere(G.g_country[gidx], C)
-            continue
-        gidx = gidx[in_country]
-        best_short = 0
-        for step, mask in enumerate(_step_masks(index.g_lvl[gidx], index.g_loc[gidx], L, X, G.g_wide[gidx], nocity)):
-            gids = gidx[mask]
-            count = int(index.counts[gids].sum()) if len(gids) else 0
-            if count < min_n:
-                best_short = max(best_short, count)
-                continue
-            pool, points = index.pool(gids)
-            v = values[sel]
-            lo = np.searchsorted(pool, v, side="left")
-            hi = np.searchsorted(pool, v, side="right")
-            p = 100.0 * (lo + 0.5 * (hi - lo)) / len(pool)
-            p[np.isnan(v)] = np.nan
-            pct[sel] = p
-            pv[sel] = points
-            size[sel] = len(pool)
-            step_of[sel] = step
-            shown = [index.g_show[g] for g in gids[:3]]
-            rows[sel] = f"{len(gids)} group(s): " + "; ".join(shown) + ("; ..." if len(gids) > 3 else "")
-            used = gids[index.counts[gids] > 0]
-            for col, value in _pooled(G, used).items():
-                found[col][sel] = value
-            break
-        else:
-            if best_short:
-                short[sel] = f"; only {best_short} samples of {comp} (min_samples {min_n})"
+        step_of[sel] = step
+        shown = sorted((groups.shown[g] for g in gids), key=lambda t: (t.casefold(), t))[:3]  # by name: the same in every engine
+        rows[sel] = f"{len(gids)} group(s): " + "; ".join(shown) + ("; ..." if len(gids) > 3 else "")
+        used = gids[groups.counts[comp][gids] > 0]
+        for col, value in _pooled(groups, geo, used).items():
+            found[col][sel] = value
+        pools.setdefault(tuple(gids.tolist()), (gids, []))[1].append(sel)
+    currency_factors = {cur: f for (src, cur), f in factors.items() if src == market.source}
+    sels = [np.concatenate(parts) for _, parts in pools.values()]
+    measured = table.measure(comp, currency_factors, [g for g, _ in pools.values()], [values[sel] for sel in sels])
+    for sel, m in zip(sels, measured):
+        p = 100.0 * (m.below + 0.5 * m.equal) / m.size
+        p[np.isnan(values[sel])] = np.nan
+        pct[sel] = p
+        pv[sel] = m.points
+        size[sel] = m.size
     out = pd.DataFrame({"value": values, "percentile": pct, "clamped": np.full(n, None, dtype=object)})
     for j, k in enumerate(M.REPORTED_POINTS):
         out[M.pcol(k)] = pv[:, j]
@@ -432,22 +373,22 @@ def _place_samples(market: M.MarketData, comp: str, values: np.ndarray, inverse,
     out["as_of"] = np.where(matched, market.as_of, None)
     out["top_coded"] = None
     out["match_rows"] = rows
-    for col, values in found.items():
-        out[col] = values
+    for col, column in found.items():
+        out[col] = column
     return _Placed(out, step_of, short)
 
 
-def _pooled(G: "_SampleGroups", gids: np.ndarray) -> dict:
+def _pooled(G: Groups, geo: _Geography, gids: np.ndarray) -> dict:
     """What a pool of sample groups matched: the shared role, level and location, or how many were pooled."""
     def one(values):
         u = sorted(set(values.tolist()))
         return (u[0] if len(u) == 1 else None), len(u)
 
-    role, _ = one(G.g_disp[0][gids])
-    level, n_levels = one(G.g_disp[1][gids])
-    location, n_locs = one(G.g_disp[2][gids])
-    country, _ = one(G.g_country[gids])
-    scope, _ = one(G.g_scope[gids])
+    role, _ = one(G.display[0][gids])
+    level, n_levels = one(G.display[1][gids])
+    location, n_locs = one(G.display[2][gids])
+    country, _ = one(geo.country[gids])
+    scope, _ = one(geo.scope[gids])
     return {"matched_role": role, "matched_level": level or None, "matched_location": location or None,
             "matched_scope": scope if n_locs == 1 else ("country" if country else "unknown"),
             "matched_country": country or "", "matched_levels": n_levels, "matched_locations": n_locs}
@@ -457,7 +398,7 @@ def _pooled(G: "_SampleGroups", gids: np.ndarray) -> dict:
 
 
 def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
-                 fx: Callable[[str], float] | None = None) -> pd.DataFrame:
+                 fx: Callable[[str], float] | None = None, components: Sequence[str] | None = None) -> pd.DataFrame:
     """Place each offer's base, bonus, equity and total against the market files.
 
     Args:
@@ -467,6 +408,8 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         markets: loaded market files, in order of preference for equally good matches.
         fx: units of the reporting currency per one unit of a currency code. Needed only when
             a market file's currency differs from the reporting currency.
+        components: place these components against raw samples even where the given markets
+            hold no value of them; default: every component some market covers.
 
     Returns:
         One row per (offer_id, component) for every component at least one market covers, with
@@ -494,7 +437,8 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
     if not len(targets):
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     targets = targets.reset_index(drop=True)
-    components = [c for c in M.COMPONENTS if any(c in m.components for m in markets)]
+    force = set(components or ())
+    components = [c for c in M.COMPONENTS if c in force or any(c in m.components for m in markets)]
     frames: list[pd.DataFrame] = []
     offer_of, step_of, market_of, short_of, comp_of = [], [], [], [], []
     currencies = targets["currency"].astype(str).str.upper() if "currency" in targets else pd.Series(["USD"] * len(targets))
@@ -507,7 +451,7 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         for mi, market in enumerate(markets):
             aliases = compile_aliases_with_display(market.options.alias_map)
             inverse, combos, mismatch = _offer_keys(part, aliases, market.options.market_location)
-            groups = None
+            table = sample_table(market)
             combo_order = np.argsort(inverse, kind="stable")
             by_combo = (combo_order, np.searchsorted(inverse[combo_order], np.arange(len(combos) + 1)))
             for ci, comp in enumerate(components):
@@ -515,10 +459,8 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
                 res = None
                 if market.percentiles is not None:
                     res = _place_percentile_table(market, comp, vals, inverse, combos, factors)
-                if res is None and market.samples is not None:
-                    if groups is None:
-                        groups = _SampleGroups(market.samples, market)
-                    res = _place_samples(market, comp, vals, inverse, combos, factors, by_combo, groups)
+                if res is None and table is not None:
+                    res = _place_samples(market, table, comp, vals, combos, factors, by_combo, forced=comp in force)
                 if res is None:
                     continue
                 frames.append(res.frame.assign(component=comp, currency=target_cur, market_file=market.source,
@@ -593,27 +535,6 @@ def _basis(allres: pd.DataFrame, targets: pd.DataFrame, pos: np.ndarray, step: n
     return out
 
 
-def _group_percentiles(gid: np.ndarray, values: np.ndarray, qs: Sequence[float]):
-    """Per group (gid 0..G-1 dense): count, linear percentiles, mean, min, max; one sort."""
-    n_groups = int(gid.max()) + 1 if len(gid) else 0
-    small = gid.astype(np.int16 if n_groups < 2**15 else np.int32 if n_groups < 2**31 else np.int64)
-    v, starts, counts = _sorted_within_groups(small, values, n_groups)
-    ends = starts + counts
-    out = {"n": counts}
-    for q in qs:
-        pos = (counts - 1) * (q / 100.0)
-        lo = np.floor(pos).astype(np.int64)
-        frac = pos - lo
-        hi = np.minimum(lo + 1, counts - 1)
-        a, b = v[starts + lo], v[starts + hi]
-        out[M.pcol(int(q))] = a + (b - a) * frac  # numpy's default 'linear' method
-    sums = np.add.reduceat(v, starts) if n_groups else np.array([])
-    out["mean"] = sums / counts
-    out["min"] = v[starts]
-    out["max"] = v[ends - 1]
-    return out
-
-
 def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | None = None, level: str | None = None,
               location: str | None = None, currency: str | None = None,
               fx: Callable[[str], float] | None = None) -> pd.DataFrame:
@@ -637,17 +558,13 @@ def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | N
 
         raise InputError.single(ARGUMENT, f"expected a comma list of role, level, location, got {', '.join(bad)!r}", field="by", code="bad_argument")
     aliases = compile_aliases_with_display(market.options.alias_map)
-    frame = market.samples if market.samples is not None else market.percentiles
-    if frame is None:
-        frame = market.wage_levels
-    keep = np.ones(len(frame), dtype=bool)
-    for key, wanted in (("role", role), ("level", level), ("location", location)):
-        if wanted:
-            k = key_of(wanted, aliases, location=key == "location")
-            col = frame[M.key_column(key)].astype(str).to_numpy()
-            keep &= (col == k) | ((col == "") & (key != "role"))
-    frame = frame[keep]
-    if market.samples is None:
+    wanted = {key: key_of(value, aliases, location=key == "location")
+              for key, value in (("role", role), ("level", level), ("location", location)) if value}
+    if market.samples is None and market.table is None:
+        frame = market.percentiles if market.percentiles is not None else market.wage_levels
+        keep = key_filter({k: frame[M.key_column(k)].astype(str).to_numpy() for k in wanted}, wanted)
+        if keep is not None:
+            frame = frame[keep]
         if market.percentiles is not None:
             pts = [M.pcol(k) for k in _points(frame)]
             cols = list(by) + ["component", "currency", "sample_size", *pts, "top_coded", "occupation", "source", "as_of"]
@@ -664,45 +581,19 @@ def summarize(market: M.MarketData, *, by: Sequence[str] = M.KEYS, role: str | N
                     out[c] = out[c].to_numpy(dtype="float64") * f
             out["currency"] = currency.upper()
         return out
-    factor = None
-    cur_cat = frame["currency"].astype("category")
-    cur_codes, cur_uniques = cur_cat.cat.codes.to_numpy().astype(np.int64), list(cur_cat.cat.categories)
+    table = sample_table(market)
+    factors = None
     if currency:
-        factors = _fx_factors({market.source: set(map(str, cur_uniques))}, currency.upper(), False, fx, "the summary is asked in")
-        factor = _currency_factor(cur_cat, market.source, factors)
-        cur_codes, cur_uniques = np.zeros(len(frame), dtype=np.int64), [currency.upper()]
-    key_codes = [frame[b].cat.codes.to_numpy().astype(np.int64) for b in by]
-    key_cats = [np.asarray(frame[b].cat.categories, dtype=object) for b in by]
-    results = []
-    dims = tuple(len(c) for c in key_cats) + (len(cur_uniques),)
-    all_keys, all_gid = _dense_groups(tuple(key_codes) + (cur_codes,), dims)
-    for comp in M.COMPONENTS:
-        v = frame[comp].to_numpy(dtype="float64")
-        if factor is not None:
-            v = v * factor
-        ok = ~np.isnan(v)
-        if not ok.any():
-            continue
-        if ok.all():
-            gkeys, gid = all_keys, all_gid
-        else:  # groups with no value of this component disappear: re-densify
-            used = np.zeros(len(all_keys), dtype=bool)
-            used[all_gid[ok]] = True
-            remap = np.cumsum(used) - 1
-            gkeys, gid = all_keys[used], remap[all_gid[ok]]
-        stats = _group_percentiles(gid, v[ok], M.REPORTED_POINTS)
-        parts = np.unravel_index(gkeys, dims)
-        res = {b: key_cats[i][parts[i]] for i, b in enumerate(by)}
-        res["component"] = comp
-        res["currency"] = np.asarray(cur_uniques, dtype=object)[parts[-1]]
-        res.update(stats)
-        results.append(pd.DataFrame(res))
+        factors = {c: f for (_, c), f in _fx_factors({market.source: set(table.currencies())}, currency.upper(), False, fx,
+                                                     "the summary is asked in").items()}
+    out = table.summary(tuple(by), wanted, factors, currency.upper() if currency else None)
     cols = list(by) + ["component", "currency", *SUMMARY_STATS, "source"]
-    if not results:
+    if not len(out):
         return pd.DataFrame(columns=cols)
-    out = pd.concat(results, ignore_index=True)
     out["source"] = market.label
     out["n"] = out["n"].astype("int64")
+    for key in by:
+        out[key] = out[key].astype(str)
     rank = {c: i for i, c in enumerate(M.COMPONENTS)}
     out = out.sort_values([*by, "component", "currency"], kind="stable",
                           key=lambda s: s.map(rank) if s.name == "component" else s).reset_index(drop=True)

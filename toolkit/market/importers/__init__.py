@@ -211,11 +211,32 @@ def load_market(path: str | os.PathLike, *, mapping: Mapping[str, str] | None = 
     """
     from ...io import read_table
 
+    if str(path).lower().endswith((".parquet", ".pq")):
+        return _load_parquet(path, mapping=mapping, options=options)
     frame = read_table(path, as_text=True)
     fmt = detect_format(frame.columns)
     facts = fmt.file_facts(Path(path)) if fmt is not None and fmt.file_facts is not None else FileFacts()
     return market_from_frame(frame, source=str(path), mapping=mapping, options=options,
                              top_code_value=facts.top_code_value, as_of=facts.as_of)
+
+
+def _load_parquet(path, *, mapping, options) -> M.MarketData:
+    """Parquet: a file written by `market convert` as it was saved; any other Parquet table is
+    imported like a CSV (its cells as text, so the same rules apply)."""
+    from ..convert import read_converted
+
+    converted = read_converted(path, options=options)
+    if converted is not None:
+        if mapping:
+            raise InputError([Issue(source=str(path), field="mapping", code="conflict",
+                                    message="this file was converted already: its columns are canonical, so no mapping applies")])
+        return converted
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(str(path)).to_pandas()
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame = frame.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    return market_from_frame(frame, source=str(path), mapping=mapping, options=options)
 
 
 def parse_map(text: str, *, source: str = ARGUMENT) -> dict[str, str]:
