@@ -106,9 +106,10 @@ def as_keys(frame: pd.DataFrame) -> pd.DataFrame:
     from toolkit.market.keys import key_of
 
     frame = frame.copy()
-    for c in ("role", "level", "location"):
+    for c in ("role", "level", "location", "matched_role", "matched_level", "matched_location"):
         if c in frame:
-            frame[c] = [key_of(v, location=c == "location") for v in frame[c]]
+            frame[c] = [key_of(v, location=c.endswith("location")) for v in frame[c]]
+    frame = frame.drop(columns=[c for c in ("basis",) if c in frame])  # a sentence citing the names
     if "match_rows" in frame:
         frame["match_rows"] = frame["match_rows"].str.split(":").str[0]
     text = [c for c in frame.columns if frame[c].dtype == object]
