@@ -68,10 +68,13 @@ def command_flags() -> dict[str, str]:
     only to flags this command really has."""
     from .options import LIBRARY_NAMES
 
-    try:  # typer up to 0.2x runs on click; newer typer releases carry their own copy of it
-        from click import get_current_context
-    except ImportError:  # pragma: no cover - depends on the installed typer
+    # Newer typer releases carry their own copy of click; older ones run on click itself. Ask
+    # typer's copy first: click may be installed anyway (dask.distributed needs it), and its
+    # context would then be empty.
+    try:
         from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click import get_current_context
 
     ctx = get_current_context(silent=True)
     if ctx is None:
