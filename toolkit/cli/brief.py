@@ -36,6 +36,8 @@ def brief(
     alias: options.Alias = None,
     min_samples: options.MinSamples = None,
     market_location: options.MarketLocation = None,
+    market_engine: options.MarketEngine = "auto",
+    scheduler: options.Scheduler = None,
     today: options.Today = None,
     country: options.Country = "US",
     subdivision: options.Subdivision = None,
@@ -49,5 +51,5 @@ def brief(
     compare(files=files, assumptions=assumptions, fx=fx, currency=currency, horizon=horizon, raise_=raise_, stock_growth=stock_growth,
             include_refreshers=include_refreshers, private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate,
             fx_date=fx_date, market=market, map_=map_, alias=alias, min_samples=min_samples, market_location=market_location,
-            current=current, today=today, pipeline=pipeline, country=country, subdivision=subdivision, encoding=encoding,
+            market_engine=market_engine, scheduler=scheduler, current=current, today=today, pipeline=pipeline, country=country, subdivision=subdivision, encoding=encoding,
             brief=output, paper=paper, quiet=True, debug=debug)
