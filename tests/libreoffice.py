@@ -96,3 +96,42 @@ def require_soffice() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: required)")
     pytest.skip(reason)
+
+
+def require_poppler() -> None:
+    """pdftoppm and pdftotext (poppler-utils): skip with a reason, or fail under CI=true."""
+    missing = [t for t in ("pdftoppm", "pdftotext") if shutil.which(t) is None]
+    if not missing:
+        return
+    reason = f"{' and '.join(missing)} (poppler-utils) not installed: install poppler-utils to run the rendering tests"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: required)")
+    pytest.skip(reason)
+
+
+def render_pdf(src: str | os.PathLike, outdir: str | os.PathLike) -> Path:
+    """The workbook printed to PDF as its page setup says (print areas, orientation, fit, footers)."""
+    return convert(src, outdir, "pdf")
+
+
+def pdf_pngs(pdf: str | os.PathLike, outdir: str | os.PathLike, *, dpi: int = 50) -> list[Path]:
+    """Every page of `pdf` as a PNG in `outdir` (<stem>-01.png, ...), old ones of that stem removed first."""
+    pdf, outdir = Path(pdf), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    for old in outdir.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(outdir / pdf.stem)], check=True, capture_output=True, timeout=120)
+    return sorted(outdir.glob(f"{pdf.stem}-*.png"))
+
+
+def pdf_words(pdf: str | os.PathLike) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word's box (xMin, yMin, xMax, yMax, text) in points, from `pdftotext -bbox-layout`."""
+    import html
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=120).stdout
+    pages = []
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+    for page in out.split("<page ")[1:]:
+        pages.append([(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in word.findall(page)])
+    return pages

@@ -33,9 +33,14 @@ def snapshot(path: Path) -> str:
     for ws in wb.worksheets:
         out.append(f"== sheet {ws.title!r} dims={ws.dimensions} freeze={ws.freeze_panes} filter={ws.auto_filter.ref} "
                    f"print={ws.print_area} orient={ws.page_setup.orientation} charts={len(ws._charts)}")
+        out.append(f"   print titles={ws.print_title_rows} fit={ws.page_setup.fitToWidth}x{ws.page_setup.fitToHeight} "
+                   f"footer={ws.oddFooter.center.text!r} breaks={[b.id for b in ws.row_breaks.brk]} merged={sorted(map(str, ws.merged_cells.ranges))}")
         for letter, dim in sorted(ws.column_dimensions.items()):
             if dim.width:
                 out.append(f"   col {letter} width={dim.width:g}")
+        for r, dim in sorted(ws.row_dimensions.items()):
+            if dim.height:
+                out.append(f"   row {r} height={dim.height:g}")
         for row in ws.iter_rows():
             for c in row:
                 if c.value is None:
@@ -45,6 +50,10 @@ def snapshot(path: Path) -> str:
                     flags.append("bold")
                 if c.fill and c.fill.fgColor and c.fill.fgColor.rgb == "00" + X.INPUT_FILL:
                     flags.append("input")
+                if c.alignment and c.alignment.wrap_text:
+                    flags.append("wrap")
+                if c.alignment and c.alignment.horizontal:
+                    flags.append(c.alignment.horizontal)
                 value = round(c.value, 6) if isinstance(c.value, float) else c.value
                 out.append(f"   {c.coordinate}: {value!r} {c.data_type} {' '.join(flags)}".rstrip())
         for rng in ws.conditional_formatting:
@@ -60,13 +69,20 @@ def test_sample_report_matches_golden_snapshot(evaluation, tmp_path):
 
 def test_sheets_in_order_with_panes_filters_and_landscape_print(evaluation, tmp_path):
     wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
-    assert wb.sheetnames == ["Summary", "Year by year", "Market", "Negotiation", "Inputs", "Grants", "Assumptions", "Vest events"]
+    assert wb.sheetnames == ["Summary", "Year by year", "Market", "Negotiation", "Talking points", "Drafts", "Inputs", "Grants",
+                             "Assumptions", "Vest events"]
     for name in ("Year by year", "Inputs", "Grants", "Vest events"):
         ws = wb[name]
         assert ws.freeze_panes and ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
+        assert ws.print_title_rows == "$3:$3"  # the header row on every printed page
     for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "landscape" and ws.print_area
+        assert ws.print_area and ws.oddFooter.center.text == "&A · page &P"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
         assert ws["A1"].font.name == "Calibri"
+    # landscape where wide (sum of the column widths), portrait where narrow
+    assert {ws.title: ws.page_setup.orientation for ws in wb.worksheets if ws.title in ("Year by year", "Drafts")} == {
+        "Year by year": "landscape", "Drafts": "portrait"}
+    assert wb["Inputs"].page_setup.fitToWidth > 1 and wb["Inputs"].print_title_cols == "$A:$C"  # 47 columns: legible, not one page
     summary = wb["Summary"]
     assert len(summary._charts) == 2 and summary.freeze_panes == "B5"
     assert wb["Year by year"]["N4"].value.startswith("=F4+G4+H4+I4")
@@ -165,8 +181,11 @@ def test_market_sheet_plan_and_followups(evaluation, tmp_path):
     assert m["E4"].value == 185000 and m["O4"].value == "=role SWE" and m["O4"].data_type == "s"
     assert len(m.conditional_formatting) >= 1 and len(m._charts) == 1
     assert wb["Follow-ups"]["A4"].value == "=Globex" and wb["Follow-ups"]["A4"].data_type == "s"
-    texts = [c.value for row in wb["Negotiation"].iter_rows() for c in row if c.value]
-    assert "Talking points" in texts and "-say this" in texts and "Message drafts" in texts
+    texts = [c.value for row in wb["Talking points"].iter_rows() for c in row if c.value]
+    assert "-say this" in texts and wb["Talking points"]["E4"].number_format == '"$"#,##0'
+    drafts = [c.value for row in wb["Drafts"].iter_rows() for c in row if c.value]
+    assert "globex · counter" in drafts and "Re: offer" in drafts and "Hello" in drafts
+    assert "Follow-up: =Globex · reply" in drafts and "d" in drafts
     L = X.Layout.of(e)
     assert wb["Summary"].cell(L.summary.row("market_base"), L.offer_col(0)).value == 62
 

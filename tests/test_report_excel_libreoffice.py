@@ -199,3 +199,29 @@ def test_summary_renders_to_png(tmp_path):
     png = render_png(write_report(e, tmp_path / "r.xlsx"), tmp_path / "summary.png")
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_current_job_column_and_vs_now_rows_equal_the_stay_scenario(tmp_path):
+    """With --current the Summary's 'Now' column holds the stay scenario and each offer's 'vs now'
+    rows recalculate to Baseline.versus (the offers' columns move right: addresses follow)."""
+    import datetime as dt
+
+    from toolkit.negotiation import load_current
+    from toolkit.negotiation.current import evaluate_stay
+
+    e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
+    stay = evaluate_stay(load_current(ROOT / "data" / "current-job.yaml"), e, today=dt.date(2026, 12, 5))
+    path = write_report(e, tmp_path / "r.xlsx", stay=stay)
+    L = X.Layout.of(e, stay)
+    assert L.offer_col(0) == L.baseline_col + 1
+    values = recalculated_values(path)
+    assert_matches(values, e, L) > 150
+    S = values[X.SUMMARY]
+    for key in ("year1_tc", "average_tc"):
+        now = S[ref(None, L.summary.row(key), L.baseline_col)]
+        assert abs(now - float(stay.evaluation.headlines[key][0])) <= CENT
+        for i in range(L.n):
+            want = stay.versus(e, i)[key]
+            assert abs(S[ref(None, L.summary.row(f"vs:{key}"), L.offer_col(i))] - want["difference"]) <= CENT
+            assert abs(S[ref(None, L.summary.row(f"vs%:{key}"), L.offer_col(i))] - want["fraction"]) <= 0.00005
+    _no_error_values(path, values)

@@ -344,7 +344,7 @@ def compare(
         if output is not None:
             from ..report.excel import write_report
 
-            path = write_report(evaluation, output, plan=plan, followups=followups, inputs=inputs)
+            path = write_report(evaluation, output, plan=plan, followups=followups, stay=stay, inputs=inputs)
             print(f"wrote {path}", file=sys.stderr)
         if charts is not None:
             from ..report.charts import write_charts

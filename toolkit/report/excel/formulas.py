@@ -241,3 +241,12 @@ def best_in_row(L: Layout, key: str, better: str) -> tuple[str, str]:
     here = ref(None, r, first)
     fn = "MAX" if better == "max" else "MIN"
     return area(None, r, first, r, last), f"AND(ISNUMBER({here}),{here}={fn}({area(None, r, first, r, last, col_abs=True)}))"
+
+
+def versus_now(L: Layout, key: str, figure: str, i: int) -> F:
+    """Offer i's `figure` minus the stay scenario's ('vs:'), or that difference ÷ the stay figure ('vs%:')."""
+    offer = summary_cell(L, figure, i)
+    now = ref(None, L.summary.row(figure), L.baseline_col, col_abs=True)
+    if key.startswith("vs%:"):
+        return F(f'=IF({now}>0,({offer}-{now})/{now},"n/a")')
+    return F(f"={offer}-{now}")

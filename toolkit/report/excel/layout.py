@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...offers.results import Evaluation
 
 # Sheet names, in tab order: what a reader wants first, then the inputs, then the machinery.
-SUMMARY, YEARS, MARKET, NEGOTIATION, FOLLOWUPS = "Summary", "Year by year", "Market", "Negotiation", "Follow-ups"
+SUMMARY, YEARS, MARKET, NEGOTIATION, TALKING, DRAFTS, FOLLOWUPS = (
+    "Summary", "Year by year", "Market", "Negotiation", "Talking points", "Drafts", "Follow-ups")
 INPUTS, GRANTS, ASSUMPTIONS, VEST = "Inputs", "Grants", "Assumptions", "Vest events"
 
 HEADER_ROW = 3  # tables: title in row 1, note in row 2, header in row 3
@@ -210,12 +211,25 @@ COMPONENT_LABELS = {"base": "Base", "bonus": "Bonus", "sign_on": "Sign-on", "equ
                     "retirement": "Retirement", "benefits": "Benefits", "relocation": "Relocation"}
 
 
-def summary_spec(horizon: int) -> RowSpec:
-    """Summary rows: headline figures, average per year by component ('avg:base'), TC by year ('tc:1')."""
+# With --current: each offer against the stay scenario (VERSUS in negotiation/current.py)
+VERSUS_ROWS = (
+    ("vs:year1_tc", "Year-1 TC vs now", "year1_tc", "money"),
+    ("vs%:year1_tc", "Year-1 TC vs now (%)", "year1_tc", "pct"),
+    ("vs:average_tc", "Average TC vs now", "average_tc", "money"),
+    ("vs%:average_tc", "Average TC vs now (%)", "average_tc", "pct"),
+)
+
+
+def summary_spec(horizon: int, baseline: bool = False) -> RowSpec:
+    """Summary rows: headline figures, average per year by component ('avg:base'), TC by year
+    ('tc:1'); with a stay baseline, a note about it and the 'vs now' rows after the headlines."""
     from ...offers.engine import COMPONENTS
 
-    rows: list[str | None] = ["title", "note", "market_note", "offer_header", "offer_id", "currency", None]
+    rows: list[str | None] = ["title", "note", "market_note"] + (["stay_note"] if baseline else [])
+    rows += ["offer_header", "offer_id", "currency", None]
     rows += [key for key, _, _, _ in SUMMARY_ROWS]
+    if baseline:
+        rows += [None] + [key for key, _, _, _ in VERSUS_ROWS]
     rows += [None, "avg_header"] + [f"avg:{c}" for c in COMPONENTS]
     rows += [None, "tc_header"] + [f"tc:{k}" for k in range(1, horizon + 1)]
     return RowSpec(SUMMARY, tuple(rows))
@@ -249,9 +263,11 @@ class Layout:
     summary: RowSpec = field(default=None)  # type: ignore[assignment]
     fx_codes: tuple[str, ...] = ()
     tiers: int = 1
+    stay: Any = None  # negotiation.current.Baseline with an evaluation (--current), or None
 
     @classmethod
-    def of(cls, evaluation: "Evaluation", **specs: Any) -> "Layout":
+    def of(cls, evaluation: "Evaluation", stay: Any = None, **specs: Any) -> "Layout":
+        """The default layout of `evaluation`; `stay` adds the Summary's 'Now' column and 'vs now' rows."""
         e = evaluation
         cur = e.currency
         codes = {o.currency for o in e.offers}
@@ -260,8 +276,10 @@ class Layout:
         codes.discard(cur)
         fx_codes = (cur, *sorted(codes))
         tiers = max([len(o.retirement.tiers) for o in e.offers if o.retirement] + [1])
+        if stay is not None and getattr(stay, "evaluation", None) is None:
+            stay = None  # a current-job file without a base salary: no stay scenario to show
         base = dict(inputs=inputs_spec(e.horizon_years, tiers, cur), assumptions=assumption_rows(fx_codes),
-                    summary=summary_spec(e.horizon_years), fx_codes=fx_codes, tiers=tiers)
+                    summary=summary_spec(e.horizon_years, stay is not None), fx_codes=fx_codes, tiers=tiers, stay=stay)
         return cls(e=e, **{**base, **specs})
 
     # ------------------------------------------------------------ records and their rows
@@ -313,8 +331,13 @@ class Layout:
         return self.years.first_row + i * self.h + (k - 1)
 
     def offer_col(self, i: int) -> int:
-        """Summary column of offer i (0-based)."""
-        return self.summary.first_value_col + i
+        """Summary column of offer i (0-based); with a stay baseline the offers follow its column."""
+        return self.summary.first_value_col + (1 if self.stay is not None else 0) + i
+
+    @property
+    def baseline_col(self) -> int:
+        """Summary column of the current job (the stay scenario), when there is one."""
+        return self.summary.first_value_col
 
     # ------------------------------------------------------------ addresses other sheets read
     def A(self, key: str) -> str:

@@ -22,6 +22,8 @@ INT = "0"
 DATE = "yyyy-mm-dd"
 PERCENTILE = '"p"0'
 FRACTION = "0.0000%"
+DAYS = '0 "days"'
+PCT0 = "0%"
 
 INPUT_FILL, HEADER_FILL, BEST_FILL, LOW_FILL, HIGH_FILL = "FFF2CC", "1F4E78", "C6EFCE", "FFC7CE", "BDD7EE"
 
@@ -30,6 +32,15 @@ def money_format(currency: str, decimals: int = 0) -> str:
     """'USD' → '"$"#,##0'; an unknown code is written before the number ('"XYZ "#,##0')."""
     symbol = SYMBOL.get(currency, f"{currency} ").replace('"', "")
     return f'"{symbol}"#,##0' + ("." + "0" * decimals if decimals else "")
+
+
+SIGNED_PCT = "+0.0%;-0.0%;0.0%"
+
+
+def signed_money_format(currency: str) -> str:
+    """A difference in `currency`, always signed: '+"$"#,##0;-"$"#,##0;"$"0'."""
+    plain = money_format(currency)
+    return f"+{plain};-{plain};{plain.replace('#,##0', '0')}"
 
 
 class Styles:
@@ -55,23 +66,24 @@ class Styles:
         }
         self.fills = {"input": PatternFill("solid", fgColor=INPUT_FILL), "header": PatternFill("solid", fgColor=HEADER_FILL)}
 
-    def apply(self, cell: Any, kind: str, fmt: str | None) -> None:
-        key = (kind, fmt)
+    def apply(self, cell: Any, kind: str, fmt: str | None, wrap: bool = False, align: str | None = None) -> None:
+        """Font and fill of `kind`, number format `fmt`; wrapped text and a horizontal alignment on request.
+
+        Every cell is top-aligned, so that a one-line cell beside a wrapped one starts on the same line.
+        """
+        key = (kind, fmt, wrap, align)
         cached = self._cache.get(key)
         if cached is not None:
             cell._style = copy(cached)
             return
-        role = kind
-        wrap = role.endswith("_wrap")
-        if wrap:
-            role = role[: -len("_wrap")]
+        role = kind[: -len("_wrap")] if kind.endswith("_wrap") else kind
         cell.font = self.fonts.get(role, self.fonts["plain"])
         if role in self.fills:
             cell.fill = self.fills[role]
         if fmt:
             cell.number_format = fmt
         if role == "header":
-            cell.alignment = self.Alignment(wrap_text=True, vertical="center")
-        elif wrap:
-            cell.alignment = self.Alignment(wrap_text=True, vertical="top")
+            cell.alignment = self.Alignment(wrap_text=True, vertical="bottom", horizontal=align)
+        else:
+            cell.alignment = self.Alignment(wrap_text=wrap or None, vertical="top", horizontal=align)
         self._cache[key] = copy(cell._style)

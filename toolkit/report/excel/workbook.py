@@ -6,8 +6,8 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .layout import ASSUMPTIONS, FOLLOWUPS, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, VEST, YEARS, Layout
-from .sheets import assumptions, followups as followups_sheet, grants, inputs, market, negotiation, summary, vest, years
+from .layout import ASSUMPTIONS, DRAFTS, FOLLOWUPS, TALKING, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, VEST, YEARS, Layout
+from .sheets import assumptions, drafts, followups as followups_sheet, grants, inputs, market, negotiation, summary, vest, years
 from .styles import Styles
 from .writer import SheetWriter
 
@@ -17,29 +17,44 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def sheet_names(followups: bool) -> list[str]:
     """Tab order: what a reader wants first, then the inputs, then the machinery."""
-    return [SUMMARY, YEARS, MARKET, NEGOTIATION] + ([FOLLOWUPS] if followups else []) + [INPUTS, GRANTS, ASSUMPTIONS, VEST]
+    return [SUMMARY, YEARS, MARKET, NEGOTIATION, TALKING, DRAFTS] + ([FOLLOWUPS] if followups else []) + [INPUTS, GRANTS, ASSUMPTIONS, VEST]
 
 
-def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any = None, layout: Layout | None = None) -> Any:
+def _largest_figure(evaluation: "Evaluation", stay: Any) -> float:
+    """The largest money figure the workbook shows (the widest a money formula can get)."""
+    import numpy as np
+
+    values = [np.nanmax(np.abs(arr)) for arr in evaluation.headlines.values() if np.size(arr) and not np.all(np.isnan(arr))]
+    if stay is not None and getattr(stay, "evaluation", None) is not None:
+        values += [np.nanmax(np.abs(arr)) for arr in stay.evaluation.headlines.values() if np.size(arr) and not np.all(np.isnan(arr))]
+    return float(max(values, default=1e6))
+
+
+def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any = None, stay: Any = None,
+                   layout: Layout | None = None) -> Any:
     """The report as an unsaved write-only openpyxl Workbook (save it once).
 
-    `layout` (default `Layout.of(evaluation)`) decides where every column and row goes.
+    `stay` (a `negotiation.current.Baseline`, from --current) adds the Summary's 'Now' column and
+    'vs now' rows. `layout` (default `Layout.of(evaluation, stay)`) decides where every column and row goes.
     """
     from openpyxl import Workbook
 
-    L = layout if layout is not None else Layout.of(evaluation)
+    L = layout if layout is not None else Layout.of(evaluation, stay)
     if L.e is not evaluation:
         raise ValueError("layout was made for another evaluation")
     wb = Workbook(write_only=True)
     wb.properties.creator = "offer-toolkit"
     wb.properties.title = "Offer comparison"
     styles = Styles()
-    sheets = {name: SheetWriter(wb, name, styles) for name in sheet_names(followups is not None)}
+    big = _largest_figure(evaluation, L.stay)
+    sheets = {name: SheetWriter(wb, name, styles, big) for name in sheet_names(followups is not None)}
     try:
         summary.write(sheets[SUMMARY], L)
         years.write(sheets[YEARS], L)
         market.write(sheets[MARKET], L)
         negotiation.write(sheets[NEGOTIATION], L, plan)
+        negotiation.write_talking_points(sheets[TALKING], L, plan)
+        drafts.write(sheets[DRAFTS], plan, followups)
         if followups is not None:
             followups_sheet.write(sheets[FOLLOWUPS], followups)
         inputs.write(sheets[INPUTS], L)
@@ -54,7 +69,7 @@ def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any
     return wb
 
 
-def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None, followups: Any = None,
+def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None, followups: Any = None, stay: Any = None,
                  inputs: Sequence[str | Path] = ()) -> Path:
     """Write the Excel report to `path` atomically and return the path.
 
@@ -63,6 +78,8 @@ def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None
         path: the .xlsx to write; its folder is created when missing.
         plan: an optional negotiation plan (checklist, talking_points, counters, drafts DataFrames).
         followups: an optional DataFrame of follow-ups (company, action, due, status, reason, draft).
+        stay: the current job as the stay scenario (`negotiation.current.Baseline`, from --current):
+            the Summary shows it as a 'Now' column and each offer's difference from it.
         inputs: the input files, which are never overwritten.
 
     Raises:
@@ -74,6 +91,6 @@ def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None
     from ...io import write_with
 
     def writer(tmp: Path) -> None:
-        build_workbook(evaluation, plan=plan, followups=followups).save(tmp)
+        build_workbook(evaluation, plan=plan, followups=followups, stay=stay).save(tmp)
 
     return write_with(path, writer, inputs)

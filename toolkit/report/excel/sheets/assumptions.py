@@ -64,4 +64,4 @@ def write(sh: SheetWriter, L: Layout) -> None:
             sh.header([labels.get(col.key, "") for col in spec.columns])
         else:
             sh.values(spec.row_values(c))
-    sh.finish(last_col=spec.last_col)
+    sh.finish()

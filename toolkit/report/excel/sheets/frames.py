@@ -6,23 +6,40 @@ import datetime as dt
 import math
 from typing import Any, Sequence
 
-from ..styles import DATE, NUM, money_format
+from ..styles import DATE, DAYS, NUM, money_format
 from ..writer import SheetWriter, number
 
 
-def write_frame(sh: SheetWriter, frame: Any, columns: Sequence[str], money_cols: Sequence[str] = (), currency: str = "") -> tuple[int, int]:
-    """Write the header and rows of `frame`'s `columns` that exist; returns (header row, last row)."""
+def unit_format(unit: Any, default: str = NUM) -> str:
+    """The number format of an amount in `unit`: a currency code ('EUR' → '"€"#,##0'), 'days', or `default`."""
+    if not isinstance(unit, str) or not unit:
+        return default
+    if unit == "days":
+        return DAYS
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():
+        return money_format(unit)
+    return default
+
+
+def write_frame(sh: SheetWriter, frame: Any, columns: Sequence[str], money_cols: Sequence[str] = (), currency: str = "",
+                unit_col: str | None = None) -> tuple[int, int]:
+    """Write the header and rows of `frame`'s `columns` that exist; returns (header row, last row).
+
+    Amounts in `money_cols` are formatted in `currency`, or, when `unit_col` names a column of
+    the frame, in that row's unit (a currency code or 'days'), so a euro ask shows in euros."""
     present = [c for c in columns if c in getattr(frame, "columns", ())]
     header = sh.header([c.replace("_", " ").capitalize() for c in present])
     money = money_format(currency) if currency else NUM
-    for rec in frame[present].to_dict("records") if present else []:
+    has_unit = unit_col is not None and unit_col in getattr(frame, "columns", ())
+    for rec in frame[present + ([unit_col] if has_unit and unit_col not in present else [])].to_dict("records") if present else []:
         specs: list[tuple | None] = []
+        row_money = unit_format(rec.get(unit_col), money) if has_unit else money
         for c in present:
             v = rec[c]
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 specs.append(None)
             elif c in money_cols and number(v) is not None:
-                specs.append((number(v), "plain", money))
+                specs.append((number(v), "plain", row_money))
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 specs.append((float(v), "plain", NUM))
             elif hasattr(v, "isoformat") and not isinstance(v, str):

@@ -38,4 +38,4 @@ def write(sh: SheetWriter, L: Layout) -> None:
     if not L.grant_list:
         sh.values([("No equity grants in these offers.", "note")])
     last = max(spec.first_row, spec.first_row + len(L.grant_list) - 1)
-    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
+    sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))

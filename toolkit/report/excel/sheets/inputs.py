@@ -123,4 +123,5 @@ def write(sh: SheetWriter, L: Layout) -> None:
     currencies.add(spec.span("currency", first, last, external=False, absolute=False))
     sh.ws.data_validations.append(periods)
     sh.ws.data_validations.append(currencies)
-    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
+    sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col),
+              repeat_cols=spec.col("company"))  # which offer a row is, on every printed page

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..cells import ref
 from ..layout import MAX_CHART_OFFERS, Layout
 from ..styles import HIGH_FILL, INT, LOW_FILL, PERCENTILE, money_format
 from ..writer import SheetWriter, number
@@ -17,13 +16,14 @@ def write(sh: SheetWriter, L: Layout) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.pagebreak import Break
 
     e, spec = L.e, L.market
     m = e.market
     sh.setup(spec.widths, (spec.first_row, spec.col("label") + 1) if m is not None else None)
     if m is None:
         sh.title_rows("Market", "No market file was given: run compare with --market FILE to place each offer against market pay.")
-        sh.finish(last_col=spec.col("percentile"))
+        sh.finish()
         return
     sh.title_rows(f"Market: each offer against the market band, in {L.cur}",
                   "Value below p50 is shaded red, above p75 blue. Figures come from the market file and do not recalculate.")
@@ -76,5 +76,6 @@ def write(sh: SheetWriter, L: Layout) -> None:
         bar.legend.position = "b"
         bar.x_axis.delete = False
         bar.y_axis.delete = False
-        ws.add_chart(bar, ref(None, last + 3, 1))
-    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
+        ws.row_breaks.append(Break(id=last + 1))  # the chart on a page of its own, never cut by a page break
+        sh.chart(bar, last + 2, spec.col("label"))
+    sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))

@@ -1,18 +1,19 @@
-"""The Summary sheet: offers side by side (one column each), headline figures as formulas,
-component averages, TC by year, the best value per row highlighted live, and two charts."""
+"""The Summary sheet: offers side by side (one column each; with --current the stay scenario
+first), headline figures as formulas, 'vs now' rows, component averages, TC by year, the best
+value per row highlighted live, and two charts below the table (on a page of their own)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .. import formulas as fx
-from ..cells import ref
-from ..layout import COMPONENT_LABELS, MAX_CHART_OFFERS, SUMMARY_ROWS, Layout
-from ..styles import BEST_FILL, INT, PERCENTILE, money_format
+from ..layout import COMPONENT_LABELS, MAX_CHART_OFFERS, SUMMARY_ROWS, VERSUS_ROWS, Layout
+from ..styles import BEST_FILL, INT, PERCENTILE, money_format, signed_money_format, SIGNED_PCT
 from ..writer import SheetWriter, number
+from ...palette import argb, offer_color
 
-CHART_ROWS = 18  # rows one chart takes at the default row height (8.5 cm tall)
-CHART_COLS = 9  # columns of default width one chart takes (17 cm wide)
+LABEL_MAX, VALUE_MAX = 44, 24  # widths: the label column and each offer column at most
+CHART_W, CHART_H = 12.5, 8.5  # cm: two side by side fit a landscape page
 
 
 def _market_value(e: Any, oid: str, component: str) -> float | None:
@@ -27,23 +28,26 @@ def write(sh: SheetWriter, L: Layout) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
-
-    from ....offers.engine import COMPONENTS
+    from openpyxl.worksheet.pagebreak import Break
 
     e = L.e
     n, H = L.n, L.h
     S = L.summary
+    stay = L.stay.evaluation if L.stay is not None else None
     label_col = S.label_col
-    sh.setup([46] + [22] * n, (S.row("offer_id"), L.offer_col(0)))
-    sh.ws.row_dimensions[S.row("missing")].height = 32
-    sh.ws.row_dimensions[S.row("flags")].height = 96
+    last_col = L.offer_col(n - 1)
+    caps = [VALUE_MAX] * last_col
+    caps[label_col - 1] = LABEL_MAX
+    sh.setup(caps, (S.row("offer_id"), L.offer_col(0)))
     money = money_format(L.cur)
     headlines = {key: (label, kind) for key, label, kind, _ in SUMMARY_ROWS}
-    companies = [o.company for o in e.offers]
+    versus = {key: (label, figure, kind) for key, label, figure, kind in VERSUS_ROWS}
 
-    def row(first: tuple | None, cells: list[tuple | None]) -> None:
-        out: list[tuple | None] = [None] * (L.offer_col(n - 1))
+    def row(first: tuple | None, cells: list[tuple | None], now: tuple | None = None) -> None:
+        out: list[tuple | None] = [None] * last_col
         out[label_col - 1] = first
+        if stay is not None:
+            out[L.baseline_col - 1] = now
         for i, c in enumerate(cells):
             out[L.offer_col(i) - 1] = c
         while out and out[-1] is None:
@@ -51,11 +55,16 @@ def write(sh: SheetWriter, L: Layout) -> None:
         sh.values(out)
 
     def header(title: str) -> None:
-        out = [None] * L.offer_col(n - 1)
-        out[label_col - 1] = sh.text(title, "header", label_col)
-        for i, name in enumerate(companies):
-            out[L.offer_col(i) - 1] = sh.text(name, "header", L.offer_col(i))
-        sh.append(out)
+        out: list[str | None] = [None] * last_col
+        out[label_col - 1] = title
+        if stay is not None:
+            out[L.baseline_col - 1] = f"Now: {L.stay.job.company or 'current job'}"
+        for i, o in enumerate(e.offers):
+            out[L.offer_col(i) - 1] = o.company
+        sh.header(out)
+
+    def now(value: Any, fmt: str | None = money) -> tuple | None:
+        return None if stay is None else (value, "plain", fmt)
 
     for key in S.rows:
         if key is None:
@@ -67,12 +76,15 @@ def write(sh: SheetWriter, L: Layout) -> None:
                  "Grants and Assumptions sheets. Best value in each row is highlighted.", "note"), [])
         elif key == "market_note":
             row(("Market percentiles come from the market file and do not recalculate.", "note"), [])
+        elif key == "stay_note":
+            row((f"'Now' is staying in your current job, computed by the same engine from {L.stay.start.isoformat()} "
+                 "(docs/current.md); its figures do not recalculate.", "note"), [])
         elif key == "offer_header":
             header("Offer")
         elif key == "offer_id":
-            row(("Offer id", "bold"), [(o.id, "plain") for o in e.offers])
+            row(("Offer id", "bold"), [(o.id, "plain") for o in e.offers], now("current job", None))
         elif key == "currency":
-            row(("Offer currency", "bold"), [(o.currency, "plain") for o in e.offers])
+            row(("Offer currency", "bold"), [(o.currency, "plain") for o in e.offers], now(L.stay.job.currency if stay else None, None))
         elif key in headlines:
             label, kind = headlines[key]
             cells: list[tuple | None] = []
@@ -85,19 +97,32 @@ def write(sh: SheetWriter, L: Layout) -> None:
                 elif key == "flags":
                     cells.append(("; ".join(e.flags[i]) or "none", "plain_wrap"))
                 else:
+                    hint = number(e.headlines[key][i]) if key in e.headlines else None
                     cells.append((fx.headline(L, key, i), "bold" if key in ("year1_tc", "average_tc") else "plain",
-                                  INT if kind == "int" else money))
-            row((label, "bold_wrap" if kind == "text" else "bold"), cells)
+                                  INT if kind == "int" else money, hint))
+            stay_value = None
+            if stay is not None and key in stay.headlines:
+                v = number(stay.headlines[key][0])
+                stay_value = now(v if v is not None else "n/a")
+            elif stay is not None and key == "flags":
+                stay_value = now("; ".join(stay.flags[0]) or "none", None)
+            row((label, "bold_wrap" if kind == "text" else "bold"), cells, stay_value)
+        elif key in versus:
+            label, figure, kind = versus[key]
+            fmt = SIGNED_PCT if kind == "pct" else signed_money_format(L.cur)
+            row((label, "bold"), [(fx.versus_now(L, key, figure, i), "bold", fmt) for i in range(n)])
         elif key == "avg_header":
             header("Average per year by component")
         elif key.startswith("avg:"):
             c = key[4:]
-            row((COMPONENT_LABELS[c], "bold"), [(fx.component_average(L, c, i), "plain", money) for i in range(n)])
+            row((COMPONENT_LABELS[c], "bold"), [(fx.component_average(L, c, i), "plain", money) for i in range(n)],
+                now(float(stay.figures.parts[c][0].mean())) if stay is not None else None)
         elif key == "tc_header":
             header("TC by year")
         elif key.startswith("tc:"):
             k = int(key[3:])
-            row((f"Year {k}", "bold"), [(fx.tc_in_year(L, i, k), "plain", money) for i in range(n)])
+            row((f"Year {k}", "bold"), [(fx.tc_in_year(L, i, k), "plain", money) for i in range(n)],
+                now(float(stay.figures.tc[0, k - 1])) if stay is not None else None)
         else:
             raise KeyError(f"Summary: no content for row {key!r}")
 
@@ -109,9 +134,9 @@ def write(sh: SheetWriter, L: Layout) -> None:
         rng, rule = fx.best_in_row(L, key, better)
         sh.ws.conditional_formatting.add(rng, FormulaRule(formula=[rule], fill=best, font=Font(bold=True, color="006100")))
 
-    # charts (the first MAX_CHART_OFFERS offers)
+    # charts (the first MAX_CHART_OFFERS offers) below the table, on a page of their own
     shown = min(n, MAX_CHART_OFFERS)
-    first_col, last_col = L.offer_col(0), L.offer_col(shown - 1)
+    first_col, last_shown = L.offer_col(0), L.offer_col(shown - 1)
     parts = ["base", "bonus", "sign_on", "equity"] + (["refresh_equity"] if e.assumptions.include_refreshers else [])
     bar = BarChart()
     bar.type, bar.grouping, bar.overlap = "col", "stacked", 100
@@ -121,27 +146,36 @@ def write(sh: SheetWriter, L: Layout) -> None:
     bar.y_axis.majorGridlines = bar.y_axis.majorGridlines
     for c in parts:
         r = S.row(f"avg:{c}")
-        bar.add_data(Reference(sh.ws, min_col=label_col, max_col=last_col, min_row=r, max_row=r), from_rows=True, titles_from_data=True)
+        series_ref = Reference(sh.ws, min_col=label_col, max_col=last_shown, min_row=r, max_row=r)
+        if stay is not None:  # the label, then the offers (skipping the 'Now' column)
+            from openpyxl.chart import Series
+
+            s = Series(Reference(sh.ws, min_col=first_col, max_col=last_shown, min_row=r, max_row=r),
+                       title_from_data=False, title=COMPONENT_LABELS[c])
+            bar.series.append(s)
+        else:
+            bar.add_data(series_ref, from_rows=True, titles_from_data=True)
     head = S.row("offer_header")
-    bar.set_categories(Reference(sh.ws, min_col=first_col, max_col=last_col, min_row=head, max_row=head))
-    bar.height, bar.width = 8.5, 17
+    bar.set_categories(Reference(sh.ws, min_col=first_col, max_col=last_shown, min_row=head, max_row=head))
+    bar.height, bar.width = CHART_H, CHART_W
     bar.legend.position = "b"
     bar.x_axis.delete = False
     bar.y_axis.delete = False
     line = LineChart()
     line.title = f"TC by year ({L.cur})"
     line.y_axis.numFmt = '#,##0'
-    line.add_data(Reference(sh.ws, min_col=first_col, max_col=last_col, min_row=S.row("tc_header"), max_row=S.row(f"tc:{H}")),
+    line.add_data(Reference(sh.ws, min_col=first_col, max_col=last_shown, min_row=S.row("tc_header"), max_row=S.row(f"tc:{H}")),
                   titles_from_data=True)
     line.set_categories(Reference(sh.ws, min_col=label_col, min_row=S.row("tc:1"), max_row=S.row(f"tc:{H}")))
-    for series in line.series:
+    for i, series in enumerate(line.series):
         series.smooth = False
-    line.height, line.width = 8.5, 17
+        series.graphicalProperties.line.solidFill = argb(offer_color(i))[2:]  # the offer's colour in every output
+    line.height, line.width = CHART_H, CHART_W
     line.legend.position = "b"
     line.x_axis.delete = False
     line.y_axis.delete = False
-    chart_col = L.offer_col(n - 1) + 2  # one empty column between the offers and the charts
-    sh.ws.add_chart(bar, ref(None, head, chart_col))
-    sh.ws.add_chart(line, ref(None, head + CHART_ROWS, chart_col))
-    # the print area covers the charts too
-    sh.finish(last_col=chart_col + CHART_COLS)
+    top = sh.row + 3
+    sh.ws.row_breaks.append(Break(id=top - 2))  # the charts on a page of their own, never cut by a page break
+    sh.chart(bar, top, label_col)
+    sh.chart(line, top)  # beside the bar chart
+    sh.finish()

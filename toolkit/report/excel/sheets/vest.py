@@ -34,4 +34,4 @@ def write(sh: SheetWriter, L: Layout) -> None:
             }))
     else:
         sh.values([("No vest events within the horizon.", "note")])
-    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, L.ev_last, spec.last_col))
+    sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, L.ev_last, spec.last_col))

@@ -29,4 +29,4 @@ def write(sh: SheetWriter, L: Layout) -> None:
                 "tc": (fx.tc(L, r), "bold", money), "total_rewards": (fx.total_rewards(L, r), "bold", money),
             }))
     last = L.year_row(L.n - 1, L.h)
-    sh.finish(last_col=spec.last_col, header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
+    sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
