@@ -196,3 +196,22 @@ def test_without_market_or_plan_the_sheets_say_so(evaluation, tmp_path):
     assert "offer-toolkit negotiate" in wb["Negotiation"]["A2"].value
     items = [(r[0].value, r[1].value, r[2].value) for r in wb["Negotiation"].iter_rows(min_row=4)]
     assert ("initech", "visa", "missing") in items
+
+
+def test_talking_point_amounts_take_their_own_unit(evaluation, tmp_path):
+    """Days as days, euros as euros, percentages as percentages (not the reporting currency)."""
+
+    class Plan:
+        checklist = pd.DataFrame(columns=["offer_id", "item", "status", "reason"])
+        talking_points = pd.DataFrame({
+            "offer_id": ["globex", "hooli-de", "globex"], "priority": [1, 1, 2], "rule": ["pto-match", "make-whole", "x"],
+            "component": ["pto_days", "sign_on", "bonus"], "current": [15.0, 0.0, 0.1], "target": [20.0, 50000.0, 0.15],
+            "ask": [5.0, 50000.0, 0.05], "unit": ["days", "money", "percent"], "currency": [None, "EUR", None],
+            "rationale": ["r"] * 3, "evidence": ["e"] * 3, "script": ["s"] * 3})
+        counters = drafts = None
+
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx", plan=Plan()))
+    ws = wb["Talking points"]
+    header = [c.value for c in ws[3]]
+    formats = [[ws.cell(r, header.index(k) + 1).number_format for k in ("Current", "Target", "Ask")] for r in (4, 5, 6)]
+    assert formats == [['0 "days"'] * 3, ['"€"#,##0'] * 3, ["0%"] * 3]

@@ -6,17 +6,21 @@ import datetime as dt
 import math
 from typing import Any, Sequence
 
-from ..styles import DATE, DAYS, NUM, money_format
+from ..styles import DATE, DAYS, NUM, PCT0, money_format
 from ..writer import SheetWriter, number
 
 
-def unit_format(unit: Any, default: str = NUM) -> str:
-    """The number format of an amount in `unit`: a currency code ('EUR' → '"€"#,##0'), 'days', or `default`."""
-    if not isinstance(unit, str) or not unit:
-        return default
+def unit_format(unit: Any, currency: Any = None, default: str = NUM) -> str:
+    """The number format of an amount in `unit` (negotiation.rules.UNITS): 'money' in `currency`
+    ('EUR' → '"€"#,##0'), 'days' ('0 "days"'), 'percent' ('0%'); a bare currency code as the
+    unit is money in it; anything else `default`."""
+    if unit == "money" and isinstance(currency, str) and currency:
+        return money_format(currency)
     if unit == "days":
         return DAYS
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():
+    if unit == "percent":
+        return PCT0
+    if isinstance(unit, str) and len(unit) == 3 and unit.isalpha() and unit.isupper():
         return money_format(unit)
     return default
 
@@ -31,9 +35,10 @@ def write_frame(sh: SheetWriter, frame: Any, columns: Sequence[str], money_cols:
     header = sh.header([c.replace("_", " ").capitalize() for c in present])
     money = money_format(currency) if currency else NUM
     has_unit = unit_col is not None and unit_col in getattr(frame, "columns", ())
-    for rec in frame[present + ([unit_col] if has_unit and unit_col not in present else [])].to_dict("records") if present else []:
+    extra = [c for c in (unit_col, "currency") if has_unit and c in getattr(frame, "columns", ()) and c not in present]
+    for rec in frame[present + extra].to_dict("records") if present else []:
         specs: list[tuple | None] = []
-        row_money = unit_format(rec.get(unit_col), money) if has_unit else money
+        row_money = unit_format(rec.get(unit_col), rec.get("currency"), money) if has_unit else money
         for c in present:
             v = rec[c]
             if v is None or (isinstance(v, float) and math.isnan(v)):

@@ -9,11 +9,11 @@ from ..writer import SheetWriter
 from .frames import write_frame
 
 CHECKLIST_COLS = ("offer_id", "item", "status", "reason")
-TALKING_COLS = ("offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "rationale", "evidence", "script")
+TALKING_COLS = ("offer_id", "priority", "rule", "component", "current", "target", "ask", "rationale", "evidence", "script")
 # the summary in the column that holds the checklist's reason, so one wide column serves both tables
 COUNTER_COLS = ("offer_id", "year1_tc_before", "year1_tc_after", "summary", "average_tc_before", "average_tc_after")
 WIDTHS = (14, 20, 16, 60, 16, 16)  # the most each column takes; the reason and the summary wrap
-TALKING_WIDTHS = (14, 9, 20, 16, 12, 12, 12, 8, 44, 44, 50)
+TALKING_WIDTHS = (14, 9, 20, 16, 12, 12, 12, 44, 44, 50)
 
 
 def write(sh: SheetWriter, L: Layout, plan: Any) -> None:
