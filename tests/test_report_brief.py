@@ -258,3 +258,18 @@ def test_the_decision_sentence_says_only_what_the_figures_support(sample_json):
     assert "more than staying at Example Current Employer Inc. (invented)" in sentence
     assert sentence.endswith(".") and ". " not in sentence.replace("Inc. (", "")  # one sentence
     assert "but Initech Labs scores highest on your own weighted factors" in sentence  # its personal score ranks first
+
+
+def test_brief_takes_every_option_of_compare_but_compares_own_outputs():
+    import typer.main
+
+    from toolkit.cli.brief import NOT_FOR_BRIEF
+
+    def flags(name):
+        command = typer.main.get_command(app).commands[name]
+        return {o for p in command.params for o in getattr(p, "opts", ()) if o.startswith("--")}
+
+    compare_only = {"--output", "--charts", "--format", "--no-escape", "--quiet", "--brief"}
+    assert flags("compare") - compare_only <= flags("brief")
+    assert {"--output", "--paper"} <= flags("brief") and "--charts" not in flags("brief")
+    assert "fmt" in NOT_FOR_BRIEF

@@ -279,23 +279,20 @@ def _walkaway(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
 
 
 def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """After-tax figures: the tax engine's per-offer `tax` block when present, else the flat-rate headline."""
+    """After-tax figures from the tax engine's per-offer `tax` block, when the document has one.
+    (A flat --tax-rate is already the headline table's "Average TC after tax" row.)"""
     cur = doc["currency"]
+    if not any(o.get("tax") for o in doc["offers"]):
+        return None
     rows = []
-    if any(o.get("tax") for o in doc["offers"]):
-        for o in doc["offers"]:
-            t = o.get("tax") or {}
-            years = t.get("years") or []
-            rows.append({"offer": o["id"], "engine": " ".join(str(x) for x in (t.get("engine"), t.get("engine_version")) if x),
-                         "years": "; ".join(f"{y.get('year')}: {fmt.money(y.get('after_tax_tc'), cur)} after {fmt.money(y.get('total_tax'), cur)} tax"
-                                            f" ({fmt.percent(y.get('effective_rate'))})" for y in years),
-                         "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": "; ".join(t.get("notes") or ())})
-        return {"kind": "engine", "rows": rows}
-    if any(o.get("average_tc_after_tax") is not None for o in doc["offers"]):
-        for o in doc["offers"]:
-            rows.append({"offer": o["id"], "engine": "flat rate", "years": "", "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": ""})
-        return {"kind": "flat", "rows": rows}
-    return None
+    for o in doc["offers"]:
+        t = o.get("tax") or {}
+        years = t.get("years") or []
+        rows.append({"offer": o["id"], "engine": " ".join(str(x) for x in (t.get("engine"), t.get("engine_version")) if x),
+                     "years": "; ".join(f"{y.get('year')}: {fmt.money(y.get('after_tax_tc'), cur)} after {fmt.money(y.get('total_tax'), cur)} tax"
+                                        f" ({fmt.percent(y.get('effective_rate'))})" for y in years),
+                     "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": "; ".join(str(n) for n in t.get("notes") or ())})
+    return {"kind": "engine", "rows": rows}
 
 
 def _actions(followups) -> tuple[list[dict[str, str]], int]:
