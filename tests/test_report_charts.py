@@ -285,3 +285,11 @@ def test_the_stay_baseline_is_a_grey_line_labelled_now(e):
     lines = {line.get_label(): line for line in charts.plot_tc_by_year(e, baseline=stay).axes[0].get_lines()}
     assert lines["now (stay)"].get_color() == CURRENT_COLOR
     np.testing.assert_allclose(lines["now (stay)"].get_ydata(), [100_000] * 4)
+
+
+def test_lines_differ_in_marker_and_style_not_only_colour(e):
+    """Printed in black and white, each line (and the stay line) is still told apart by its marks."""
+    stay = toolkit.evaluate([offer(id="current", company="Now Co", currency="USD", base_salary=100_000)], {"horizon_years": 4})
+    lines = charts.plot_tc_by_year(e, baseline=stay).axes[0].get_lines()
+    marks = [(line.get_marker(), str(line.get_linestyle())) for line in lines]
+    assert len(set(marks)) == len(marks) == len(e.ids) + 1
