@@ -188,11 +188,21 @@ def test_an_offer_table_far_larger_than_any_real_one_is_refused_without_reading_
 
     path = tmp_path / "huge.csv"
     with path.open("wb") as fh:  # sparse: 100 MB on paper, nothing to parse
-        fh.truncate(100 * 1024 * 1024)
+        fh.truncate(300 * 1024 * 1024)
     start = time.perf_counter()
     lines, _ = issues(path)
     assert time.perf_counter() - start < 1
-    assert lines == [f"{path}: the file is 104.9 MB, larger than the 67 MB limit for this kind of file"]
+    assert lines == [f"{path}: the file is 314.6 MB, larger than the 268 MB limit for this kind of file"]
+
+
+def test_a_large_table_read_row_by_row_has_the_smaller_limit(tmp_path, write):
+    path = tmp_path / "big.csv"
+    with path.open("wb") as fh:  # sparse: 70 MB on paper
+        fh.truncate(70 * 1024 * 1024)
+    other = write("other.yaml", GOOD)
+    lines, _ = issues([path, other])
+    assert lines == [f"{path}: the file is 73.4 MB, larger than the 67 MB limit for a table read row by row; up to 268 MB "
+                     "is read column by column when it is the only offer file, has only offer-field columns and no YAML cells"]
 
 
 def test_assumptions_that_mean_the_same_agree_and_flags_settle_conflicts(write):

@@ -26,7 +26,8 @@ from .errors import InputError, Issue, OutputError
 # Limits. A real offer file is a few kB and the 100,000-offer benchmark CSV 13 MB; market
 # files are larger (a full year of H-1B disclosure data is a few hundred MB of CSV).
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-MAX_OFFER_TABLE_BYTES = 64 * 1024 * 1024
+MAX_OFFER_TABLE_BYTES = 64 * 1024 * 1024  # read row by row (several files, YAML cells): ~7 KB per offer in memory
+MAX_FLAT_OFFER_TABLE_BYTES = 256 * 1024 * 1024  # one flat table read by columns: ~1,000 bytes per offer (2M offers)
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 MAX_XLSX_BYTES = 100 * 1024 * 1024
 MAX_XLSX_MEMBER_BYTES = 400 * 1024 * 1024  # uncompressed size of one zip member
@@ -488,7 +489,7 @@ def _coded(frames, names: list[str]) -> tuple[tuple, tuple, int]:
 
 
 def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
-                     max_bytes: int = MAX_OFFER_TABLE_BYTES) -> CodedTable:
+                     max_bytes: int = MAX_FLAT_OFFER_TABLE_BYTES) -> CodedTable:
     """Read a CSV, XLSX or Parquet offer table as a `CodedTable`.
 
     CSV cells stay text as written (`0777`, `5.10`, `80.000`): the caller decides what is a

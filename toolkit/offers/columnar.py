@@ -454,18 +454,18 @@ def _terms(t: OfferColumns, a, fx, Terms):
 
     has_ret, ret = _term(t, "retirement")
     flat = np.where(has_ret, ret["employer_contribution"].floats(0.0), 0.0)
-    tiers: list[tuple[int, int, float, float]] = []
-    if "tiers.match" in ret:  # one tier as columns
-        one = has_ret & ~ret["tiers.match"].none()
-        m, u = ret["tiers.match"].floats(0.0), ret.get("tiers.up_to", _empty(n)).floats(0.0)
-        tiers += [(int(i), 0, m[i], u[i]) for i in np.flatnonzero(one)]
-    if t.parsed.get("retirement") is not None:  # whole-term cells parsed into Retirement: their tiers
+    tiers: list[tuple[int, int, float, float]] = []  # from whole-term cells parsed into Retirement
+    if t.parsed.get("retirement") is not None:
         whole = ret["tiers"].tolist()
         for i in np.flatnonzero(has_ret & ~t.col("retirement").none()):
             tiers += [(int(i), k, tier.match, tier.up_to) for k, tier in enumerate(whole[i])]
-    max_tiers = max((k + 1 for _, k, _, _ in tiers), default=0)
+    one = has_ret & ~ret["tiers.match"].none() if "tiers.match" in ret else np.zeros(n, dtype=bool)  # one tier as columns
+    max_tiers = max([1 if one.any() else 0] + [k + 1 for _, k, _, _ in tiers])
     match = np.zeros((n, max_tiers))
     up_to = np.zeros((n, max_tiers))
+    if one.any():
+        match[one, 0] = ret["tiers.match"].floats(0.0)[one]
+        up_to[one, 0] = ret.get("tiers.up_to", _empty(n)).floats(0.0)[one]
     for i, k, m_, u_ in tiers:
         match[i, k], up_to[i, k] = m_, u_
 

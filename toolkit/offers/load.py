@@ -19,7 +19,7 @@ from .._util import paused_gc
 from ..errors import InputError, Issue
 from ..validation import issues_from_validation, show_value as _got
 from ..io import (
-    AMBIGUOUS_DECIMAL, MAX_OFFER_TABLE_BYTES, CodedTable, check_input_path, file_kind, parse_yaml_cell,
+    AMBIGUOUS_DECIMAL, MAX_FLAT_OFFER_TABLE_BYTES, MAX_OFFER_TABLE_BYTES, CodedTable, check_input_path, file_kind, parse_yaml_cell,
     read_coded_table, read_document, read_table, sheet_names,
 )
 from .models import TEXT_FIELDS, Assumptions, Offer, offer_id_text
@@ -307,6 +307,17 @@ def columnar_offers(path: str, table: CodedTable) -> tuple[Any, list[Issue]]:
     return columnar.build(path, table, cleaned, row_data, row_issues)
 
 
+def _row_by_row_size(path: str | os.PathLike) -> None:
+    """A table read row by row (given with other files, or with YAML cells or unknown columns)
+    holds a model per offer: it has the smaller limit."""
+    size = Path(path).stat().st_size
+    if size > MAX_OFFER_TABLE_BYTES:
+        raise InputError.single(
+            str(path), f"the file is {size / 1e6:,.1f} MB, larger than the {MAX_OFFER_TABLE_BYTES / 1e6:,.0f} MB limit for a table "
+                       f"read row by row; up to {MAX_FLAT_OFFER_TABLE_BYTES / 1e6:,.0f} MB is read column by column when it is "
+                       "the only offer file, has only offer-field columns and no YAML cells", code="too_large")
+
+
 # ------------------------------------------------------------------ the stages
 
 @dataclass
@@ -323,7 +334,7 @@ def read_offer_file(path: str | os.PathLike, *, encoding: str | None = None) -> 
     """Stage 1, read: ("document", data) for YAML/JSON/TOML, ("table", CodedTable) for CSV/XLSX/Parquet.
 
     Text fields keep the text as written (see `TEXT_FIELDS`). Raises InputError."""
-    check_input_path(path, max_bytes=MAX_OFFER_TABLE_BYTES)
+    check_input_path(path, max_bytes=MAX_FLAT_OFFER_TABLE_BYTES)
     if file_kind(Path(path)) in ("csv", "xlsx", "parquet"):
         return "table", read_coded_table(path, sheet=_offer_sheet(str(path)), encoding=encoding)
     return "document", read_document(path, text_keys=TEXT_FIELDS)
@@ -424,17 +435,17 @@ def id_plan(given: Sequence[str | None], needs: Sequence[str | None]) -> tuple[l
     for company in set(needs):
         if company is not None:
             slugs[company] = slugify(company) or "offer"
-    # Fast path: number each slug's offers in order; kept when no default meets another id.
-    assigned: list[str | None] = []
+    # Fast path: number each slug's offers in order; kept when no default meets another id,
+    # else the loop below gives the same numbering with the taken ones skipped.
+    assigned: list[str | None] = [None] * len(needs)
     counts: dict[str, int] = {}
-    for company in needs:
+    for i, company in enumerate(needs):
         if company is None:
-            assigned.append(None)
             continue
         base = slugs[company]
         n = counts.get(base, 0) + 1
         counts[base] = n
-        assigned.append(base if n == 1 else f"{base}-{n}")
+        assigned[i] = base if n == 1 else f"{base}-{n}"
     made = [a for a in assigned if a is not None]
     if len(set(made)) == len(made) and taken.isdisjoint(made):
         return assigned, repeats
@@ -602,12 +613,16 @@ def load_offers(
     table = None  # one flat table alone: its offers stay columns
     for path in paths:
         try:
+            if len(paths) > 1 and Path(path).is_file() and file_kind(Path(path)) in ("csv", "xlsx", "parquet"):
+                _row_by_row_size(path)
             kind, content = read_offer_file(path, encoding=encoding)
             if kind == "table" and len(paths) == 1:
                 table, problems = columnar_offers(str(path), content)
                 if table is not None:
                     files.append(FileOffers(str(path), [], _table_sections(str(path)), problems))
                     continue
+            if kind == "table":
+                _row_by_row_size(path)
             files.append(split_sections(str(path), kind, content))
         except InputError as exc:
             issues.extend(exc.issues)
