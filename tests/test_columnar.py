@@ -93,7 +93,7 @@ def test_both_paths_give_identical_evaluations(tmp_path):
     models, doc_problems = document_path(path)
     assert not doc_problems
     assert len(offer_set.offers) == len(models) == 15
-    assert [offer_set.offers[i] for i in range(15)] == models  # models built on demand are the same
+    assert [offer_set[i] for i in range(15)] == models  # models built on demand are the same
     for include in (False, True):
         same_evaluation(evaluate(offer_set, {"include_refreshers": include}, FX, currency="USD"),
                         evaluate(models, {"include_refreshers": include}, FX, currency="USD"))

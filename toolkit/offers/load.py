@@ -39,6 +39,13 @@ class OfferSet:
     sources: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()  # the file each offer came from, in order (for messages)
 
+    def __len__(self) -> int:
+        return len(self.offers)
+
+    def __getitem__(self, i: int) -> Offer:
+        """Offer i (built from its row when the offers are columns)."""
+        return self.offers[i]
+
 
 # ------------------------------------------------------------------ documents and tables → raw offers
 
