@@ -16,12 +16,15 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import tempfile
+import warnings
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .errors import InputError, Issue, OutputError
+from .errors import InputError, Issue, OutputError, ToolkitWarning
 
 # Limits. A real offer file is a few kB and the 100,000-offer benchmark CSV 13 MB; market
 # files are larger (a full year of H-1B disclosure data is a few hundred MB of CSV).
@@ -214,10 +217,18 @@ def parse_yaml_cell(text: str, *, text_keys: frozenset[str] = frozenset()) -> An
 
 
 def sheet_names(path: str | os.PathLike) -> list[str]:
-    """The sheet names of an XLSX file already checked by `read_table`."""
-    from python_calamine import CalamineWorkbook
-
-    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    """The visible sheets of an XLSX file, after the zip checks; hidden sheets are skipped
+    with a warning naming them."""
+    p = Path(path)
+    if p.stat().st_size > MAX_XLSX_BYTES:
+        raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
+    check_xlsx_zip(p)
+    sheets = xlsx_sheets(p)
+    hidden = [s.name for s in sheets if s.state != "visible"]
+    if hidden:  # the command line prints each distinct warning once, however often a file is opened
+        warnings.warn(f"{p}: skipped hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)}",
+                      ToolkitWarning, stacklevel=2)
+    return [s.name for s in sheets if s.state == "visible"]
 
 
 class DuplicateKeyError(ValueError):
@@ -324,6 +335,229 @@ def check_xlsx_zip(path: Path) -> None:
         raise _fail(path, "not a valid XLSX file (no xl/workbook.xml inside)", "malformed")
 
 
+MAX_XLSX_CELLS = 50_000_000  # cells actually present in one sheet
+MAX_XLSX_SPARSE_AREA = 1_000_000  # a used range larger than this must hold ...
+XLSX_SPARSE_FACTOR = 20  # ... at least 1 cell in 20, else a stray far cell would make readers build it
+MAX_XLSX_PROBLEMS_SHOWN = 20
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')  # a cell's (letters+digits) or a row's (digits) address
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>')
+_FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_ADDRESS = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+
+
+@dataclasses.dataclass(frozen=True)
+class XlsxSheet:
+    """One sheet of a workbook as `xlsx_sheets` lists it: its name, visibility and zip member."""
+
+    name: str
+    state: str  # "visible", "hidden" or "veryHidden"
+    member: str
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def xlsx_sheets(path: str | os.PathLike) -> list[XlsxSheet]:
+    """Every sheet of an XLSX file (already passed `check_xlsx_zip`), in tab order, with its
+    visibility, read from xl/workbook.xml and its relationships (defusedxml: no entities)."""
+    from defusedxml import ElementTree as SafeET
+
+    p = Path(path)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+            try:
+                rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            except KeyError:
+                rels = None
+    except Exception as exc:  # defusedxml refusals, broken XML, a member that cannot be inflated
+        raise _fail(p, f"not a valid XLSX file (xl/workbook.xml cannot be read: {type(exc).__name__})", "malformed") from None
+    targets = {}
+    for rel in (rels if rels is not None else ()):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = []
+    for i, sheet in enumerate(book.iter(f"{_NS_MAIN}sheet"), start=1):
+        rid = sheet.get(f"{_NS_REL}id")
+        out.append(XlsxSheet(str(sheet.get("name", f"Sheet{i}")), str(sheet.get("state", "visible")),
+                             targets.get(rid, f"xl/worksheets/sheet{i}.xml")))
+    if not out:
+        raise _fail(p, "not a valid XLSX file (the workbook lists no sheets)", "malformed")
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetScan:
+    """What one sheet's XML holds, read by streaming it once before any reader builds a range."""
+
+    cells: int
+    max_row: int
+    max_col: int
+    farthest: str  # the far corner of the used range (max column, max row)
+    dimension: str  # the sheet's declared <dimension ref>, "" when it has none
+    errors: tuple[tuple[str, str], ...]  # (address, "#N/A") for error cells
+    uncached: tuple[tuple[str, str], ...]  # (address, formula) for formulas with no saved value
+
+
+def scan_xlsx_sheet(path: str | os.PathLike, member: str) -> SheetScan:
+    """Stream one worksheet's XML (in 8 MB pieces, so memory stays bounded) and count its
+    cells, their extent, error cells and formulas without a cached value.
+
+    Bytes-level regular expressions over each piece, not an XML parser: the worksheet is
+    read once at about calamine's own speed. The XML itself is parsed later by the reader."""
+    p = Path(path)
+    cells = max_row = max_col = 0
+    letters = b""
+    dimension = ""
+    errors: list[tuple[str, str]] = []
+    uncached: list[tuple[str, str]] = []
+    positional = False  # cells or rows without an r="..." address
+    prefix: bytes | None = None  # the namespace prefix of the sheet's elements ("x:" in some writers)
+    try:
+        with zipfile.ZipFile(p) as zf, zf.open(member) as fh:
+            buf = b""
+            first = True
+            while True:
+                chunk = fh.read(8 * 1024 * 1024)
+                buf += chunk
+                if first:
+                    m = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"', buf[:65536])
+                    dimension = m.group(1).decode("ascii", "replace") if m else ""
+                    first = False
+                # work up to the end of the last complete cell, keep the rest for the next piece
+                cut = len(buf) if not chunk else max(buf.rfind(b"</c>"), buf.rfind(b"/>"), buf.rfind(b"</row>"))
+                if cut <= 0:
+                    if len(buf) > 32 * 1024 * 1024:  # no element ends in 32 MB: not a worksheet
+                        raise _fail(p, f"not a valid XLSX file (malformed XML in {member})", "malformed")
+                    continue
+                part, buf = buf[:cut], buf[cut:]
+                # one regular-expression pass; counts with bytes.count (ten times faster)
+                if prefix is None:
+                    m = re.search(rb"<(\w+:)?sheetData", part)
+                    prefix = (m.group(1) or b"") if m else b""
+                n = part.count(b"<" + prefix + b"c ")
+                bare = part.count(b"<" + prefix + b"c>") + part.count(b"<" + prefix + b"c/>")
+                rows = part.count(b"<" + prefix + b"row ")
+                refs = _REF.findall(part)
+                column_of = list(map(itemgetter(0), refs))
+                addressed = len(refs) - column_of.count(b"")
+                cells += n + bare
+                positional = positional or bare > 0 or addressed != n or len(refs) - addressed != rows
+                if refs:
+                    widest = max(set(column_of), key=lambda c: (len(c), c))
+                    if (len(widest), widest) > (len(letters), letters):
+                        letters = widest
+                    max_row = max(max_row, max(map(int, set(map(itemgetter(1), refs)))))
+                if b't="e"' not in part:
+                    part_errors = ()
+                else:
+                    part_errors = _ERROR_CELL.finditer(part)
+                for m in part_errors:
+                    if len(errors) > MAX_XLSX_PROBLEMS_SHOWN:
+                        break
+                    addr = _ADDRESS.search(m.group(0))
+                    v = _VALUE.search(part, m.end(), m.end() + 200)
+                    errors.append((addr.group(1).decode() if addr else "?", v.group(1).decode("utf-8", "replace") if v else "#ERROR"))
+                for m in (_FORMULA_START.finditer(part) if b"f>" in part or b"<f " in part or b":f " in part else ()):
+                    if len(uncached) > MAX_XLSX_PROBLEMS_SHOWN:
+                        break
+                    begin = max(part.rfind(b"<c ", 0, m.start()), part.rfind(b":c ", 0, m.start()))
+                    close = part.find(b"c>", m.start())
+                    cell = part[begin: close + 2] if begin >= 0 and close >= 0 else b""
+                    if b't="e"' in cell or b"<is>" in cell:
+                        continue
+                    v = _VALUE.search(cell)
+                    if v is None or not v.group(1):
+                        f = _FORMULA.search(cell)
+                        addr = _ADDRESS.search(cell)
+                        uncached.append((addr.group(1).decode() if addr else "?", (f.group(1) or b"").decode("utf-8", "replace") if f else ""))
+                if cells > MAX_XLSX_CELLS:
+                    raise _fail(p, f"refused: a sheet holds more than {MAX_XLSX_CELLS:,} cells", "too_large")
+                if not chunk:
+                    break
+    except InputError:
+        raise
+    except Exception as exc:  # a member missing or that cannot be inflated
+        raise _fail(p, f"not a valid XLSX file ({member} cannot be read: {type(exc).__name__})", "malformed") from None
+    max_col = _column_number(letters) if letters else 0
+    if positional:  # some cells carry no address: their place is their order, which only bounds the extent
+        max_col = max(max_col, cells)
+        max_row = max(max_row, cells)
+    corner = f"{_column_letters(max_col)}{max_row}" if cells else ""
+    return SheetScan(cells, max_row, max_col, corner, dimension, tuple(errors), tuple(uncached))
+
+
+_SHEET_CHECKS: dict[tuple[str, float, int, str], str] = {}
+
+
+def check_xlsx(path: Path, sheet: str | int | None = None) -> str:
+    """The name of the sheet to read, after every guard an XLSX input gets before any reader
+    builds a range: size, zip members (`check_xlsx_zip`), the sheet exists, and its real cells
+    (`scan_xlsx_sheet`): a used range that is absurd for the cells it holds is refused, as are
+    error cells and formulas without a saved value (named by sheet and cell). With no `sheet`
+    the first visible sheet is read; hidden sheets before it are skipped with a warning."""
+    p = Path(path)
+    stat = p.stat()
+    key = (str(p.resolve()), stat.st_mtime, stat.st_size, repr(sheet))
+    if key in _SHEET_CHECKS:
+        return _SHEET_CHECKS[key]
+    if stat.st_size > MAX_XLSX_BYTES:
+        raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
+    check_xlsx_zip(p)
+    sheets = xlsx_sheets(p)
+    if isinstance(sheet, str):
+        chosen = next((s for s in sheets if s.name == sheet), None)
+        if chosen is None:
+            raise _fail(p, f"no sheet named {sheet!r}; sheets: {', '.join(s.name for s in sheets)}", "missing")
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise _fail(p, f"no sheet number {sheet + 1}; the workbook has {len(sheets)}", "missing")
+        chosen = sheets[sheet]
+    else:
+        visible = sheet_names(p)  # warns about hidden sheets
+        if not visible:
+            raise _fail(p, "every sheet of the workbook is hidden; unhide the one to read", "empty_file")
+        chosen = next(s for s in sheets if s.name == visible[0])
+    scan = scan_xlsx_sheet(p, chosen.member)
+    where = f"sheet {chosen.name!r}"
+    area = scan.max_row * scan.max_col
+    if area > MAX_XLSX_SPARSE_AREA and area > XLSX_SPARSE_FACTOR * scan.cells:
+        raise _fail(p, f"{where} holds {scan.cells:,} cells, but its used range reaches {scan.farthest}: reading it "
+                       f"would build a range of {area:,} cells. Delete the stray cells far from the data "
+                       "(or copy the data to a new sheet)", "too_large")
+    issues = [Issue(source=str(p), record=f"{where} cell {addr}", message=f"holds the error value {value}; "
+                    "fix the formula or type the value", code="invalid_value") for addr, value in scan.errors]
+    issues += [Issue(source=str(p), record=f"{where} cell {addr}", message=f"holds the formula ={formula} with no saved "
+                     "result (the file was written by a program that does not calculate); open and save it in Excel or "
+                     "LibreOffice, or type the value", code="invalid_value") for addr, formula in scan.uncached]
+    if issues:
+        if len(issues) > MAX_XLSX_PROBLEMS_SHOWN:
+            issues = issues[:MAX_XLSX_PROBLEMS_SHOWN] + [Issue(source=str(p), record=where, code="invalid_value",
+                                                               message="more cells like these; only the first ones are listed")]
+        raise InputError(issues)
+    if len(_SHEET_CHECKS) > 64:
+        _SHEET_CHECKS.clear()
+    _SHEET_CHECKS[key] = chosen.name
+    return chosen.name
+
+
 def _xlsx_header(path: Path, sheet: str | int | None) -> list[str]:
     """The first row of a sheet as written (pandas renames repeated names)."""
     from python_calamine import CalamineWorkbook
@@ -361,13 +595,11 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
     p = check_input_path(path, max_bytes=max_bytes)
     kind = file_kind(p)
     if kind == "xlsx":
-        if p.stat().st_size > MAX_XLSX_BYTES:
-            raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
-        check_xlsx_zip(p)
+        sheet = check_xlsx(p, sheet)
         try:
             frame = pd.read_excel(
                 p,
-                sheet_name=0 if sheet is None else sheet,
+                sheet_name=sheet,
                 engine="calamine",
                 dtype=str if as_text else None,
             )
@@ -564,12 +796,10 @@ def _xlsx_cells(p: Path, sheet: str | int | None):
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
-    if p.stat().st_size > MAX_XLSX_BYTES:
-        raise _fail(p, f"the workbook is larger than the {MAX_XLSX_BYTES / 1e6:,.0f} MB limit", "too_large")
-    check_xlsx_zip(p)
+    name = check_xlsx(p, sheet)
     try:
         wb = CalamineWorkbook.from_path(str(p))
-        ws = wb.get_sheet_by_name(sheet) if isinstance(sheet, str) else wb.get_sheet_by_index(sheet or 0)
+        ws = wb.get_sheet_by_name(name)
         rows = ws.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise _fail(p, f"cannot read the workbook: {type(exc).__name__}: {exc}", "malformed") from None

@@ -39,8 +39,10 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
             try:
                 yield
             finally:
-                for w in caught:
-                    if issubclass(w.category, ToolkitWarning):
+                shown: set[str] = set()
+                for w in caught:  # each distinct warning once (a file opened twice warns twice)
+                    if issubclass(w.category, ToolkitWarning) and str(w.message) not in shown:
+                        shown.add(str(w.message))
                         print(f"warning: {terminal(w.message)}", file=sys.stderr)
     except ToolkitError as exc:
         if debug:
