@@ -90,7 +90,7 @@ def test_atomic_output_keeps_the_old_file_on_failure(tmp_path):
     out = tmp_path / "report.txt"
     out.write_text("old")
     with pytest.raises(RuntimeError):
-        with atomic_output(out, mode="w") as fh:
+        with atomic_output(out, mode="w", force=True) as fh:
             fh.write("half")
             raise RuntimeError("boom")
     assert out.read_text() == "old"

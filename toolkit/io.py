@@ -17,6 +17,7 @@ import functools
 import json
 import os
 import re
+import shutil
 import tempfile
 import warnings
 import zipfile
@@ -823,23 +824,235 @@ def _chain(first: list, rest) -> Iterator[Any]:
 
 
 # ---------------------------------------------------------------- outputs
+#
+# The output guard (docs/outputs.md). Before anything is written, every output path of a run
+# is checked at once (`check_outputs`): never an input, never a file the toolkit did not write
+# unless `force`, never a filled-in template replaced by an empty one, and never a target that
+# cannot be replaced (read-only or immutable, open in LibreOffice or Excel, a full disk). Each
+# file is then written to a temporary file beside it, named `.NAME.offer-toolkit-PID-XXXX.EXT`,
+# and renamed over the target; a temporary file left by a run that was killed is removed by
+# the next run that writes the same target.
+
+TOOLKIT = "offer-toolkit"  # the creator of every workbook, the Software of every chart, in every calendar's PRODID
+KIND_PROPERTY = "offer-toolkit-kind"  # workbook custom property: "report" or "template"
+MIN_FREE_BYTES = 1024 * 1024  # refuse to start writing on a disk with less free space than this
+_TEMP = re.compile(r"^\.(?P<name>.+)\.offer-toolkit-(?P<pid>\d+)-[A-Za-z0-9_]+(?:\.[A-Za-z0-9]+)?$")
 
 
-def check_output_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = ()) -> Path:
-    """Return `out` as a Path after refusing to overwrite an input or to write into a non-folder."""
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}.{TOOLKIT}-{os.getpid()}-"
+
+
+def _xlsx_owner(path: Path) -> str | None:
+    """'report' or 'template' for a workbook offer-toolkit wrote (by its document properties;
+    templates written before the kind property existed are recognised by their sheets), else None."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "docProps/core.xml" not in names or zf.getinfo("docProps/core.xml").file_size > 1_000_000:
+                return None
+            core = SafeET.fromstring(zf.read("docProps/core.xml"))
+            creator = next((e.text or "" for e in core.iter("{http://purl.org/dc/elements/1.1/}creator")), "")
+            kind = None
+            if "docProps/custom.xml" in names and zf.getinfo("docProps/custom.xml").file_size < 1_000_000:
+                custom = SafeET.fromstring(zf.read("docProps/custom.xml"))
+                for prop in custom:
+                    if prop.get("name") == KIND_PROPERTY:
+                        kind = "".join(prop.itertext()).strip() or None
+        sheets = {sh.name for sh in xlsx_sheets(path)} if creator.strip() in (TOOLKIT, "openpyxl") else set()
+    except Exception:  # not a zip, broken XML: not a file this toolkit wrote
+        return None
+    if creator.strip() == TOOLKIT:
+        return kind if kind in ("report", "template") else ("template" if {"Offers", "Help"} <= sheets else "report")
+    if creator.strip() == "openpyxl" and sheets == {"Offers", "Assumptions", "Help"}:
+        return "template"  # templates of versions before 0.2 left openpyxl's default creator
+    return None
+
+
+def _png_owner(path: Path) -> str | None:
+    """'chart' for a PNG whose tEXt Software chunk names offer-toolkit."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            for _ in range(64):  # text chunks come before the image data
+                head = fh.read(8)
+                if len(head) < 8:
+                    return None
+                size, kind = int.from_bytes(head[:4], "big"), head[4:]
+                if kind == b"IDAT" or size > 1_000_000:
+                    return None
+                data = fh.read(size)
+                fh.read(4)  # CRC
+                if kind == b"tEXt" and data.startswith(b"Software\x00") and TOOLKIT.encode() in data:
+                    return "chart"
+    except OSError:
+        return None
+    return None
+
+
+def output_owner(path: str | os.PathLike) -> str | None:
+    """Which kind of output offer-toolkit wrote at `path` ('report', 'template', 'chart',
+    'document'), or None when the file is not one of its outputs (or does not exist)."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_owner(p)
+    if suffix == ".png":
+        return _png_owner(p)
+    try:  # text and PDF outputs (calendars, briefs) carry the name near their start or end
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+            fh.seek(max(p.stat().st_size - 65536, 0))
+            tail = fh.read(65536)
+    except OSError:
+        return None
+    return "document" if TOOLKIT.encode() in head or TOOLKIT.encode() in tail else None
+
+
+def template_has_offers(path: str | os.PathLike) -> bool:
+    """True when a template's Offers sheet holds a value below its header row (it was filled in)."""
+    p = Path(path)
+    try:
+        sheet = next((s for s in xlsx_sheets(p) if s.name == "Offers"), None)
+        if sheet is None:
+            return False
+        with zipfile.ZipFile(p) as zf, zf.open(sheet.member) as fh:
+            data = fh.read(MAX_XLSX_MEMBER_BYTES)
+    except Exception:
+        return True  # cannot tell: treat it as holding the user's work
+    header_end = data.find(b"</row>")
+    body = data[header_end:] if header_end >= 0 else b""
+    return bool(re.search(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?t(?:\s[^>]*)?>[^<]", body))
+
+
+def _stale_temps(target: Path) -> list[Path]:
+    """Temporary files beside `target` left by runs that are no longer alive."""
+    out = []
+    try:
+        siblings = list(target.parent.iterdir()) if target.parent.is_dir() else []
+    except OSError:
+        return []
+    for sibling in siblings:
+        m = _TEMP.match(sibling.name)
+        if not m or m.group("name") != target.name:
+            continue
+        pid = int(m.group("pid"))
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            out.append(sibling)
+        except OSError:
+            pass  # it exists (another user's process): leave its file alone
+    return out
+
+
+def _writable_problem(p: Path) -> str | None:
+    """Why `p` cannot be written or replaced, or None. Probes the folder with a real temporary
+    file, because permission bits do not tell (root, read-only mounts, immutable folders)."""
+    lock = p.parent / f".~lock.{p.name}#"
+    if lock.exists():
+        return (f"the file is open in LibreOffice (its lock file {lock.name} is beside it); close it there first, "
+                f"or delete the lock file if LibreOffice is not running")
+    if (p.parent / f"~${p.name}").exists():
+        return f"the file is open in Excel (its owner file ~${p.name} is beside it); close it there first"
+    folder = p.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if p.exists() and not os.access(p, os.W_OK):
+        return "the file is read-only or immutable; it cannot be replaced"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=_temp_prefix(p), suffix=".probe", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = {13: "the folder is read-only", 30: "the folder is on a read-only file system", 1: "the folder is read-only or immutable",
+               28: "the disk is full"}.get(exc.errno or 0, exc.strerror or str(exc))
+        return f"cannot write in {folder}: {why}"
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = MIN_FREE_BYTES
+    if free < MIN_FREE_BYTES:
+        return f"the disk holding {folder} is full ({free / 1024:,.0f} kB free)"
+    return None
+
+
+def output_problem(out: str | os.PathLike, *, kind: str, inputs: Sequence[str | os.PathLike] = (), force: bool = False,
+                   empty: bool = False) -> str | None:
+    """Why `out` must not be written by this run, or None.
+
+    Args:
+        kind: what is being written: 'report', 'template', 'chart' or 'document'.
+        force: replace an existing file that offer-toolkit did not write (or a filled-in template).
+        empty: the template being written has no offers (a filled-in one is never replaced by it).
+    """
     p = Path(out)
     for src in inputs:
         with contextlib.suppress(OSError):
-            if Path(src).exists() and p.exists() and os.path.samefile(src, p):
-                raise OutputError(f"{p}: refusing to overwrite one of the input files")
-            if Path(src).resolve() == p.resolve():
-                raise OutputError(f"{p}: refusing to overwrite one of the input files")
+            if (Path(src).exists() and p.exists() and os.path.samefile(src, p)) or Path(src).resolve() == p.resolve():
+                return "refusing to overwrite one of the input files"
     if p.exists() and not p.is_file():
-        raise OutputError(f"{p}: exists and is not a regular file")
-    parent = p.parent
-    if parent.exists() and not parent.is_dir():
-        raise OutputError(f"{p}: {parent} is not a folder")
-    return p
+        return "exists and is not a regular file"
+    if p.parent.exists() and not p.parent.is_dir():
+        return f"{p.parent} is not a folder"
+    problem = _writable_problem(p)
+    if problem:
+        return problem
+    if not p.exists():
+        return None
+    owner = output_owner(p)
+    if owner == "template" and template_has_offers(p):
+        if kind == "template" and empty:
+            return "is a filled-in offer template; an empty template never replaces it (choose another name)"
+        if not force:
+            return "is a filled-in offer template (its offers would be lost); choose another name, or pass --force to replace it"
+        return None
+    if owner is None and not force:
+        what = "workbook" if p.suffix.lower() in (".xlsx", ".xlsm") else "file"
+        return (f"exists and is not a {what} offer-toolkit wrote (its properties do not name offer-toolkit); "
+                "choose another name, or pass --force to replace it")
+    return None
+
+
+def check_outputs(targets: Sequence[tuple[str | os.PathLike, str] | tuple[str | os.PathLike, str, bool]],
+                  inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> None:
+    """Check every output of a run before any is written; one InputError lists every problem.
+
+    `targets` are (path, kind) or (path, kind, empty) as for `output_problem`. Temporary files
+    that a killed run left beside a target are removed here, with a warning naming them."""
+    issues = []
+    for target in targets:
+        path, kind, empty = (tuple(target) + (False,))[:3]
+        for stale in _stale_temps(Path(path)):
+            try:
+                stale.unlink()
+                warnings.warn(f"{stale}: removed a temporary file left by an interrupted run", ToolkitWarning, stacklevel=2)
+            except OSError as exc:
+                warnings.warn(f"{stale}: a temporary file left by an interrupted run could not be removed ({exc.strerror})",
+                              ToolkitWarning, stacklevel=2)
+        problem = output_problem(path, kind=kind, inputs=inputs, force=force, empty=bool(empty))
+        if problem:
+            issues.append(Issue(source=str(path), message=problem, code="bad_output"))
+    if issues:
+        raise InputError(issues)
+
+
+def check_output_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), *, kind: str = "document",
+                      force: bool = True, empty: bool = False) -> Path:
+    """Return `out` as a Path, or raise OutputError naming it and the reason (see `output_problem`).
+
+    `force` defaults to True here for callers that only need the input and folder checks."""
+    problem = output_problem(out, kind=kind, inputs=inputs, force=force, empty=empty)
+    if problem:
+        raise OutputError(f"{out}: {problem}")
+    return Path(out)
 
 
 def _publish(tmp: str, target: Path) -> None:
@@ -854,51 +1067,76 @@ def _publish(tmp: str, target: Path) -> None:
     os.replace(tmp, target)
 
 
-@contextlib.contextmanager
-def atomic_output(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), mode: str = "wb") -> Iterator[Any]:
-    """Open a temporary file beside `out`; rename it over `out` only if the block succeeds.
-
-    The folder is created if missing. On any exception the temporary file is removed and an
-    existing `out` is left as it was.
-    """
-    p = check_output_path(out, inputs)
+def _prepare(out: str | os.PathLike, inputs: Sequence[str | os.PathLike], kind: str, force: bool, empty: bool) -> Path:
+    p = check_output_path(out, inputs, kind=kind, force=force, empty=empty)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{p}: cannot create the folder {p.parent}: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    return p
+
+
+def _write_failed(p: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{p}: cannot write it: {exc.strerror or exc}; the earlier file, if any, is unchanged")
+
+
+@contextlib.contextmanager
+def atomic_output(out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), mode: str = "wb", *,
+                  kind: str = "document", force: bool = False) -> Iterator[Any]:
+    """Open a temporary file beside `out`; rename it over `out` only if the block succeeds.
+
+    The folder is created if missing. On any exception (and on Ctrl-C or SIGTERM, which the
+    command line turns into exceptions) the temporary file is removed and an existing `out` is
+    left as it was. `out` passes the output guard (`output_problem`) first.
+    """
+    p = _prepare(out, inputs, kind, force, False)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p), suffix=p.suffix or ".tmp", dir=p.parent)
+    except OSError as exc:
+        raise _write_failed(p, exc) from None
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
             yield fh
         _publish(tmp, p)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _write_failed(p, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def write_text(out: str | os.PathLike, text: str, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+def write_text(out: str | os.PathLike, text: str, inputs: Sequence[str | os.PathLike] = (), *, kind: str = "document",
+               force: bool = False) -> Path:
     """Write `text` to `out` atomically (see `atomic_output`)."""
-    with atomic_output(out, inputs, mode="w") as fh:
+    with atomic_output(out, inputs, mode="w", kind=kind, force=force) as fh:
         fh.write(text)
     return Path(out)
 
 
-def write_with(out: str | os.PathLike, writer: Callable[[Path], None], inputs: Sequence[str | os.PathLike] = ()) -> Path:
+def write_with(out: str | os.PathLike, writer: Callable[[Path], None], inputs: Sequence[str | os.PathLike] = (), *,
+               kind: str = "document", force: bool = False, empty: bool = False) -> Path:
     """Call `writer(tmp_path)` to produce the file, then move it over `out` atomically.
 
     For libraries (openpyxl, matplotlib, icalendar) that want a path rather than a handle.
+    `out` passes the output guard first (`output_problem` with `kind`, `force`, `empty`); a
+    failure while writing (a full disk) leaves the earlier file unchanged and raises OutputError.
     """
-    p = check_output_path(out, inputs)
+    p = _prepare(out, inputs, kind, force, empty)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p), suffix=p.suffix, dir=p.parent)
+        os.close(fd)
     except OSError as exc:
-        raise OutputError(f"{p}: cannot create the folder {p.parent}: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix, dir=p.parent)
-    os.close(fd)
+        raise _write_failed(p, exc) from None
     try:
         writer(Path(tmp))
         _publish(tmp, p)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _write_failed(p, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

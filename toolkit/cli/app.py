@@ -29,12 +29,37 @@ app = typer.Typer(
 EXIT_INPUT = 2
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so every `finally` and temporary-file cleanup runs."""
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a command runs, SIGTERM raises `Terminated` (the default would kill the process
+    and leave temporary files behind); the previous handler is restored afterwards."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def handle_errors(debug: bool = False) -> Iterator[None]:
     """Turn ToolkitError into 'file: record field x: message' lines on stderr and exit code 2,
     and ToolkitWarnings into 'warning: ...' lines on stderr."""
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with _sigterm_raises(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ToolkitWarning)
             try:
                 yield
@@ -57,9 +82,11 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         if len(lines) > 1:
             print(f"{len(lines)} problems found; nothing was written.", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT) from None
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        # temporary files are removed on the way out (io.write_with); finished files stay
+        terminated = isinstance(exc, Terminated)
+        print(f"{'terminated' if terminated else 'interrupted'}; no half-written file was left.", file=sys.stderr)
+        raise typer.Exit(143 if terminated else 130) from None
 
 
 def command_flags() -> dict[str, str]:

@@ -12,7 +12,6 @@ import typer
 from . import options
 from .app import app, echo, handle_errors
 from ..errors import ARGUMENT, InputError, Issue, raise_if
-from ..io import check_output_path
 
 
 def _version(value: bool) -> None:
@@ -240,6 +239,24 @@ def check_brief_path(path: Path, paper: Optional[str]) -> list[Issue]:
     return issues
 
 
+def check_compare_outputs(output: Optional[Path], charts: Optional[Path], inputs, force: bool, brief: Optional[Path] = None) -> None:
+    """The workbook, the brief and every chart file `compare` may write, checked together (io.check_outputs)."""
+    from ..io import check_outputs
+
+    targets: list = []
+    if output is not None:
+        targets.append((output, "report"))
+    if brief is not None:
+        targets.append((brief, "document"))
+    if charts is not None:
+        if charts.exists() and not charts.is_dir():
+            raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="bad_output")])
+        from ..report.charts import CHART_FILES
+
+        targets += [(charts / name, "chart") for name in CHART_FILES]
+    check_outputs(targets, inputs, force=force)
+
+
 @app.command()
 def compare(
     files: options.OfferFiles,
@@ -274,6 +291,7 @@ def compare(
     brief: Annotated[Optional[Path], typer.Option("--brief", help="Also write the offer brief here (.pdf or .html).")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="The brief's paper: letter or a4 (default: letter when the first offer is in the US).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print no comparison; only write the files asked for (-o, --charts, --brief).")] = False,
+    force: options.Force = False,
     debug: options.Debug = False,
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
@@ -296,8 +314,10 @@ def compare(
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
             encoding=encoding, show_progress=fmt != "json"))
-        raise_if(issues)
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
+        # every output of the run is checked before any is written, with the other problems
+        collect(issues, lambda: check_compare_outputs(output, charts, inputs, force, brief))
+        raise_if(issues)
         # Outputs meant to be read by a person; a big table belongs in --format csv or json.
         # Refused before anything is printed, like a bad output path.
         n = len(evaluation.offers)
@@ -308,11 +328,6 @@ def compare(
         if brief is not None and n > MAX_CHART_OFFERS:
             issues.append(Issue(source=ARGUMENT, field="brief", message=f"a brief compares at most {MAX_CHART_OFFERS} offers, got {n:,}; brief a selection of them", code="too_many"))
         raise_if(issues)
-        for path in (output, brief):
-            if path is not None:
-                check_output_path(path, inputs)
-        if charts is not None and charts.exists() and not charts.is_dir():
-            raise InputError([Issue(source="--charts", message=f"{str(charts)!r} exists and is not a folder", code="bad_argument")])
 
         # The plan re-evaluates each offer for its counter; only JSON and the workbook show it,
         # and it is meant for the handful of offers one person weighs.
@@ -339,17 +354,17 @@ def compare(
             from ..report.brief import write_offer_brief
 
             path = write_offer_brief(brief, evaluation, plan=plan, stay=stay, followups=followups, today=day,
-                                     paper=paper.lower() if paper else None, inputs=inputs)
+                                     paper=paper.lower() if paper else None, inputs=inputs, force=force)
             print(f"wrote {path}", file=sys.stderr)
         if output is not None:
             from ..report.excel import write_report
 
-            path = write_report(evaluation, output, plan=plan, followups=followups, stay=stay, inputs=inputs)
+            path = write_report(evaluation, output, plan=plan, followups=followups, stay=stay, inputs=inputs, force=force)
             print(f"wrote {path}", file=sys.stderr)
         if charts is not None:
             from ..report.charts import write_charts
 
-            for path in write_charts(evaluation, charts, inputs=inputs):
+            for path in write_charts(evaluation, charts, inputs=inputs, force=force):
                 print(f"wrote {path}", file=sys.stderr)
         for folder in sorted(new_folders):
             print(f"note: created the folder {folder}", file=sys.stderr)

@@ -40,6 +40,7 @@ Country = Annotated[str, typer.Option("--country", help="Public-holiday country 
 Subdivision = Annotated[Optional[str], typer.Option("--subdivision", help="State or region for extra holidays, e.g. CA.")]
 Encoding = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of CSV offer tables that are not UTF-8, like cp1252.")]
 NoEscape = Annotated[bool, typer.Option("--no-escape", help="CSV: write text cells as read, without the ' that stops a spreadsheet running =, +, -, @ (for programs only; see docs/sanitizing.md).")]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing output that offer-toolkit did not write, or a filled-in template (docs/outputs.md).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for input errors too.")]
 
 

@@ -24,6 +24,7 @@ def plan(
     subdivision: options.Subdivision = None,
     fmt: options.format_option(FORMATS) = "table",
     ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write the actions as an iCalendar (.ics) file.")] = None,
+    force: options.Force = False,
     debug: options.Debug = False,
 ) -> None:
     """List follow-up actions (overdue, due today, upcoming) with message drafts."""
@@ -39,6 +40,10 @@ def plan(
             collect(issues, lambda: check_format(fmt, FORMATS))
         calendar = collect(issues, lambda: make_calendar(country, subdivision))
         pipeline = collect(issues, lambda: load_pipeline(file))
+        if ics is not None:
+            from ..io import check_outputs
+
+            collect(issues, lambda: check_outputs([(ics, "document")], [file], force=force))
         raise_if(issues)
 
         result = plan_followups(pipeline, today=day, calendar=calendar)
@@ -51,7 +56,7 @@ def plan(
             width = max(80, shutil.get_terminal_size().columns) if tty else 100
             text = render_table(result, width=width, color=tty)
         if ics is not None:
-            write_ics(result, ics, inputs=[file])
+            write_ics(result, ics, inputs=[file], force=force)
         echo(text)
         if ics is not None:
             typer.echo(f"wrote {ics} ({len(result.actions)} events)", err=True)

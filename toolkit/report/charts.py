@@ -375,16 +375,20 @@ def write_charts(
     paths: int = 10_000,
     seed: int | None = 0,
     dpi: int = DPI,
+    force: bool = False,
 ) -> list[Path]:
     """Save every chart as a PNG in `folder` (created if missing); return the paths written.
 
     Each file is written to a temporary name and renamed into place (toolkit.io.write_with), so
     an interrupted run never leaves a half-written PNG; a path that is one of `inputs` is refused.
-    The Monte Carlo chart uses a fixed seed by default so reruns give the same picture.
+    The Monte Carlo chart uses a fixed seed by default so reruns give the same picture. A PNG
+    there that offer-toolkit did not write is replaced only with `force` (docs/outputs.md).
     """
-    from ..io import write_with
+    from ..io import TOOLKIT, write_with
 
     out = []
     for name, fig in build_charts(evaluation, volatility=volatility, paths=paths, seed=seed).items():
-        out.append(write_with(Path(folder) / name, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=dpi), inputs))
+        # the PNG's Software text names offer-toolkit: how the output guard knows its own charts
+        save = lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": TOOLKIT})  # noqa: E731
+        out.append(write_with(Path(folder) / name, save, inputs, kind="chart", force=force))
     return out

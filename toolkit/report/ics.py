@@ -64,9 +64,10 @@ def render_ics(plan: FollowupPlan) -> bytes:
     return build_calendar(plan).to_ical()
 
 
-def write_ics(plan: FollowupPlan, out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = ()) -> Path:
-    """Write the plan to `out` as .ics, atomically, refusing to overwrite any of `inputs`."""
+def write_ics(plan: FollowupPlan, out: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> Path:
+    """Write the plan to `out` as .ics, atomically, refusing to overwrite any of `inputs` and, unless
+    `force`, a file offer-toolkit did not write (its PRODID names offer-toolkit; docs/outputs.md)."""
     from ..io import write_with
 
     data = render_ics(plan)
-    return write_with(out, lambda tmp: tmp.write_bytes(data), inputs)
+    return write_with(out, lambda tmp: tmp.write_bytes(data), inputs, kind="document", force=force)

@@ -240,7 +240,13 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
 
     rows = [offer_row(o) for o in offers]
     cols = template_columns(rows)
+    from openpyxl.packaging.custom import StringProperty
+
+    from ..io import KIND_PROPERTY, TOOLKIT
+
     wb = Workbook()
+    wb.properties.creator = TOOLKIT  # with KIND_PROPERTY, how the output guard tells a template from a report
+    wb.custom_doc_props.append(StringProperty(name=KIND_PROPERTY, value="template"))
     ws = wb.active
     ws.title = "Offers"
     head_font, font = Font(name=FONT, bold=True, color="FFFFFF"), Font(name=FONT, color="0000FF")
@@ -319,9 +325,11 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
 
 
 def write_template(path: str | Path, offers: Sequence[Any] = (), *, settings: Sequence[tuple[str, Any]] = (),
-                   inputs: Sequence[str | Path] = ()) -> Path:
+                   inputs: Sequence[str | Path] = (), force: bool = False) -> Path:
     """Write the fill-in template (pre-filled with `offers` and `settings`) atomically; never
-    over one of `inputs`."""
+    over one of `inputs`, never an empty template over a filled-in one, and over a workbook
+    offer-toolkit did not write only with `force` (docs/outputs.md)."""
     from ..io import write_with
 
-    return write_with(path, lambda tmp: build_template(offers, settings).save(tmp), inputs)
+    return write_with(path, lambda tmp: build_template(offers, settings).save(tmp), inputs, kind="template", force=force,
+                      empty=not offers)

@@ -62,6 +62,27 @@ def main() -> None:
     data.append(["Engineer", "L5", "Seattle, WA", "base", "USD", 150000, 165000, 180000, 195000, 215000, "invented"])
     wb.save(HERE / "hidden_first_sheet.xlsx")
 
+    # 7. Files the output guard must protect: a user's own workbook, chart and calendar; a
+    #    template filled in by hand; a template from an older version (openpyxl's creator).
+    wb = Workbook(); ws = wb.active; ws.title = "Budget"; ws.append(["month", "rent"]); ws.append(["Jan", 1200])
+    wb.properties.creator = "Jane Doe"
+    wb.save(HERE / "user_workbook.xlsx")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 2)); fig.add_subplot().plot([1, 2], [3, 4])
+    fig.savefig(HERE / "user_chart.png", format="png", dpi=50)
+    (HERE / "user_calendar.ics").write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Jane//Her calendar//EN\r\nEND:VCALENDAR\r\n")
+    from toolkit import load_offers
+    from toolkit.report.template import build_template
+
+    wb = build_template(load_offers([HERE / "high_raise.yaml"]).offers)
+    wb.save(HERE / "filled_template.xlsx")
+    wb = build_template()
+    wb.properties.creator = "openpyxl"
+    wb.custom_doc_props.props.clear()
+    ws = wb["Offers"]; ws.append(["x", "Typed By Hand Inc", "USD", 99000])
+    wb.save(HERE / "legacy_filled_template.xlsx")
+
 
 if __name__ == "__main__":
     main()

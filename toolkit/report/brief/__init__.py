@@ -425,15 +425,16 @@ def render_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=os.getcwd()).write_pdf()
 
 
-def write_brief(path: str | os.PathLike, html: str, inputs: Sequence[str | os.PathLike] = ()) -> Path:
-    """Write the brief to `path`: PDF for .pdf, the HTML itself for .html (atomic; inputs never overwritten)."""
+def write_brief(path: str | os.PathLike, html: str, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> Path:
+    """Write the brief to `path`: PDF for .pdf, the HTML itself for .html (atomic; inputs never overwritten;
+    a file offer-toolkit did not write replaced only with `force`, docs/outputs.md)."""
     from ...io import write_with
 
     path = Path(path)
     if path.suffix.lower() == ".pdf":
         pdf = render_pdf(html)  # rendered before anything is written: a missing library leaves no file behind
-        return write_with(path, lambda tmp: Path(tmp).write_bytes(pdf), inputs)
-    return write_with(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), inputs)
+        return write_with(path, lambda tmp: Path(tmp).write_bytes(pdf), inputs, kind="document", force=force)
+    return write_with(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), inputs, kind="document", force=force)
 
 
 # ---------------------------------------------------------------- from an evaluation
@@ -476,6 +477,6 @@ def brief_html(evaluation, *, plan=None, stay=None, followups=None, today: dt.da
 
 
 def write_offer_brief(path: str | os.PathLike, evaluation, *, plan=None, stay=None, followups=None, today: dt.date,
-                      paper: Optional[str] = None, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+                      paper: Optional[str] = None, inputs: Sequence[str | os.PathLike] = (), force: bool = False) -> Path:
     """`brief_html` written to `path` (.pdf or .html)."""
-    return write_brief(path, brief_html(evaluation, plan=plan, stay=stay, followups=followups, today=today, paper=paper), inputs)
+    return write_brief(path, brief_html(evaluation, plan=plan, stay=stay, followups=followups, today=today, paper=paper), inputs, force=force)

@@ -38,12 +38,16 @@ def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any
     'vs now' rows. `layout` (default `Layout.of(evaluation, stay)`) decides where every column and row goes.
     """
     from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
+
+    from ...io import KIND_PROPERTY, TOOLKIT
 
     L = layout if layout is not None else Layout.of(evaluation, stay)
     if L.e is not evaluation:
         raise ValueError("layout was made for another evaluation")
     wb = Workbook(write_only=True)
-    wb.properties.creator = "offer-toolkit"
+    wb.properties.creator = TOOLKIT  # with KIND_PROPERTY, how the output guard knows its own reports
+    wb.custom_doc_props.append(StringProperty(name=KIND_PROPERTY, value="report"))
     wb.properties.title = "Offer comparison"
     styles = Styles()
     big = _largest_figure(evaluation, L.stay)
@@ -70,7 +74,7 @@ def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any
 
 
 def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None, followups: Any = None, stay: Any = None,
-                 inputs: Sequence[str | Path] = ()) -> Path:
+                 inputs: Sequence[str | Path] = (), force: bool = False) -> Path:
     """Write the Excel report to `path` atomically and return the path.
 
     Args:
@@ -81,6 +85,7 @@ def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None
         stay: the current job as the stay scenario (`negotiation.current.Baseline`, from --current):
             the Summary shows it as a 'Now' column and each offer's difference from it.
         inputs: the input files, which are never overwritten.
+        force: replace an existing workbook that offer-toolkit did not write (docs/outputs.md).
 
     Raises:
         OutputError: `path` is one of the inputs, or its folder cannot be created.
@@ -93,4 +98,4 @@ def write_report(evaluation: "Evaluation", path: str | Path, *, plan: Any = None
     def writer(tmp: Path) -> None:
         build_workbook(evaluation, plan=plan, followups=followups, stay=stay).save(tmp)
 
-    return write_with(path, writer, inputs)
+    return write_with(path, writer, inputs, kind="report", force=force)
