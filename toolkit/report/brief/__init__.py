@@ -422,7 +422,9 @@ def require_pdf_renderer() -> None:
 def render_pdf(html: str) -> bytes:
     """The HTML brief as PDF bytes (WeasyPrint). Raises PdfRendererMissing without its libraries."""
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=html, base_url=os.getcwd()).write_pdf()
+    # PDF 1.4: the document information (Creator offer-toolkit, from the generator meta) stays outside
+    # compressed object streams, where the output guard (io.output_owner) reads it
+    return weasyprint.HTML(string=html, base_url=os.getcwd()).write_pdf(pdf_version="1.4")
 
 
 def write_brief(path: str | os.PathLike, html: str, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> Path:
