@@ -116,3 +116,24 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert (path.stat().st_mode & 0o777) == 0o644
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python"])
+def test_yaml_guards_hold_on_both_parsers(pure):
+    """The guards live in the loader subclass, so libyaml and the pure-Python parser refuse alike."""
+    import yaml
+
+    from toolkit.io import _yaml_loader
+
+    loader = _yaml_loader(frozenset({"role", "level", "location"}), pure)
+    if not pure and getattr(yaml, "__with_libyaml__", False):
+        assert issubclass(loader, yaml.CSafeLoader)
+    load = lambda text: yaml.load(text, Loader=loader)  # noqa: E731, S506 - a SafeLoader subclass
+    with pytest.raises(ValueError, match="alias bomb"):
+        load('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + BOMB)
+    with pytest.raises((ValueError, RecursionError, yaml.YAMLError)):
+        load("a: " + "[" * 40 + "]" * 40)
+    with pytest.raises(yaml.constructor.ConstructorError, match="appears twice"):
+        load("a: 1\na: 2\n")
+    assert load("role: 0777\nlevel: 5.10\nlocation: .inf\nother: 0777\nsalary: 80.000\n") == {
+        "role": "0777", "level": "5.10", "location": ".inf", "other": 511, "salary": "80.000"}

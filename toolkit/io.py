@@ -90,7 +90,7 @@ _AS_WRITTEN_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
 @functools.lru_cache(maxsize=16)
-def _yaml_loader(text_keys: frozenset[str] = frozenset()):
+def _yaml_loader(text_keys: frozenset[str] = frozenset(), pure: bool = False):
     """A guarded safe loader class, on libyaml (`CSafeLoader`) when PyYAML was built with it.
 
     Every guard lives in this Python subclass, not in the parser, so the C and the pure-Python
@@ -101,7 +101,7 @@ def _yaml_loader(text_keys: frozenset[str] = frozenset()):
     """
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    base = (None if pure else getattr(yaml, "CSafeLoader", None)) or yaml.SafeLoader  # pure: for the tests
 
     class GuardedLoader(base):  # type: ignore[misc, valid-type]
         """Safe loader that refuses documents that expand past MAX_YAML_NODES or nest too deep."""
