@@ -1,0 +1,78 @@
+"""Benchmark: the built-in tax engine on 100,000 offers x 4 years, and PolicyEngine-US cold/warm.
+
+Prints the built-in engine's time for 400,000 person-years against `pandas.read_csv` of the
+engine benchmark's offer file (the same file `bench_engine.py` writes), and, when the tax-us
+extra is installed, the cold and warm times of a 3-offer PolicyEngine-US run (cold in a fresh
+cache directory, warm from that cache in a new engine). Run: python benchmarks/bench_tax.py [N]
+Goals (issue 14): built-in tax for 100,000 offers x 4 years under 1x read_csv; PolicyEngine
+warm well under a second.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_engine import best_of, write_offers  # noqa: E402
+
+
+def households(n: int, years: int = 4, seed: int = 11):
+    from toolkit.offers.tax import TaxHouseholds
+
+    rng = np.random.default_rng(seed)
+    places = [("US", "CA", ""), ("US", "NY", "NYC"), ("US", "WA", ""), ("US", "TX", ""), ("US", "MA", ""), ("US", "IL", ""),
+              ("US", "NJ", ""), ("US", "OR", ""), ("DE", "", ""), ("GB", "", ""), ("GB", "SCT", "")]
+    pick = rng.integers(0, len(places), n)
+    base = rng.integers(80, 300, n) * 1000.0
+    bonus = base * rng.integers(0, 25, n) / 100.0
+    equity = rng.integers(0, 150, n) * 1000.0
+    status = np.array(["single", "married_joint", "head_of_household"], dtype=object)[rng.integers(0, 3, n)]
+    rep = lambda a: np.repeat(a, years)  # noqa: E731
+    return TaxHouseholds.build(
+        year=np.tile(np.arange(2025, 2025 + years), n),
+        country=rep(np.array([places[k][0] for k in pick], dtype=object)),
+        region=rep(np.array([places[k][1] for k in pick], dtype=object)),
+        locality=rep(np.array([places[k][2] for k in pick], dtype=object)),
+        filing_status=rep(status), wages=rep(base), bonus=rep(bonus), equity=rep(equity),
+        pretax_deductions=rep(np.minimum(0.06 * base, 23_500.0)),
+    )
+
+
+def main() -> None:
+    import pandas as pd
+
+    from toolkit.offers.tax import BuiltinEngine
+    from toolkit.offers.tax.policyengine import PolicyEngineUS, installed_version
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "offers.csv"
+        write_offers(path, n)
+        t_csv, _ = best_of(lambda: pd.read_csv(path))
+    h = households(n)
+    engine = BuiltinEngine()
+    t_tax, result = best_of(lambda: engine.compute(h))
+    print(f"offers: {n:,} x 4 years = {len(h):,} person-years in 11 jurisdictions, 3 filing statuses")
+    print(f"pandas.read_csv:        {t_csv:8.3f} s")
+    print(f"builtin tax engine:     {t_tax:8.3f} s  ({t_tax / t_csv:5.2f}x read_csv)   goal < 1x")
+    print(f"check: mean effective rate {float(result.effective_rate.mean()):.4f}")
+    if installed_version() is None:
+        print("PolicyEngine-US: not installed (pip install -e '.[tax-us]'), cold/warm not measured")
+        return
+    small = households(3, years=1)
+    with tempfile.TemporaryDirectory() as cache:
+        t0 = time.perf_counter()
+        PolicyEngineUS(cache).compute(small)
+        cold = time.perf_counter() - t0
+        warm_engine = PolicyEngineUS(cache)
+        t_warm, _ = best_of(lambda: warm_engine.compute(small))
+    print(f"PolicyEngine-US {installed_version()}, 3 offers: cold {cold:6.1f} s (import + one simulation), warm {t_warm:6.3f} s (cache)")
+
+
+if __name__ == "__main__":
+    main()
