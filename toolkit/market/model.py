@@ -173,6 +173,7 @@ class MarketData:
     as_of: Optional[str] = None
     currencies: tuple[str, ...] = ()
     table: Optional[object] = None  # an engine's SampleTable when the raw samples are not in `samples`
+    areas: Optional[pd.DataFrame] = None  # OFLC Geography file: area, area_name, state, county
 
     @property
     def components(self) -> tuple[str, ...]:

@@ -29,7 +29,8 @@ from ..errors import ARGUMENT, Issue, MissingFxRateError
 from . import model as M
 from .engines.base import SUMMARY_STATS, Groups, SampleTable, key_filter, show_key
 from .engines.pandas_engine import InMemorySamples
-from .geo import basis_phrase, market_country, offer_geography, row_geography, source_phrase
+from .geo import basis_phrase, market_country, offer_geography, place_of, row_geography, source_phrase
+from .importers.oflc import wage_year_text
 from .keys import compile_aliases_with_display, factorize_keys, key_of
 
 STEPS = ("exact", "role+level (any location)", "role+location (any level)", "role only")
@@ -622,11 +623,15 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
     t = targets[sponsored].reset_index(drop=True)
     rows = []
     level_markets = [m for m in markets if m.wage_levels is not None and len(m.wage_levels)]
+    area_frames = [m.areas for m in markets if getattr(m, "areas", None) is not None]
+    areas = pd.concat(area_frames, ignore_index=True) if area_frames else None
+    area_names = dict(zip(areas["area"], areas["area_name"])) if areas is not None else {}
     for i in range(len(t)):
         offer = t.iloc[i]
         cur = str(offer.get("currency") or "USD").upper()
         base = pd.to_numeric(pd.Series([offer.get("base")]), errors="coerce").iloc[0]
         best = None
+        unresolved = None
         for market in level_markets:
             aliases = compile_aliases_with_display(market.options.alias_map)
             lv = market.wage_levels
@@ -636,6 +641,15 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
             if not len(idx):
                 continue
             locs = lv[M.key_column("location")].astype(str).to_numpy()[idx]
+            if market.format == "oflc_alc":
+                # an OFLC area is resolved or nothing: never another area's row (docs/market.md §6)
+                area, why = offer_area(offer, areas)
+                hit = idx[locs == area] if area else idx[:0]
+                if len(hit):
+                    best = (0, market, hit[0])
+                    break
+                unresolved = why if area is None else f"no OFLC row for SOC {offer.get('role')!r} (as aliased) in area {area}"
+                continue
             for step, mask in ((0, (locs == X) | (locs == "")), (1, np.ones(len(idx), bool))):
                 if mask.any():
                     cand = idx[mask]
@@ -644,7 +658,7 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
                     break
         rec = {"offer_id": offer["offer_id"], "base": base, "currency": cur}
         if best is None:
-            rec["match"] = (f"no prevailing-wage levels for role '{offer.get('role') or ''}', "
+            rec["match"] = (unresolved or f"no prevailing-wage levels for role '{offer.get('role') or ''}', "
                             f"location '{offer.get('location') or ''}'")
             rows.append(rec)
             continue
@@ -658,20 +672,52 @@ def wage_levels(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
             if w == w and base == base and base >= w:
                 reached = k
         nxt = next((k for k in range(reached + 1, 5) if wages[k - 1] == wages[k - 1]), None)
+        area_text = str(row["location"]) or None
+        source = market.label
+        if market.format == "oflc_alc":
+            area_text = f"{row['location']} {area_names.get(str(row['location']), '')}".strip()
+            source = f"{market.label}, {wage_year_text(market.as_of)}"
         rec.update({
-            "occupation": row["occupation"] or None, "area": str(row["location"]) or None,
+            "occupation": row["occupation"] or None, "area": area_text,
             "level_reached": reached, "level_wage": wages[reached - 1] if reached else np.nan,
             "next_level": nxt, "next_level_wage": wages[nxt - 1] if nxt else np.nan,
             "gap_to_next_level": (wages[nxt - 1] - base) if nxt else np.nan,
             **{c: wages[j] for j, c in enumerate(M.WAGE_LEVEL_COLS)},
             "match": ("exact" if step == 0 else "role only (any location)") + f" (row {row['row']})",
-            "source": market.label,
+            "source": source,
         })
         rows.append(rec)
     out = pd.DataFrame(rows).reindex(columns=list(WAGE_LEVEL_COLUMNS))
     out["next_level"] = out["next_level"].astype("Int64")
     out["level_reached"] = out["level_reached"].astype("Int64")
     return out
+
+
+def offer_area(offer, areas: pd.DataFrame | None) -> tuple[str | None, str]:
+    """The OFLC wage area of an offer, or (None, why): its `oflc_area`, else its `county` (with the
+    state of its location), else its city through toolkit.geography.US_CITIES, looked up in the OFLC
+    Geography file's county list."""
+    code = offer.get("oflc_area")
+    if isinstance(code, str) and code.strip():
+        return code.strip(), ""
+    place = place_of(str(offer.get("location") or ""))
+    county = offer.get("county") if isinstance(offer.get("county"), str) and offer.get("county").strip() else place.county
+    state = place.region if place.country == "US" else ""
+    if not county:
+        where = offer.get("location") or "no location"
+        return None, (f"area not resolved: {where} is not in the city table; set oflc_area (the OFLC area code) or county "
+                      f"on the offer")
+    if areas is None:
+        return None, (f"area not resolved: county {county} needs the OFLC Geography file (pass it as another --market) "
+                      f"or oflc_area on the offer")
+    wanted = county.strip().casefold()
+    names = areas["county"].str.casefold()
+    hit = areas[((names == wanted) | (names == wanted + " county")) & ((areas["state"] == state) if state else True)]
+    codes = sorted(set(hit["area"]))
+    if len(codes) != 1:
+        why = "not in the OFLC Geography file" if not codes else f"in several areas ({', '.join(codes)}): add the state or oflc_area"
+        return None, f"area not resolved: county {county}{', ' + state if state else ''} {why}"
+    return codes[0], ""
 
 
 JSON_KEYS = ("component", "value", "percentile", "clamped", "p10", "p25", "p50", "p75", "p90",

@@ -25,14 +25,14 @@ import pandas as pd
 from ...errors import ARGUMENT, InputError, Issue
 from .. import model as M
 from ..keys import compile_aliases_with_display
-from . import ai_jobs, bls_oews, lca, levels_fyi, percentiles, samples, wage_levels
+from . import ai_jobs, bls_oews, lca, levels_fyi, oflc, percentiles, samples, wage_levels
 from .base import (
     CANONICAL_FIELDS, FileFacts, Format, ImportContext, Imported, Tally, as_of_text, percentile_of_column, text, to_number,
 )
 
 # detection order: specific public formats first, the toolkit's own general tables last
 FORMATS: tuple[Format, ...] = (
-    bls_oews.FORMAT, lca.FORMAT, levels_fyi.FORMAT, ai_jobs.FORMAT, wage_levels.FORMAT,
+    bls_oews.FORMAT, lca.FORMAT, levels_fyi.FORMAT, ai_jobs.FORMAT, oflc.ALC_FORMAT, oflc.GEOGRAPHY_FORMAT, wage_levels.FORMAT,
     percentiles.FORMAT, samples.FORMAT,
 )
 
@@ -172,7 +172,9 @@ def _bundle(result: Imported, fmt: Format, ctx: ImportContext, rows_read: int) -
     pct, smp, lvl = result.percentiles, result.samples, result.wage_levels
     label = result.label or fmt.label
     tally = ctx.tally
-    if pct is None and smp is None:
+    if result.areas is not None:
+        kept = len(result.areas)
+    elif pct is None and smp is None:
         kept = len(lvl) if lvl is not None else 0
     else:
         kept = sum(len(x) for x in (pct, smp) if x is not None)
@@ -194,7 +196,7 @@ def _bundle(result: Imported, fmt: Format, ctx: ImportContext, rows_read: int) -
     if lvl is not None:
         currencies |= set(lvl["currency"].astype(str))
     return M.MarketData(source=ctx.source, label=label, format=fmt.name, report=report, options=ctx.options, percentiles=pct,
-                        samples=smp, wage_levels=lvl, as_of=found_as_of, currencies=tuple(sorted(currencies)))
+                        samples=smp, wage_levels=lvl, as_of=found_as_of, currencies=tuple(sorted(currencies)), areas=result.areas)
 
 
 def load_market(path: str | os.PathLike, *, mapping: Mapping[str, str] | None = None,

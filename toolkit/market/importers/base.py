@@ -88,6 +88,7 @@ class Imported:
     samples: Optional[pd.DataFrame] = None
     wage_levels: Optional[pd.DataFrame] = None
     label: Optional[str] = None
+    areas: Optional[pd.DataFrame] = None  # OFLC Geography: area, area_name, state, county
 
 
 Columns = frozenset  # the lower-cased column names a detector sees
