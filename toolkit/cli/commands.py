@@ -337,11 +337,21 @@ def compare(
                 plan = build_negotiation_plan(evaluation, current=job, today=day)
             else:
                 print(f"note: the negotiation plan (checklist, talking points, ranking) is left out for more than {MAX_PLAN_OFFERS} offers", file=sys.stderr)
+        for o in evaluation.offers:  # a passed deadline is flagged here too, not only by the planner
+            if o.deadline is not None and o.deadline < day:
+                print(f"warning: offer {o.id!r}: the response deadline {o.deadline.isoformat()} has passed (today "
+                      f"{day.isoformat()}); confirm the offer still stands", file=sys.stderr)
         followups = None
         if followup_pipeline is not None:
             from ..followup import plan_followups
 
-            followups = plan_followups(followup_pipeline, today=day, country=country, subdivision=subdivision).to_frame(labels=True)
+            from ..followup import merge_offers
+
+            # the pipeline reads this comparison's offers: an `offer: ID` entry takes its company, role and deadline
+            merged, warnings = merge_offers(followup_pipeline, evaluation.offers)
+            for w in warnings:
+                print(f"warning: {w}", file=sys.stderr)
+            followups = plan_followups(merged, today=day, country=country, subdivision=subdivision).to_frame(labels=True)
         from ..report.document import build_compare_document, render_compare
 
         stay = stay_baseline(job, evaluation, today=day, source=current)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -25,6 +25,7 @@ def plan(
     fmt: options.format_option(FORMATS) = "table",
     ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write the actions as an iCalendar (.ics) file.")] = None,
     force: options.Force = False,
+    offers: Annotated[Optional[List[Path]], typer.Option("--offers", help="Offer files: an entry with `offer: ID` takes that offer's company, role, status and deadline (the offers file wins; differences are warned).")] = None,
     debug: options.Debug = False,
 ) -> None:
     """List follow-up actions (overdue, due today, upcoming) with message drafts."""
@@ -43,8 +44,15 @@ def plan(
         if ics is not None:
             from ..io import check_outputs
 
-            collect(issues, lambda: check_outputs([(ics, "document")], [file], force=force))
+            collect(issues, lambda: check_outputs([(ics, "document")], [file, *(offers or [])], force=force))
+        offer_set = collect(issues, lambda: _load_offers(offers)) if offers else None
         raise_if(issues)
+        if offer_set is not None:
+            from ..followup import merge_offers
+
+            pipeline, warnings = merge_offers(pipeline, offer_set.offers)
+            for w in warnings:
+                typer.echo(f"warning: {w}", err=True)
 
         result = plan_followups(pipeline, today=day, calendar=calendar)
         if fmt == "json":
@@ -60,3 +68,9 @@ def plan(
         echo(text)
         if ics is not None:
             typer.echo(f"wrote {ics} ({len(result.actions)} events)", err=True)
+
+
+def _load_offers(paths):
+    from ..offers.load import load_offers
+
+    return load_offers(paths)

@@ -41,7 +41,10 @@ from .models import (
 )
 from .rules import plan_followups
 
+from .offers import merge_offers  # noqa: E402  (the planner reads the offers: issue 12)
+
 __all__ = [
+    "merge_offers",
     "Action",
     "ActionKind",
     "BusinessCalendar",

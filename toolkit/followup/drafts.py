@@ -124,6 +124,17 @@ def offer_still_open(entry: Entry, deadline: date) -> str:
     )
 
 
+def ask_deadline(entry: Entry) -> str:
+    """An offer with no deadline recorded: ask for the decision date and the offer in writing."""
+    return _mail(
+        f"{entry.role} offer - next steps",
+        entry,
+        f"Thank you again for the offer for the {entry.role} role at {entry.company}; I'm excited about it.",
+        "Could you send me the offer in writing, and let me know by when you would need my decision?",
+        "Thank you, and I look forward to hearing from you.",
+    )
+
+
 def brief_referees(entry: Entry) -> str:
     """A note to self (and a template) for briefing referees."""
     return (

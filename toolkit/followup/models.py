@@ -200,6 +200,7 @@ class ActionKind(str, Enum):
     BRIEF_REFERENCES = "brief_references"
     DEADLINE_REMINDER = "deadline_reminder"
     DEADLINE_PASSED = "deadline_passed"
+    ASK_DEADLINE = "ask_deadline"
     EXTENSION_REQUEST = "extension_request"
     KEEP_APPLYING = "keep_applying"
 
@@ -217,6 +218,7 @@ ACTION_LABELS = {
     ActionKind.BRIEF_REFERENCES: "Brief referees",
     ActionKind.DEADLINE_REMINDER: "Offer deadline",
     ActionKind.DEADLINE_PASSED: "Offer deadline passed",
+    ActionKind.ASK_DEADLINE: "Ask for the decision date",
     ActionKind.EXTENSION_REQUEST: "Extension request",
     ActionKind.KEEP_APPLYING: "Keep applying",
 }

@@ -199,8 +199,11 @@ def offer_actions(entry: Entry, ctx: _Context, expected: Mapping[str, tuple[str,
         expected: entry id -> (company, expected answer date) for the other live processes.
     """
     deadline = entry.offer_deadline
-    if entry.stage != Stage.OFFER or deadline is None:
+    if entry.stage != Stage.OFFER:
         return []
+    if deadline is None:  # never leave an offer without a next step (issue 12)
+        reason = "no deadline recorded for this offer: ask for the decision date and the offer in writing"
+        return [ctx.action(entry, ActionKind.ASK_DEADLINE, ctx.today, reason, drafts.ask_deadline(entry))]
     r = ctx.rules
     if deadline < ctx.today:
         reason = (
