@@ -284,6 +284,14 @@ plan = build_plan(evaluation, today=TODAY)
 plan
 """),
         md("""
+The BLS table is US national data. The Berlin offer (`hooli-de`) is **not** placed against it:
+another country's rows are used only when you ask for them (`market_location` on the offer or
+`--market-location`), so its placements say why instead of quoting US wages in euros.
+"""),
+        code("""
+evaluation.market.loc[evaluation.market["offer_id"] == "hooli-de", ["component", "match", "country_mismatch"]]
+"""),
+        md("""
 ## Checklist
 
 What each offer still needs in writing or clarified.
