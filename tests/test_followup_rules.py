@@ -84,7 +84,8 @@ def test_thank_you_is_superseded_by_a_later_interview_that_happened():
 
 def test_no_thank_you_or_follow_up_once_the_stage_is_offer():
     p = plan("entries: [{company: S, role: R, stage: offer, interviews: [2026-11-24]}]")
-    assert [a.action for a in p.actions if a.company == "S"] == []
+    # no thank-you or follow-up; with no deadline recorded, only the ask-for-the-decision-date action (issue 12)
+    assert [a.action for a in p.actions if a.company == "S"] == [ActionKind.ASK_DEADLINE]
 
 
 def test_thank_you_days_is_configurable():
@@ -293,17 +294,19 @@ def test_inline_offer_deadline_is_used():
     assert (ActionKind.DEADLINE_REMINDER, date(2026, 12, 9)) in kinds(p, "G")
 
 
-def test_offer_without_deadline_has_no_deadline_actions():
+def test_offer_without_deadline_gets_an_ask_for_the_decision_date():
+    # issue 12: an offer-stage entry with no deadline anywhere gets an action, due today
     p = plan("entries: [{company: G, role: R, stage: offer, offer: globex}]")
-    assert kinds(p, "G") == []
+    assert [a for a, _ in kinds(p, "G")] == [ActionKind.ASK_DEADLINE]
+    assert [d for _, d in kinds(p, "G")] == [p.today]
 
 
 # ---------------------------------------------------------------- keep applying
 
 
 def test_keep_applying_when_fewer_than_three_active_processes():
-    p = plan("entries: [{company: G, role: R, stage: offer}, {company: V, role: R, stage: rejected, stage_since: 2026-11-01, contacts: [2026-11-02]}]", nudge=True)
-    (nudge,) = p.actions
+    p = plan("entries: [{company: G, role: R, stage: offer, deadline: 2026-12-31}, {company: V, role: R, stage: rejected, stage_since: 2026-11-01, contacts: [2026-11-02]}]", nudge=True)
+    (nudge,) = [a for a in p.actions if a.action is not ActionKind.DEADLINE_REMINDER]
     assert (nudge.action, nudge.company, nudge.due) == (ActionKind.KEEP_APPLYING, None, THANKSGIVING_EVE)
     assert nudge.reason == "1 active process, fewer than 3"
 
@@ -315,7 +318,7 @@ def test_no_keep_applying_nudge_once_an_offer_is_accepted():
 
 def test_min_active_processes_is_configurable_in_the_file():
     p = plan("rules: {min_active_processes: 1}\nentries: [{company: G, role: R, stage: offer}]", nudge=True)
-    assert p.actions == ()
+    assert [a.action for a in p.actions] == [ActionKind.ASK_DEADLINE]  # no nudge; the offer still needs its date
 
 
 # ---------------------------------------------------------------- plan shape and rules
