@@ -579,6 +579,42 @@ def sniff_delimiter(sample: str) -> str:
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def _ragged_lines(p: Path, sep: str, encoding: str) -> InputError:
+    """An InputError naming each line (up to 10) whose field count differs from the header's:
+    pandas would otherwise take the first column as an index (every value shifted one place)
+    or name only the first such line."""
+    issues: list[Issue] = []
+    with p.open(encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep, skipinitialspace=True)
+        width = len(next(reader, []))
+        for row in reader:
+            if row and len(row) != width and any(c.strip() for c in row):
+                issues.append(Issue(source=str(p), record=f"line {reader.line_num}", code="malformed",
+                                    message=f"has {len(row)} fields, the header has {width} (a value with an unquoted {sep!r}, "
+                                            f"or a missing one?); quote the value or fix the line"))
+                if len(issues) == 10:
+                    break
+    return InputError(issues or [Issue(source=str(p), message="malformed CSV: lines of different lengths", code="malformed")])
+
+
+@contextlib.contextmanager
+def _no_ragged_lines(p: Path, sep: str, encoding: str) -> Iterator[None]:
+    """Around a pandas CSV read with index_col=False: a line longer or shorter than the header is
+    reported by line number (`_ragged_lines`) instead of being shifted, cut or named by a value."""
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            yield
+        except pd.errors.ParserWarning:
+            raise _ragged_lines(p, sep, encoding) from None
+        except pd.errors.ParserError as exc:
+            if "Expected" in str(exc) and "fields in line" in str(exc):
+                raise _ragged_lines(p, sep, encoding) from None
+            raise
+
+
 def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_text: bool = False, max_bytes: int = MAX_TABLE_BYTES):
     """Read a CSV or XLSX file into a pandas DataFrame.
 
@@ -620,17 +656,19 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
         header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
         try:
-            frame = pd.read_csv(
-                p,
-                sep=sep,
-                dtype=str if as_text else None,
-                keep_default_na=False,
-                na_values=[""],
-                skipinitialspace=True,
-                encoding="utf-8-sig",
-                encoding_errors="replace",
-                low_memory=False,
-            )
+            with _no_ragged_lines(p, sep, "utf-8-sig"):
+                frame = pd.read_csv(
+                    p,
+                    sep=sep,
+                    dtype=str if as_text else None,
+                    keep_default_na=False,
+                    na_values=[""],
+                    skipinitialspace=True,
+                    encoding="utf-8-sig",
+                    encoding_errors="replace",
+                    low_memory=False,
+                    index_col=False,
+                )
         except pd.errors.EmptyDataError:
             raise _fail(p, "the file has no header row and no data", "empty_file") from None
         except (pd.errors.ParserError, ValueError) as exc:
@@ -754,15 +792,16 @@ def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None,
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
         header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
         try:
-            reader = iter(pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_values=[""], skipinitialspace=True,
-                                      encoding=encoding or "utf-8-sig", chunksize=CSV_CHUNK_ROWS))
-            chunk = next(reader, None)
-            if chunk is None:
-                raise pd.errors.EmptyDataError
-            first = [str(c).strip() for c in chunk.columns]
-            pending = [chunk]
-            del chunk  # factorized chunk by chunk: text cells of one chunk at most are alive
-            codes, values, rows = _coded(_chain(pending, reader), first)
+            with _no_ragged_lines(p, sep, encoding or "utf-8-sig"):
+                reader = iter(pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_values=[""], skipinitialspace=True,
+                                          encoding=encoding or "utf-8-sig", chunksize=CSV_CHUNK_ROWS, index_col=False))
+                chunk = next(reader, None)
+                if chunk is None:
+                    raise pd.errors.EmptyDataError
+                first = [str(c).strip() for c in chunk.columns]
+                pending = [chunk]
+                del chunk  # factorized chunk by chunk: text cells of one chunk at most are alive
+                codes, values, rows = _coded(_chain(pending, reader), first)
         except pd.errors.EmptyDataError:
             raise _fail(p, "the file has no header row and no data", "empty_file") from None
         except UnicodeDecodeError as exc:

@@ -14,10 +14,45 @@ from typing import Iterator
 
 import typer
 
-from ..errors import InputError, ToolkitError, ToolkitWarning
+from typer.core import TyperGroup
+
+from ..errors import InputError, Issue, ToolkitError, ToolkitWarning
 from ..sanitize import terminal
 
+# Flag pairs that contradict each other. Click lets the last one win without a word; the
+# group records which pairs were typed so that the command refuses them with its other problems.
+CONFLICTING_FLAGS = (("--include-refreshers", "--exclude-refreshers"),)
+_CONFLICTS_KEY = "offer_toolkit.conflicting_flags"
+
+
+class _Group(TyperGroup):
+    """The root command group: notes conflicting flags from the raw arguments (ctx.meta is
+    shared with the subcommand's context)."""
+
+    def parse_args(self, ctx, args):
+        typed = set()
+        for arg in args:
+            if arg == "--":
+                break
+            typed.add(arg.split("=", 1)[0])
+        ctx.meta[_CONFLICTS_KEY] = [pair for pair in CONFLICTING_FLAGS if set(pair) <= typed]
+        return super().parse_args(ctx, args)
+
+
+def conflicting_flags() -> list[Issue]:
+    """One Issue per pair of contradicting flags given to the running command."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - typer releases that run on click itself
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    pairs = ctx.meta.get(_CONFLICTS_KEY, []) if ctx is not None else []
+    return [Issue(source=" ".join(pair), message=f"these flags contradict each other; give one of {' or '.join(pair)}",
+                  code="conflict") for pair in pairs]
+
+
 app = typer.Typer(
+    cls=_Group,
     name="offer-toolkit",
     help="Compare competing job offers, place them against your market data, and plan the negotiation.",
     no_args_is_help=True,

@@ -10,7 +10,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from . import options
-from .app import app, echo, handle_errors
+from .app import app, conflicting_flags, echo, handle_errors
 from ..errors import ARGUMENT, InputError, Issue, raise_if
 
 
@@ -77,36 +77,54 @@ def assumption_overrides(
     return out
 
 
-def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None, show_progress=True):
-    """The shared front half of compare/validate/negotiate: load, read --fx, evaluate."""
+def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None, show_progress=True,
+                      current=None, current_path=None):
+    """The shared front half of compare/validate/negotiate: load, read --fx, evaluate.
+
+    With the current job (`current`, read from `current_path`), its currency joins the FX table
+    from the same sources as the offers' (--fx, the files' fx: sections, the bundled ECB rates),
+    and a missing rate names that file and its `currency` field."""
     from ..offers.fx import read_fx_csv
     from ..io import read_text
     from ..offers.load import load_offers
     from ..offers.money import AmountError, parse_currency
     from ..offers.evaluate import evaluate
 
+    # --currency, the offer files (with --assumptions) and --fx are each read even when another
+    # fails, so that one run reports the problems of all of them
+    issues: list[Issue] = []
     reporting = None
     if currency is not None:
         try:
             reporting = parse_currency(currency)
         except AmountError as exc:
-            raise InputError([Issue(source="--currency", message=str(exc), code="bad_currency")]) from None
-    offer_set = load_offers(files, assumptions=assumptions_file, overrides=overrides, encoding=encoding)
+            issues.append(Issue(source="--currency", message=str(exc), code="bad_currency"))
+    offer_set = collect(issues, lambda: load_offers(files, assumptions=assumptions_file, overrides=overrides, encoding=encoding))
     fx = None
     if fx_file is not None:
         from ..io import file_kind
 
-        if file_kind(Path(fx_file)) != "csv":
-            raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="bad_argument")])
-        code = reporting or offer_set.reporting_currency or offer_set.offers[0].currency
-        fx = read_fx_csv(read_text(fx_file), code, str(fx_file))
+        def read_fx():
+            if file_kind(Path(fx_file)) != "csv":
+                raise InputError([Issue(source=str(fx_file), message="--fx expects a CSV (currency,rate or the ECB reference-rate file); put rates in an offer file's fx: section instead", code="bad_argument")])
+            # without valid offers the reporting currency may be unknown: the file is still checked (against EUR)
+            code = reporting or (offer_set.reporting_currency or offer_set.offers[0].currency if offer_set is not None else "EUR")
+            return read_fx_csv(read_text(fx_file), code, str(fx_file))
+
+        fx = collect(issues, read_fx)
+    raise_if(issues)
+    also: dict = {}
+    if current is not None and getattr(current, "currency", None):
+        also[current.currency] = [(str(current_path or "current job"), "current job", "currency")]
     if not market:
-        return evaluate(offer_set, fx=fx, currency=reporting)
+        return evaluate(offer_set, fx=fx, currency=reporting, also_convert=also or None)
     from ..market import place
     from ..market.targets import currency_uses
     from .progress import progress
 
-    evaluation = evaluate(offer_set, fx=fx, currency=reporting, also_convert=currency_uses(market))
+    for code, uses in currency_uses(market).items():
+        also.setdefault(code, []).extend(uses)
+    evaluation = evaluate(offer_set, fx=fx, currency=reporting, also_convert=also)
     with progress(f"placing {len(evaluation.offers):,} offers", enabled=show_progress):
         return place(evaluation, market)
 
@@ -296,7 +314,7 @@ def compare(
 ) -> None:
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
     with handle_errors(debug):
-        issues: list[Issue] = []
+        issues: list[Issue] = conflicting_flags()  # --include-refreshers --exclude-refreshers, ...
         overrides = collect(issues, lambda: assumption_overrides(
             horizon=horizon, raise_=raise_, stock_growth=stock_growth, include_refreshers=include_refreshers,
             private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate, fx_date=fx_date,
@@ -313,7 +331,7 @@ def compare(
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
-            encoding=encoding, show_progress=fmt != "json"))
+            encoding=encoding, show_progress=fmt != "json", current=job, current_path=current))
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
         # every output of the run is checked before any is written, with the other problems
         collect(issues, lambda: check_compare_outputs(output, charts, inputs, force, brief))

@@ -45,7 +45,7 @@ def negotiate(
         from ..negotiation import build_plan
         from ..report.negotiation import render
         from .commands import (
-            assumption_overrides, check_format, collect, load_and_evaluate, load_current_job, load_markets, market_options,
+            MAX_PLAN_OFFERS, assumption_overrides, check_format, collect, load_and_evaluate, load_current_job, load_markets, market_options,
             parse_today,
         )
 
@@ -61,8 +61,15 @@ def negotiate(
                                                        scheduler=scheduler, show_progress=fmt != "json")) or []
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
-            show_progress=fmt != "json"))
+            show_progress=fmt != "json", current=job, current_path=current))
         raise_if(issues)
+        # the same cap as the plan inside compare: each counter is re-evaluated against every rival,
+        # so the work grows with the square of the offers (12,000 offers ran for more than 300 s)
+        n = len(evaluation.offers)
+        if n > MAX_PLAN_OFFERS:
+            raise_if([Issue(source=", ".join(str(f) for f in files), code="too_many",
+                            message=f"negotiate plans at most {MAX_PLAN_OFFERS} offers (each offer's counter is weighed against "
+                                    f"every rival), got {n:,}; plan for the offers you are weighing (split the file)")])
         plan = build_plan(evaluation, current=job, today=day, target_percentile=target_percentile, rank_by=rank_by,
                           offer_id=offer, wage_levels=evaluation.wage_levels)
         echo(render(plan, fmt))

@@ -15,6 +15,7 @@ from .app import app, echo, handle_errors
 def template(
     output: Annotated[Path, typer.Argument(help="The .xlsx to write (one offer per row, dotted column names).")],
     from_: Annotated[Optional[List[Path]], typer.Option("--from", help="Pre-fill from offer files (YAML, JSON, TOML, CSV, XLSX).")] = None,
+    encoding: options.Encoding = None,
     force: options.Force = False,
     debug: options.Debug = False,
 ) -> None:
@@ -32,7 +33,7 @@ def template(
         offers, settings = (), ()
         issues: list[Issue] = []
         collect(issues, lambda: check_outputs([(output, "template", not from_)], from_ or (), force=force))
-        offer_set = collect(issues, lambda: load_offers(from_)) if from_ else None
+        offer_set = collect(issues, lambda: load_offers(from_, encoding=encoding)) if from_ else None
         if issues:
             raise InputError(issues)
         if offer_set is not None:
