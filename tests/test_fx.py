@@ -101,3 +101,61 @@ def test_missing_rate_names_the_offer_field_and_why_that_reporting_currency(writ
     path = s.sources[0]
     assert lines[0].startswith(f"{path}: offer 'us' field currency: no FX rate USD->ARS (ARS is the reporting currency because it is the first offer's (ar))")
     assert lines[1].startswith(f"{path}: offer 'us' field equity[0].currency: no FX rate VND->ARS")
+
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+def test_every_bad_rate_and_a_repeated_currency_reported_at_once():
+    with pytest.raises(InputError) as err:
+        read_fx_csv((HOSTILE / "fx_bad_rates.csv").read_text(), "USD", "fx.csv")
+    assert [str(i) for i in err.value.issues] == [
+        "fx.csv: row 3 field rate: expected a positive rate, got 'nan'",
+        "fx.csv: row 4 field rate: expected a positive rate, got 'inf'",
+        "fx.csv: row 5 field rate: expected a positive rate, got '-1.1'",
+        "fx.csv: row 6 field rate: expected a positive rate, got '0'",
+        "fx.csv: row 7 field currency: EUR is listed again (first on row 2); keep one rate per currency",
+    ]
+    assert [i.code for i in err.value.issues] == ["bad_fx_rate"] * 4 + ["duplicate"]
+
+
+def test_ecb_layout_repeated_currency_column_refused():
+    with pytest.raises(InputError) as err:
+        read_fx_csv((HOSTILE / "fx_ecb_duplicate_currency.csv").read_text(), "USD", "ecb.csv")
+    assert [(i.code, i.field) for i in err.value.issues] == [("duplicate", "USD")]
+    assert "currency USD has two columns (2 and 4); keep one" in err.value.issues[0].message
+
+
+def test_ecb_layout_dates_out_of_order_and_bad_rates_reported_together():
+    with pytest.raises(InputError) as err:
+        read_fx_csv((HOSTILE / "fx_ecb_wrong_order.csv").read_text(), "USD", "ecb.csv")
+    messages = [i.message for i in err.value.issues]
+    assert messages[0] == ("dates must run newest first, as the ECB writes them: 2026-04-13 comes after 2026-04-10 (row 2)")
+    # the rates of the first row (the date the file says is latest) are checked too
+    assert [i.field for i in err.value.issues] == ["Date"]
+
+
+def test_ecb_layout_non_positive_rates_are_errors_and_na_is_no_fixing():
+    text = "Date, USD, GBP, JPY, ISK, \n13 April 2026, 1.1684, inf, -3, N/A, \n"
+    with pytest.raises(InputError) as err:
+        read_fx_csv(text, "USD", "ecb.csv")
+    assert [(i.field, i.code) for i in err.value.issues] == [("GBP", "bad_fx_rate"), ("JPY", "bad_fx_rate")]
+    rates = read_fx_csv("Date, USD, ISK, \n13 April 2026, 1.1684, N/A, \n", "USD", "ecb.csv")
+    assert set(rates) == {"EUR"}  # ISK had no fixing that day: no rate, and no error
+
+
+def test_ecb_history_newest_first_uses_the_latest_row():
+    text = "Date, USD, \n13 April 2026, 1.1684, \n10 April 2026, 1.1650, \n"
+    assert read_fx_csv(text, "USD", "ecb.csv")["EUR"].rate == pytest.approx(1.1684)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1.08", "0", "lots"])
+def test_market_summary_rate_must_be_positive_and_finite(value):
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    data = Path(__file__).parent / "data" / "market_eur_percentiles.csv"
+    r = CliRunner().invoke(app, ["market", "summary", str(data), "--currency", "USD", "--rate", f"EUR={value}"])
+    assert r.exit_code == 2
+    assert f"error: --rate: expected a positive number like EUR=1.08, got EUR={value!r}" in r.output

@@ -79,7 +79,7 @@ def rates_from_section(section: Mapping, reporting: str, source: str) -> tuple[d
                     continue
         else:
             rate = spec
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or rate != rate or rate == float("inf"):
+        if not positive_finite(rate):
             issues.append(Issue(message=f"expected a positive rate (units of {reporting} per 1 {cur}), got {rate!r}", code="bad_fx_rate", **where))
             continue
         out[cur] = FxRate(float(rate), f"{source} fx section", date)
@@ -98,28 +98,7 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
     issues: list[Issue] = []
     out: dict[str, FxRate] = {}
     if header and header[0] == "date" and len(rows) >= 2:  # ECB layout: Date, USD, JPY, ... with a trailing comma
-        codes = [c.upper() for c in rows[0][1:] if c]
-        latest = rows[1]
-        try:
-            date = dt.datetime.strptime(latest[0], "%d %B %Y").date()
-        except ValueError:
-            try:
-                date = dt.date.fromisoformat(latest[0])
-            except ValueError:
-                raise InputError.single(source, f"expected an ECB date like '13 April 2026', got {latest[0]!r}", code="bad_date") from None
-        per_eur = {"EUR": 1.0}
-        for code, value in zip(codes, latest[1:]):
-            try:
-                per_eur[code] = float(value)
-            except ValueError:
-                continue  # the ECB writes N/A for currencies it did not fix that day
-        if reporting not in per_eur:
-            raise InputError.single(source, f"the ECB file has no rate for the reporting currency {reporting}", code="missing_fx_rate")
-        label = f"European Central Bank reference rates ({source})"
-        for code, units in per_eur.items():
-            if code != reporting and units > 0:
-                out[code] = FxRate(per_eur[reporting] / units, label, date)
-        return out
+        return _read_ecb(rows, reporting, source)
     if len(rows) < 2:
         raise InputError.single(source, "the FX file has a header but no rates", code="empty_file")
     if "currency" not in header or "rate" not in header:
@@ -130,12 +109,13 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
         )
     ci, ri = header.index("currency"), header.index("rate")
     di = header.index("date") if "date" in header else None
+    first_row: dict[str, int] = {}
     for n, row in enumerate(rows[1:], start=2):
         where = dict(source=source, record=f"row {n}")
         try:
             code = parse_currency(row[ci])
             rate = float(row[ri])
-            if not rate > 0 or rate == float("inf"):
+            if not positive_finite(rate):
                 raise ValueError
         except AmountError as exc:
             issues.append(Issue(message=str(exc), field="currency", code="bad_currency", **where))
@@ -150,10 +130,79 @@ def read_fx_csv(text: str, reporting: str, source: str) -> dict[str, FxRate]:
             except ValueError:
                 issues.append(Issue(message=f"expected a date like 2026-04-13, got {row[di]!r}", field="date", code="bad_date", **where))
                 continue
+        if code in first_row:  # which of two rates is meant is a guess
+            issues.append(Issue(message=f"{code} is listed again (first on row {first_row[code]}); keep one rate per currency",
+                                field="currency", code="duplicate", **where))
+            continue
+        first_row[code] = n
         out[code] = FxRate(rate, source, date)
     if issues:
         raise InputError(issues)
     return out
+
+
+def positive_finite(rate: object) -> bool:
+    """A usable exchange rate: a number above 0 and below infinity (not NaN, not a bool)."""
+    import math
+
+    return isinstance(rate, (int, float)) and not isinstance(rate, bool) and math.isfinite(rate) and rate > 0
+
+
+def _ecb_date(text: str) -> dt.date | None:
+    for parse in (lambda t: dt.datetime.strptime(t, "%d %B %Y").date(), dt.date.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
+def _read_ecb(rows: list[list[str]], reporting: str, source: str) -> dict[str, FxRate]:
+    """The ECB reference-rate CSV (daily file, or the history file newest first): rates per 1 EUR
+    on the latest date. Every problem is reported at once: a currency column given twice, a
+    date that is not a date or not in the ECB's newest-first order, a rate that is not a
+    positive finite number (N/A and empty cells are the ECB's 'no fixing that day')."""
+    codes = [c.upper() for c in rows[0][1:] if c]
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes, start=2):
+        if code in seen:
+            issues.append(Issue(source=source, record="header", field=code, code="duplicate",
+                                message=f"currency {code} has two columns ({seen[code]} and {i}); keep one"))
+        seen.setdefault(code, i)
+    dates = []
+    for n, row in enumerate(rows[1:], start=2):
+        day = _ecb_date(row[0])
+        if day is None:
+            issues.append(Issue(source=source, record=f"row {n}", field="Date", code="bad_date",
+                                message=f"expected an ECB date like '13 April 2026', got {row[0]!r}"))
+            continue
+        if dates and day >= dates[-1][1]:
+            issues.append(Issue(source=source, record=f"row {n}", field="Date", code="invalid_value",
+                                message=f"dates must run newest first, as the ECB writes them: {day.isoformat()} comes after "
+                                        f"{dates[-1][1].isoformat()} (row {dates[-1][0]})"))
+        dates.append((n, day))
+    latest_row = rows[1]
+    per_eur = {"EUR": 1.0}
+    for code, value in zip(codes, latest_row[1:]):
+        if value.upper() in ("", "N/A", "NA"):
+            continue  # the ECB writes N/A for currencies it did not fix that day
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not positive_finite(number):
+            issues.append(Issue(source=source, record="row 2", field=code, code="bad_fx_rate",
+                                message=f"expected a positive rate ({code} per 1 EUR), got {value!r}"))
+            continue
+        per_eur.setdefault(code, number)
+    if issues:
+        raise InputError(issues)
+    date = dates[0][1]
+    if reporting not in per_eur:
+        raise InputError.single(source, f"the ECB file has no rate for the reporting currency {reporting}", code="missing_fx_rate")
+    label = f"European Central Bank reference rates ({source})"
+    return {code: FxRate(per_eur[reporting] / units, label, date) for code, units in per_eur.items() if code != reporting}
 
 
 def bundled_rates(codes: Iterable[str], reporting: str, on: dt.date | None) -> dict[str, FxRate]:

@@ -306,6 +306,9 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
     from ...offers.money import AmountError, parse_currency
 
     aliases = compile_aliases_with_display(options.alias_map)
+    if kind == "csv":  # parse the text once; the distinct-value questions below then read a table
+        con.execute(f"CREATE TEMP TABLE src_rows AS SELECT * FROM {scan}")
+        scan = "src_rows"
     joins, selects = [], []
     for key in M.KEYS:
         if key in lower:
@@ -366,7 +369,9 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
         header = f", ({hits}) >= {need} AS is_header"
     else:
         header = ", false AS is_header"
-    con.execute(f"CREATE VIEW raw_view AS SELECT {', '.join(selects)}{header} FROM {scan} src {' '.join(joins)}")
+    con.execute(f"CREATE TEMP TABLE raw_view AS SELECT {', '.join(selects)}{header} FROM {scan} src {' '.join(joins)}")
+    if kind == "csv":
+        con.execute("DROP TABLE src_rows")
     any_amount = " OR ".join(f"{c} IS NOT NULL" for c in M.COMPONENTS)
     kept = f"NOT is_header AND _role <> '' AND currency IS NOT NULL AND ({any_amount})"
     con.execute(f"CREATE VIEW samples AS SELECT _role, _level, _location, role, level, location, currency, "

@@ -73,8 +73,9 @@ def _drop_header_rows(frame: pd.DataFrame, tally: Tally) -> pd.DataFrame:
         return frame  # a repeated header makes number columns text; none here
 
     def same(c: str, rows: pd.DataFrame) -> np.ndarray:
-        name = c.lower()
-        return text(rows[c], lambda t: t.lower() == name).to_numpy(dtype=bool)
+        # vectorised string methods: a million distinct amounts must not cost a Python call each
+        cells = rows[c].astype("string").str.strip().str.lower()
+        return (cells == c.lower()).fillna(False).to_numpy(dtype=bool)
 
     # a header row repeats most names; rows matching none of the first few text columns cannot
     # be one, so the full check runs on a handful of candidate rows only

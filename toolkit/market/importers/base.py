@@ -156,7 +156,11 @@ def to_number(series: pd.Series, name: str, tally: Tally | None, *, markers: Map
             tally.ignore(f"text in number column '{name}'", int(bad.sum()))
         return values, bad
     values = np.array(pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), dtype="float64", copy=True)
-    failed = np.isnan(values) & ~is_missing(series)
+    # only cells that did not parse can be missing markers or amounts like '$170,000'
+    failed = np.isnan(values)
+    nan_at = np.flatnonzero(failed)
+    if len(nan_at):
+        failed[nan_at] = ~is_missing(series.iloc[nan_at])
     bad = np.isinf(values)  # 'inf', '1e999': not an amount anyone was paid
     values[bad] = np.nan
     if failed.any():
