@@ -105,17 +105,31 @@ def converted_facts(files, options: M.MarketOptions | None = None) -> tuple[str,
     return label, as_of, combined, options
 
 
+def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(codes, distinct values as text) without turning a million cells into Python strings."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = series.cat.remove_unused_categories()
+        return cat.cat.codes.to_numpy(), [str(c) for c in cat.cat.categories]
+    codes, uniques = pd.factorize(series.astype(str))
+    return codes, [str(u) for u in uniques]
+
+
 def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
     """Key and display columns as categoricals sharing codes, as the importers build them."""
     frame = frame.reset_index(drop=True)
     for key in M.KEYS:
-        codes, keys = pd.factorize(frame[M.key_column(key)].astype(str))
-        shown = pd.Series(frame[key].astype(str).to_numpy()).groupby(codes).first().reindex(range(len(keys))).to_numpy()
+        codes, keys = _codes(frame[M.key_column(key)])
+        shown_codes, shown_values = _codes(frame[key])
+        # the display of each key: the display of its first row
+        first_row = np.full(len(keys), -1, dtype=np.int64)
+        order = np.arange(len(codes))[::-1]
+        first_row[codes[order]] = order
+        shown = [shown_values[shown_codes[r]] if r >= 0 else "" for r in first_row]
         names, seen = [], {}
         for n in shown:
             seen[n] = seen.get(n, -1) + 1
             names.append(n if not seen[n] else f"{n} ({seen[n]})")
-        frame[M.key_column(key)] = pd.Categorical.from_codes(codes, categories=list(keys))
+        frame[M.key_column(key)] = pd.Categorical.from_codes(codes, categories=keys)
         frame[key] = pd.Categorical.from_codes(codes, categories=names)
     return frame
 
@@ -139,7 +153,9 @@ def read_converted(path: str | os.PathLike, *, options: M.MarketOptions | None =
         return None
     meta = json.loads(raw)
     options = saved_options(meta, options, str(p))
-    table = pq.read_table(p).to_pandas()
+    names = set(schema.names)
+    # text columns come back dictionary-encoded (categoricals): factorizing them later is cheap
+    table = pq.read_table(p, read_dictionary=[c for c in _TEXT_COLUMNS if c in names]).to_pandas()
     frames = {}
     for kind in ("samples", "percentiles", "wage_levels"):
         part = table[table[KIND] == kind].drop(columns=[KIND])
