@@ -38,6 +38,15 @@ COMPS = ["base", "bonus", "equity", "total"]
 
 
 def rss_mb() -> float:
+    """Peak resident memory of this process in MB: VmHWM, which exec resets (ru_maxrss keeps
+    the parent's peak across fork and exec, so it would count the data generator's memory)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -90,7 +99,7 @@ def run_one(kind: str, path: str, extra: dict) -> dict:
         s.to_parquet(out.with_suffix(".summary.parquet"))
         placed.drop(columns=["basis"]).to_parquet(out.with_suffix(".placed.parquet"))
         if kind == "dask-big":
-            workers = engine.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            workers = engine.client.run(rss_mb)
             extra["worker_peak_mb"] = max(workers.values())
         engine.close()
     else:
