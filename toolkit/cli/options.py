@@ -31,7 +31,7 @@ MinSamples = Annotated[Optional[int], typer.Option("--min-samples", min=1, help=
 MarketLocation = Annotated[Optional[str], typer.Option("--market-location", help="Use market rows for this place (e.g. 'U.S.') for offers without their own market_location; another country's data is used only when asked for.")]
 MarketEngine = Annotated[str, typer.Option("--market-engine", help="Market engine: auto, pandas, duckdb or dask (see docs/market.md).")]
 Engine = Annotated[str, typer.Option("--engine", help="Market engine: auto, pandas, duckdb or dask (see docs/market.md).")]
-Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address for --engine dask (default: a local cluster of 2 processes).")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address for the dask engine (default: a local cluster of 2 processes on 127.0.0.1).")]
 MemoryLimit = Annotated[Optional[str], typer.Option("--memory-limit", help="DuckDB memory limit, like 2GB (default 2GB).")]
 Current = Annotated[Optional[Path], typer.Option("--current", help="Your current job (YAML): the 'stay' baseline, make-whole and forfeit figures.")]
 Today = Annotated[Optional[str], typer.Option("--today", help="The date deadline rules count from (YYYY-MM-DD; default: today).")]
