@@ -9,6 +9,9 @@ Data flow (GitHub issue 3):
 2. `place(evaluation, markets)` → a new Evaluation with placements; underneath,
    `place_offers(targets, markets)` (module `place`) matches each offer (role, level, location, with
    fallbacks) and compute its percentile per component → one row per (offer, component).
+   Raw samples are asked through `engines.base.SampleTable` (pandas in memory by default;
+   DuckDB over files or Dask over a cluster: `engines.open_engine`), so every engine gives the
+   same numbers; `convert.write_parquet` saves a loaded market as canonical Parquet.
 3. `summarize(market)` → percentiles per group; `wage_levels(targets, markets)` → H-1B level.
 
 Pure except `load_market`/`read_mapping`, which read through toolkit.io. Rules: docs/market.md.
