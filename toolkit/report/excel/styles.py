@@ -37,6 +37,22 @@ def money_format(currency: str, decimals: int = 0) -> str:
 SIGNED_PCT = "+0.0%;-0.0%;0.0%"
 
 
+def pct_format(value: object, most: int = 2) -> str:
+    """'0%' for a whole percentage (15%), else one or two decimals as the value needs (2.5% → '0.0%').
+
+    Examples:
+        >>> pct_format(0.15), pct_format(0.025), pct_format(0.0125), pct_format(None)
+        ('0%', '0.0%', '0.00%', '0%')
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return PCT0
+    for decimals in range(most + 1):
+        scaled = value * 100 * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6:
+            return "0" + ("." + "0" * decimals if decimals else "") + "%"
+    return "0." + "0" * most + "%"
+
+
 def signed_money_format(currency: str) -> str:
     """A difference in `currency`, always signed: '+"$"#,##0;-"$"#,##0;"$"0'."""
     plain = money_format(currency)
@@ -82,8 +98,11 @@ class Styles:
             cell.fill = self.fills[role]
         if fmt:
             cell.number_format = fmt
+        # right-aligned numbers sit one indent in from the edge, clear of the text column to their right;
+        # their header takes the same indent so it lines up with them
+        indent = 1 if align == "right" else 0
         if role == "header":
-            cell.alignment = self.Alignment(wrap_text=True, vertical="bottom", horizontal=align)
+            cell.alignment = self.Alignment(wrap_text=True, vertical="bottom", horizontal=align, indent=indent)
         else:
-            cell.alignment = self.Alignment(wrap_text=wrap or None, vertical="top", horizontal=align)
+            cell.alignment = self.Alignment(wrap_text=wrap or None, vertical="top", horizontal=align, indent=indent)
         self._cache[key] = copy(cell._style)

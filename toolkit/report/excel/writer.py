@@ -64,7 +64,8 @@ MIN_WIDTH = 4.0
 DEFAULT_MAX_WIDTH = 60.0
 PORTRAIT_MAX_PX = 700  # wider than this (about 7.3 inches) prints in landscape
 LANDSCAPE_PX = 960  # printable width of a landscape Letter page (10 inches at 96 px)
-MIN_PRINT_SCALE = 0.6  # below this, text prints too small to read
+MIN_PRINT_SCALE = 0.75  # below this, 11-point text prints under 8 points: too small to read
+NUMBER_GAP = 1.5  # units of space left of a right-aligned number column
 
 
 class SheetWriter:
@@ -149,13 +150,15 @@ class SheetWriter:
                 natural, longest = self._natural(spec)
                 word[c] = max(word[c], longest)
                 need[c] = max(need[c], natural)  # a header too: it wraps only when its column is at the cap
+        numeric = self._numeric_columns()
         widths = []
         for c in range(ncols):
             cap = self.caps[c] if c < len(self.caps) else DEFAULT_MAX_WIDTH
             cap = max(cap, MIN_WIDTH)
             # a header's longest word always fits (so no header word is broken), then the content up to the cap
             w = max(min(need[c], cap), min(word[c], max(cap, 30.0)), MIN_WIDTH) if (need[c] or word[c]) else 0.0
-            widths.append(round(w + 0.5, 1) if w else 0.0)
+            pad = NUMBER_GAP if c in numeric else 0.5  # right-aligned numbers keep clear of the text to their left
+            widths.append(round(w + pad, 1) if w else 0.0)
         return widths
 
     def _numeric_columns(self) -> set[int]:
@@ -248,7 +251,8 @@ class SheetWriter:
                     lines_pt = max(lines_pt, row_height(lines, size))
                 elif base in OVERFLOW_KINDS:
                     lines_pt = max(lines_pt, row_height(1, size))
-                align = ("right" if c in numeric else "left") if header else None
+                is_number = isinstance(value, F) or (isinstance(value, (int, float)) and not isinstance(value, bool))
+                align = ("right" if c in numeric else "left") if header else ("right" if is_number and c in numeric else None)
                 out.append(self._cell(value, base, fmt, r, c + 1, wrap, align))
             if lines_pt > row_height(1) + 0.05:
                 ws.row_dimensions[r].height = lines_pt

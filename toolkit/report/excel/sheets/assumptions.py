@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..layout import Layout
-from ..styles import DATE, INT, PCT2, RATE, money_format
+from ..styles import DATE, INT, RATE, money_format, pct_format
 from ..writer import SheetWriter
 
 
@@ -25,17 +25,17 @@ def write(sh: SheetWriter, L: Layout) -> None:
                      "notes": ("all figures are converted into this currency", "note")},
         "horizon": {"label": ("Horizon (years)", "bold"), "value": (a.horizon_years, "plain", INT),
                     "notes": ("fixed when the report was written: run compare --horizon N for another horizon", "note")},
-        "raise": {"label": ("Annual raise", "bold"), "value": (a.annual_raise, "input", PCT2),
+        "raise": {"label": ("Annual raise", "bold"), "value": (a.annual_raise, "input", pct_format(a.annual_raise)),
                   "notes": ("base salary grows by this each year", "note")},
-        "growth": {"label": ("Stock growth (per year)", "bold"), "value": (a.stock_growth, "input", PCT2),
+        "growth": {"label": ("Stock growth (per year)", "bold"), "value": (a.stock_growth, "input", pct_format(a.stock_growth)),
                    "notes": ("share-price growth; a grant's own growth on Grants overrides it", "note")},
-        "discount": {"label": ("Private-equity discount", "bold"), "value": (a.private_equity_discount, "input", PCT2),
+        "discount": {"label": ("Private-equity discount", "bold"), "value": (a.private_equity_discount, "input", pct_format(a.private_equity_discount)),
                      "notes": ("taken off private-company grants", "note")},
         "refreshers": {"label": ("Include refreshers in TC", "bold"), "value": (bool(a.include_refreshers), "input"),
                        "notes": ("TRUE or FALSE; expected refreshers are not promised", "note")},
-        "discount_rate": {"label": ("Discount rate (present value)", "bold"), "value": (a.discount_rate, "input", PCT2),
+        "discount_rate": {"label": ("Discount rate (present value)", "bold"), "value": (a.discount_rate, "input", pct_format(a.discount_rate)),
                           "notes": ("empty: no present value", "note")},
-        "tax_rate": {"label": ("Tax rate (after-tax figure)", "bold"), "value": (a.tax_rate, "input", PCT2),
+        "tax_rate": {"label": ("Tax rate (after-tax figure)", "bold"), "value": (a.tax_rate, "input", pct_format(a.tax_rate)),
                      "notes": ("empty: no after-tax figure unless an offer has its own", "note")},
         "fx_date": {"label": ("FX date", "bold"), "value": (a.fx_date, "plain", DATE),
                     "notes": ("date of the reference rates (for the record)", "note")},

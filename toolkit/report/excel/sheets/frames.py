@@ -10,6 +10,10 @@ from ..styles import DATE, DAYS, NUM, PCT0, money_format
 from ..writer import SheetWriter, number
 
 
+HEADERS = {"offer_id": "Offer id", "year1_tc_before": "Year-1 TC now", "year1_tc_after": "Year-1 TC with the counter",
+           "average_tc_before": "Average TC now", "average_tc_after": "Average TC with the counter"}
+
+
 def unit_format(unit: Any, currency: Any = None, default: str = NUM) -> str:
     """The number format of an amount in `unit` (negotiation.rules.UNITS): 'money' in `currency`
     ('EUR' → '"€"#,##0'), 'days' ('0 "days"'), 'percent' ('0%'); a bare currency code as the
@@ -32,7 +36,7 @@ def write_frame(sh: SheetWriter, frame: Any, columns: Sequence[str], money_cols:
     Amounts in `money_cols` are formatted in `currency`, or, when `unit_col` names a column of
     the frame, in that row's unit (a currency code or 'days'), so a euro ask shows in euros."""
     present = [c for c in columns if c in getattr(frame, "columns", ())]
-    header = sh.header([c.replace("_", " ").capitalize() for c in present])
+    header = sh.header([HEADERS.get(c, c.replace("_", " ").capitalize()) for c in present])
     money = money_format(currency) if currency else NUM
     has_unit = unit_col is not None and unit_col in getattr(frame, "columns", ())
     extra = [c for c in (unit_col, "currency") if has_unit and c in getattr(frame, "columns", ()) and c not in present]

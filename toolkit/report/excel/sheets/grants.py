@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formulas as fx
 from ..layout import Layout
-from ..styles import INT, NUM, PCT, PCT2, RATE, money_format
+from ..styles import INT, NUM, PCT, PCT0, RATE, money_format, pct_format
 from ..writer import SheetWriter
 
 
@@ -32,8 +32,8 @@ def write(sh: SheetWriter, L: Layout) -> None:
             "vesting": (grant.vesting.label, "plain"), "currency": (gcur, IN), "fx": (fx.grant_fx(L, r), "plain", RATE),
             "shares": (shares, IN, NUM), "price": (price, IN, mf2), "value": (value, IN, mf), "strike": (strike, IN, mf2),
             "start_value": (fx.start_value(L, r), "plain", mf), "strike_total": (fx.strike_total(L, r), "plain", mf),
-            "private": (bool(grant.private), IN), "own_growth": (grant.stock_growth, IN, PCT2),
-            "growth": (fx.growth_used(L, r), "plain", PCT2), "multiplier": (fx.multiplier(L, r), "plain", PCT),
+            "private": (bool(grant.private), IN), "own_growth": (grant.stock_growth, IN, pct_format(grant.stock_growth)),
+            "growth": (fx.growth_used(L, r), "plain", PCT), "multiplier": (fx.multiplier(L, r), "plain", PCT0),
         }))
     if not L.grant_list:
         sh.values([("No equity grants in these offers.", "note")])

@@ -7,7 +7,7 @@ from typing import Any
 from .. import formulas as fx
 from ..formulas import PERIODS
 from ..layout import Layout
-from ..styles import DATE, INT, NUM, PCT, RATE, money_format
+from ..styles import DATE, INT, NUM, RATE, money_format, pct_format
 from ..writer import SheetWriter
 
 
@@ -69,9 +69,9 @@ def offer_values(L: Layout, i: int) -> dict[str, tuple]:
         "annual": (fx.annual_base(L, i), "plain", mf),
     }
     b = o.bonus
-    v["bonus_target"] = (b.target if b else None, IN, PCT)
+    v["bonus_target"] = ((x := b.target if b else None), IN, pct_format(x))
     v["bonus_amount"] = (b.amount if b else None, IN, mf)
-    v["payout"] = (b.expected_payout if b else None, IN, PCT)
+    v["payout"] = ((x := b.expected_payout if b else None), IN, pct_format(x))
     per_year = [0.0] * L.h
     any_year = [False] * L.h
     for p in o.sign_on or ():
@@ -86,19 +86,19 @@ def offer_values(L: Layout, i: int) -> dict[str, tuple]:
     ret = o.retirement
     for t in range(1, L.tiers + 1):
         tier = ret.tiers[t - 1] if ret is not None and t <= len(ret.tiers) else None
-        v[f"match_{t}"] = (tier.match if tier else None, IN, PCT)
-        v[f"up_to_{t}"] = (tier.up_to if tier else None, IN, PCT)
-    v["employer"] = (ret.employer_contribution if ret else None, IN, PCT)
+        v[f"match_{t}"] = ((x := tier.match if tier else None), IN, pct_format(x))
+        v[f"up_to_{t}"] = ((x := tier.up_to if tier else None), IN, pct_format(x))
+    v["employer"] = ((x := ret.employer_contribution if ret else None), IN, pct_format(x))
     bn = o.benefits
     v["health"] = (bn.health if bn else None, IN, mf)
     v["hsa"] = (bn.hsa if bn else None, IN, mf)
     v["other"] = (sum(bn.other.values()) if bn and bn.other else None, IN, mf)
     v["other_detail"] = ("; ".join(f"{k}: {x:,.2f}" for k, x in bn.other.items()) if bn and bn.other else None, IN)
-    v["espp_discount"] = (bn.espp.discount if bn and bn.espp else None, IN, PCT)
-    v["espp_contribution"] = (bn.espp.contribution if bn and bn.espp else None, IN, PCT)
+    v["espp_discount"] = ((x := bn.espp.discount if bn and bn.espp else None), IN, pct_format(x))
+    v["espp_contribution"] = ((x := bn.espp.contribution if bn and bn.espp else None), IN, pct_format(x))
     v["pto"] = (o.pto_days, IN, NUM)
     v["col"] = (o.col_index, IN, NUM)
-    v["tax"] = (o.tax_rate, IN, PCT)
+    v["tax"] = (o.tax_rate, IN, pct_format(o.tax_rate))
     v["visa"] = (_visa_text(o) or None, IN)
     v["factors"] = (", ".join(f"{k}: {x}" for k, x in (o.factors or {}).items()) or None, IN)
     v["notes"] = (o.notes, "input_wrap")

@@ -71,8 +71,10 @@ def write(sh: SheetWriter, L: Layout) -> None:
         band = LineChart()
         for p in BAND:
             band.add_data(Reference(ws, min_col=spec.col(p), min_row=head, max_row=head + shown), titles_from_data=True)
+        for series in band.series:
+            series.smooth = False  # straight segments: the band is per placement, not a curve
         bar += band
-        bar.height, bar.width = 9, 22
+        bar.height, bar.width = 12, 24
         bar.legend.position = "b"
         bar.x_axis.delete = False
         bar.y_axis.delete = False

@@ -112,6 +112,7 @@ def write(sh: SheetWriter, L: Layout) -> None:
             fmt = SIGNED_PCT if kind == "pct" else signed_money_format(L.cur)
             row((label, "bold"), [(fx.versus_now(L, key, figure, i), "bold", fmt) for i in range(n)])
         elif key == "avg_header":
+            sh.ws.row_breaks.append(Break(id=sh.row))  # the breakdowns start a page: a header never ends one
             header("Average per year by component")
         elif key.startswith("avg:"):
             c = key[4:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formulas as fx
 from ..layout import Layout
-from ..styles import FRACTION, INT, PCT, PCT2, RATE, money_format
+from ..styles import FRACTION, INT, PCT, PCT0, RATE, money_format
 from ..writer import SheetWriter
 
 
@@ -28,8 +28,8 @@ def write(sh: SheetWriter, L: Layout) -> None:
                 "fraction": (float(frac), "plain", FRACTION),
                 "start_value": (fx.from_grant(L, "start_value", gr), "plain", money),
                 "strike_total": (fx.from_grant(L, "strike_total", gr), "plain", money),
-                "growth": (fx.from_grant(L, "growth", gr), "plain", PCT2), "fx": (fx.from_grant(L, "fx", gr), "plain", RATE),
-                "multiplier": (fx.from_grant(L, "multiplier", gr), "plain", PCT),
+                "growth": (fx.from_grant(L, "growth", gr), "plain", PCT), "fx": (fx.from_grant(L, "fx", gr), "plain", RATE),
+                "multiplier": (fx.from_grant(L, "multiplier", gr), "plain", PCT0),
                 "value": (fx.vest_value(L, r), "plain", money), "exercise_cost": (fx.exercise_cost(L, r), "plain", money),
             }))
     else:
