@@ -203,6 +203,8 @@ def test_the_html_has_headings_table_headers_and_alt_text_that_states_the_figure
     assert "globex: $263,500, $289,605, $335,893, $342,370" in year_chart and "now (stay): $220,000" in year_chart
     assert "p37" in market_chart
     assert 'lang="en"' in html and "<script" not in html
+    # each ask in its own unit and currency, as the negotiation plan states it
+    assert "$185,000 → $204,000" in html and "€0 → €50,000" in html and "money 185" not in html
 
 
 def _broken_weasyprint(tmp_path: Path) -> dict:

@@ -33,6 +33,9 @@ def _amount(value: Any, unit: Any, currency: Any = None) -> str:
     return fmt.money(value, currency or "")
 
 
+amount_in_unit = _amount  # public name for other renderers (the brief)
+
+
 def _change(tp: dict[str, Any]) -> str:
     if tp.get("current") is None or tp.get("target") is None:
         return ""

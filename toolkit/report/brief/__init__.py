@@ -23,6 +23,7 @@ from typing import Any, Optional, Sequence
 
 from ... import format as fmt
 from ...errors import ToolkitError
+from ..negotiation import amount_in_unit
 from ..palette import CURRENT_COLOR, offer_color, offer_marker
 from ..text import ROWS, baseline, round_document
 
@@ -240,8 +241,8 @@ def _asks(doc: dict[str, Any]) -> list[dict[str, Any]]:
     for o in doc["offers"]:
         points = [t for t in o.get("talking_points") or () if t.get("ask") is not None][:MAX_ASKS]
         for t in points:
-            unit = t.get("unit")
-            amount = (lambda v: f"{fmt.number(v)} days") if unit == "days" else (lambda v: fmt.money(v, unit or ""))
+            unit, currency = t.get("unit"), t.get("currency")
+            amount = lambda v: amount_in_unit(v, unit, currency)  # noqa: E731  money in its currency, days, percent
             change = f"{amount(t['current'])} → {amount(t['target'])}" if t.get("current") is not None else f"+{amount(t['ask'])}"
             out.append({"offer": o["id"], "priority": t["priority"], "what": t["component"].replace("_", " "), "rule": t["rule"],
                         "change": change, "script": t["script"], "evidence": t["evidence"]})
