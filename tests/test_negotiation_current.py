@@ -189,3 +189,16 @@ def test_without_current_the_outputs_have_no_baseline():
     assert "current" not in doc and all("vs_current" not in o for o in doc["offers"])
     result = runner.invoke(app, ["compare", str(OFFERS), "--format", "csv"])
     assert result.stdout.startswith("offer_id,")
+
+
+def test_a_current_job_in_another_currency_is_converted_with_the_offers_fx(tmp_path):
+    offers = tmp_path / "eur.yaml"
+    offers.write_text("assumptions: {fx_date: 2026-10-30}\noffers:\n  - {id: solo, company: Solo, currency: EUR, base_salary: 90k, start_date: 2027-02-01}\n")
+    current = tmp_path / "current.yaml"
+    current.write_text("currency: USD\nbase_salary: 100k\nbonus_forfeited: 5k\n")
+    result = runner.invoke(app, ["compare", str(offers), "--current", str(current), "--today", "2026-11-25", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    rate = doc["fx"]["USD"]["rate"]  # EUR per USD, the bundled ECB rate of 2026-10-30, listed because the stay uses it
+    assert doc["current"]["year1_tc"] == pytest.approx(100_000 * rate, abs=0.01)
+    assert doc["offers"][0]["vs_current"]["year1_tc"]["difference"] == pytest.approx(90_000 - 100_000 * rate, abs=0.01)

@@ -134,7 +134,7 @@ def decision_sentence(doc: dict[str, Any]) -> str:
     value = next((x["value"] for x in r.get("offers", ()) if x["offer_id"] == top), t.get(key))
     per = " a year" if key.startswith("average") else ""
     parts = [f"{t['company']} leads on {label} at {fmt.money(value, cur)}{per}"] if r.get("runner_up") else \
-        [f"{t['company']} pays {fmt.money(value, cur)}{per} in {label}"]
+        [f"{t['company']} is the only offer: {label} {fmt.money(value, cur)}{per}"]
     if r.get("runner_up"):
         b = offers[r["runner_up"]]
         other = next(x["value"] for x in r["offers"] if x["offer_id"] == r["runner_up"])
