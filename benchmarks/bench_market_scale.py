@@ -127,7 +127,7 @@ def compare_results(a: Path, b: Path) -> str:
                 return f"DIFFERENT missing values in {c}"
             ok = ~np.isnan(u)
             worst = max(worst, float(np.max(np.abs(u[ok] - v[ok]) / np.maximum(np.abs(u[ok]), 1.0), initial=0.0)))
-        elif not (x[c].astype(str).to_numpy() == y[c].astype(str).to_numpy()).all():
+        elif x[c].astype(object).where(x[c].notna(), None).tolist() != y[c].astype(object).where(y[c].notna(), None).tolist():
             return f"DIFFERENT text in {c}"
     return f"equal (largest relative difference {worst:.1e})"
 
