@@ -132,28 +132,35 @@ def test_sign_on_counted_in_its_year_and_clawback_terms_kept(offer_from_yaml):
     assert any(f.startswith("sign-on-beyond-horizon") for f in e.flags[0])
 
 
+# Limits by calendar year (toolkit/offers/tables/limits/2026.toml, IRS Notice 2025-67): a start on
+# 5 January 2026 makes offer year 1 the calendar year 2026. The US limits follow the location,
+# never the currency: a USD offer in London gets none, a Berlin pension is not a 401(k).
+US_2026 = "location: Austin, TX\nstart_date: 2026-01-05\n"
+
+
 @pytest.mark.parametrize(
-    "currency, base, retirement, expected",
+    "currency, where, base, retirement, expected",
     [
-        ("USD", 100_000, "[{match: 100%, up_to: 3%}, {match: 50%, up_to: 2%}]", 4_000),
-        ("USD", 500_000, "{match: 100%, up_to: 6%}", 21_600),  # pay capped at 360,000
-        ("USD", 450_000, "{match: 100%, up_to: 10%}", 24_500),  # deferral capped at 24,500
-        ("USD", 450_000, "[{match: 100%, up_to: 3%}, {match: 50%, up_to: 2%}]", 14_400),
-        ("USD", 400_000, "[{match: 100%, up_to: 6%}, {match: 50%, up_to: 4%}]", 23_050),  # cap binds in tier 2
-        ("EUR", 400_000, "[{match: 100%, up_to: 6%}, {match: 50%, up_to: 4%}]", 32_000 * 1.10),  # no US caps
-        ("EUR", 100_000, "{employer_contribution: 4%}", 4_400),
-        ("USD", 400_000, "{employer_contribution: 10%}", 40_000),  # a flat contribution is not capped
+        ("USD", US_2026, 100_000, "[{match: 100%, up_to: 3%}, {match: 50%, up_to: 2%}]", 4_000),
+        ("USD", US_2026, 500_000, "{match: 100%, up_to: 6%}", 21_600),  # pay capped at 360,000
+        ("USD", US_2026, 450_000, "{match: 100%, up_to: 10%}", 24_500),  # deferral capped at 24,500
+        ("USD", US_2026, 450_000, "[{match: 100%, up_to: 3%}, {match: 50%, up_to: 2%}]", 14_400),
+        ("USD", US_2026, 400_000, "[{match: 100%, up_to: 6%}, {match: 50%, up_to: 4%}]", 23_050),  # cap binds in tier 2
+        ("EUR", "location: Berlin, Germany\n", 400_000, "[{match: 100%, up_to: 6%}, {match: 50%, up_to: 4%}]", 32_000 * 1.10),  # no US caps
+        ("EUR", "location: Berlin, Germany\n", 100_000, "{employer_contribution: 4%}", 4_400),
+        ("USD", US_2026, 400_000, "{employer_contribution: 10%}", 36_000),  # 401(a)(17): 10% of 360,000
+        ("USD", "location: London, UK\n", 400_000, "{employer_contribution: 10%}", 40_000),  # USD, not in the US
     ],
 )
-def test_retirement_with_401k_caps(offer_from_yaml, currency, base, retirement, expected):
-    o = offer_from_yaml(f"company: A\ncurrency: {currency}\nbase_salary: {base}\nretirement: {retirement}\n")
+def test_retirement_with_401k_caps(offer_from_yaml, currency, where, base, retirement, expected):
+    o = offer_from_yaml(f"company: A\ncurrency: {currency}\n{where}base_salary: {base}\nretirement: {retirement}\n")
     assert run([o]).figures.parts["retirement"][0, 0] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("currency, expected", [("USD", 3_750), ("EUR", 30_000 * 0.15 / 0.85 * 1.10)])
-def test_espp_gain_with_the_usd_cap(offer_from_yaml, currency, expected):
-    o = offer_from_yaml(f"company: A\ncurrency: {currency}\nbase_salary: 300000\nbenefits: {{espp: {{discount: 15%, contribution: 10%}}}}\n")
-    # USD: min(30,000, 25,000 × 0.85) × 0.15 / 0.85 = 3,750
+@pytest.mark.parametrize("currency, where, expected", [("USD", US_2026, 3_750), ("EUR", "location: Berlin, Germany\n", 30_000 * 0.15 / 0.85 * 1.10)])
+def test_espp_gain_with_the_us_cap(offer_from_yaml, currency, where, expected):
+    o = offer_from_yaml(f"company: A\ncurrency: {currency}\n{where}base_salary: 300000\nbenefits: {{espp: {{discount: 15%, contribution: 10%}}}}\n")
+    # US: min(30,000, 25,000 × 0.85) × 0.15 / 0.85 = 3,750
     assert run([o]).figures.parts["benefits"][0, 0] == pytest.approx(expected)
 
 

@@ -78,12 +78,13 @@ def assumption_overrides(
 
 
 def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, market=None, encoding=None, show_progress=True,
-                      current=None, current_path=None):
+                      current=None, current_path=None, today=None):
     """The shared front half of compare/validate/negotiate: load, read --fx, evaluate.
 
     With the current job (`current`, read from `current_path`), its currency joins the FX table
     from the same sources as the offers' (--fx, the files' fx: sections, the bundled ECB rates),
-    and a missing rate names that file and its `currency` field."""
+    and a missing rate names that file and its `currency` field. `today` (--today) sets the start
+    date assumed for offers without one."""
     from ..offers.fx import read_fx_csv
     from ..io import read_text
     from ..offers.load import load_offers
@@ -117,14 +118,14 @@ def load_and_evaluate(files, *, assumptions_file, fx_file, currency, overrides, 
     if current is not None and getattr(current, "currency", None):
         also[current.currency] = [(str(current_path or "current job"), "current job", "currency")]
     if not market:
-        return evaluate(offer_set, fx=fx, currency=reporting, also_convert=also or None)
+        return evaluate(offer_set, fx=fx, currency=reporting, also_convert=also or None, today=today)
     from ..market import place
     from ..market.targets import currency_uses
     from .progress import progress
 
     for code, uses in currency_uses(market).items():
         also.setdefault(code, []).extend(uses)
-    evaluation = evaluate(offer_set, fx=fx, currency=reporting, also_convert=also)
+    evaluation = evaluate(offer_set, fx=fx, currency=reporting, also_convert=also, today=today)
     with progress(f"placing {len(evaluation.offers):,} offers", enabled=show_progress):
         return place(evaluation, market)
 
@@ -304,6 +305,7 @@ def compare(
     country: options.Country = "US",
     subdivision: options.Subdivision = None,
     fmt: options.format_option(FORMATS) = "table",
+    basis: options.Basis = "offer-year",
     encoding: options.Encoding = None,
     no_escape: options.NoEscape = False,
     brief: Annotated[Optional[Path], typer.Option("--brief", help="Also write the offer brief here (.pdf or .html).")] = None,
@@ -315,6 +317,8 @@ def compare(
     """Compare offers side by side: year-by-year and headline total compensation in one currency."""
     with handle_errors(debug):
         issues: list[Issue] = conflicting_flags()  # --include-refreshers --exclude-refreshers, ...
+        if basis not in ("offer-year", "calendar-year"):
+            issues.append(Issue(source="--basis", message=f"expected offer-year or calendar-year, got {basis!r}", code="bad_argument"))
         overrides = collect(issues, lambda: assumption_overrides(
             horizon=horizon, raise_=raise_, stock_growth=stock_growth, include_refreshers=include_refreshers,
             private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate, fx_date=fx_date,
@@ -331,7 +335,7 @@ def compare(
         followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
-            encoding=encoding, show_progress=fmt != "json", current=job, current_path=current))
+            encoding=encoding, show_progress=fmt != "json", current=job, current_path=current, today=day))
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
         # every output of the run is checked before any is written, with the other problems
         collect(issues, lambda: check_compare_outputs(output, charts, inputs, force, brief))
@@ -376,7 +380,7 @@ def compare(
         document = build_compare_document(evaluation, plan if fmt == "json" else None, stay=stay)
         if not quiet:
             # offer colours only on a terminal that wants them (https://no-color.org)
-            echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+            echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"), basis=basis))
         new_folders = [f for f in {output.parent if output else None, charts, brief.parent if brief else None} if f is not None and not f.exists()]
         if brief is not None:
             from ..report.brief import write_offer_brief

@@ -61,7 +61,7 @@ def negotiate(
                                                        scheduler=scheduler, show_progress=fmt != "json")) or []
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
-            show_progress=fmt != "json", current=job, current_path=current))
+            show_progress=fmt != "json", current=job, current_path=current, today=day))
         raise_if(issues)
         # the same cap as the plan inside compare: each counter is re-evaluated against every rival,
         # so the work grows with the square of the offers (12,000 offers ran for more than 300 s)

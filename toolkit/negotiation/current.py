@@ -254,7 +254,10 @@ class Baseline:
                             "add base_salary (and bonus, equity) to see how much more each offer pays"]
             return out
         figures = self.evaluation.offer_dict(0)
-        out.update({k: v for k, v in figures.items() if k not in ("id", "company", "currency", "missing_terms")})
+        # The paid (calendar-year) view treats a start as a new hire (first bonus prorated and paid
+        # the next March); staying is not a new hire, so those figures are left out.
+        dated = ("calendar_years", "bonus_accrued_unpaid", "first_12_months_cash", "start_date_assumed")
+        out.update({k: v for k, v in figures.items() if k not in ("id", "company", "currency", "missing_terms", *dated)})
         notes = [f"stay scenario: year k is the k-th 12 months from {self.start.isoformat()} (the earliest offer start date), "
                  "with the same raise, stock growth and FX as the offers; current grants vest on their dates"]
         if self.vested_before_start:

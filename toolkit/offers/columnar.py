@@ -62,6 +62,10 @@ def _is_mapping(annotation: Any) -> bool:
 # (Pay: the amount a year must be within bounds, amount × periods): columns may not split them
 # (`base_salary.amount` + `base_salary.per` go row by row); a whole cell is checked whole.
 WHOLE_ONLY = frozenset({"Pay"})
+# Rules spanning fields that look at one field's value on one side of a threshold: the signature
+# carries which side each row is on, so one offer per side is checked through the whole model.
+# Espp: a discount above 15% needs `qualified: false` (IRC §423(b)(6)).
+VALUE_RULES = {("Espp", "discount"): lambda v: v > 0.15 + 1e-12}
 
 
 def resolve(column: str) -> Leaf | None:
@@ -235,6 +239,11 @@ def signatures(columns: dict[str, Column], distinct: dict[str, "Col"], n: int) -
         if _switch(info.annotation):
             parts.append(col.codes.astype(np.int64) + 1)  # the switch's value (0: empty)
             continue
+        rule = VALUE_RULES.get((col.leaf.owner.__name__, col.leaf.name))
+        if rule is not None:  # which side of the rule's threshold (0: empty)
+            side = np.array([0 if v is None or v is INVALID else 1 + int(rule(v)) for v in values], dtype=np.int64)
+            parts.append(side[inverse])
+            continue
         if any(isinstance(v, (BaseModel, tuple)) for v in values):
             shapes: dict[Any, int] = {}
             code = np.array([0 if v is None or v is INVALID else shapes.setdefault(_shape(v), len(shapes) + 1)
@@ -390,20 +399,37 @@ class OfferColumns(Sequence[Offer]):
 
     # -------------------------------------------------------------- the engine's arrays
 
-    def engine_terms(self, a, fx):
+    def engine_terms(self, a, fx, default_start=None):
         """The arrays `engine.extract_terms` would read from the models, built from the columns;
-        None when the engine's `Terms` is not the one this was written for (it then reads models)."""
+        None when the engine's `Terms` is not the one this was written for, or when the table
+        uses a dated term (raises, bonus payout rules, dated payments, vest_start, ISOs, an
+        employee deferral): those few offers are read from the models by the engine."""
+        import datetime as dt
+
         from . import engine
 
-        if set(engine.Terms.__dataclass_fields__) != _TERMS_FIELDS:
+        if set(engine.Terms.__dataclass_fields__) != _TERMS_FIELDS or set(engine.SCALARS) != _SCALARS:
             return None
-        return _terms(self, a, fx, engine.Terms)
+        return _terms(self, a, fx, engine.Terms, default_start or dt.date.today())
 
 
 _TERMS_FIELDS = {
-    "rates", "base1", "target", "fixed_bonus", "payout", "sign_on", "relocation", "pto", "usd", "match", "up_to",
-    "flat_contribution", "fixed_benefits", "espp_discount", "espp_contribution", "grants", "refreshers",
+    "col", "match", "up_to", "sign_on", "raises", "bonus_rules", "relocation_month", "iso", "dated", "grants", "refreshers",
 }
+_SCALARS = {
+    "rate", "base1", "target", "fixed_bonus", "payout", "relocation", "pto", "flat", "fixed_benefits", "hsa", "family",
+    "espp_discount", "espp_contribution", "espp_423", "start", "start_given", "us", "deferral_pct", "deferral_amount",
+    "prior_deferrals", "birth_year", "usd",
+}
+# Dated terms the columnar twin leaves to the models: (term, field, the value meaning "not used").
+_DATED_FIELDS = (
+    ("bonus", "year", "calendar"), ("bonus", "fiscal_start_month", None), ("bonus", "payout_month", None),
+    ("bonus", "first_year", "prorated"), ("bonus", "eligibility_cutoff", None),
+    ("sign_on", "month", None), ("sign_on", "date", None), ("sign_on", "installments", 1),
+    ("relocation", "date", None), ("relocation", "month", None),
+    ("equity", "vest_start", None), ("equity", "option_kind", None), ("refresher", "month", None),
+    ("retirement", "employee_deferral", None), ("retirement", "prior_deferrals_this_year", None),
+)
 
 
 def _term(table: OfferColumns, term: str) -> tuple[np.ndarray, dict[str, Col]]:
@@ -429,9 +455,22 @@ def _term(table: OfferColumns, term: str) -> tuple[np.ndarray, dict[str, Col]]:
     return present, fields
 
 
-def _terms(t: OfferColumns, a, fx, Terms):
-    """Vectorised twin of `engine.extract_terms` for a columnar table (tests compare the two)."""
+def _terms(t: OfferColumns, a, fx, Terms, default_start):
+    """Vectorised twin of `engine.extract_terms` for a columnar table (tests compare the two);
+    None when a dated term is used (see `engine_terms`)."""
+    from .ledger import first_month
+    from .models import in_united_states
+
     n = len(t)
+    if not t.col("raises").none().all():
+        return None
+    terms = {name: _term(t, name) for name in ("bonus", "sign_on", "relocation", "equity", "refresher", "retirement", "benefits")}
+    for term, field, unused in _DATED_FIELDS:
+        present, fields = terms[term]
+        col = fields.get(field)
+        if col is not None and present.any() and col.map(lambda v: v is not None and v != unused, bool)[present].any():
+            return None
+
     currency = t.col("currency")
     rates = currency.map(lambda c: fx.rate(c), float)
 
@@ -443,16 +482,21 @@ def _terms(t: OfferColumns, a, fx, Terms):
         for i in np.flatnonzero(~yearly):
             base1[i] = pays[i].amount * annual_factor(pays[i].per, hours_per_year=hours[i], extra_months=extra[i])
 
-    has_bonus, bonus = _term(t, "bonus")
+    starts = t.col("start_date")
+    start_given = ~starts.none()
+    start = np.where(start_given, starts.map(lambda d: first_month(d) if d is not None else 0, float), float(first_month(default_start)))
+    us = t.col("location").map(in_united_states, bool)
+
+    has_bonus, bonus = terms["bonus"]
     target = np.where(has_bonus, bonus["target"].floats(0.0), 0.0)
     fixed_bonus = np.where(has_bonus, bonus["amount"].floats(0.0), 0.0)
     payout = np.where(has_bonus, bonus["expected_payout"].floats(0.0), 0.0)
 
-    has_rel, rel = _term(t, "relocation")
+    has_rel, rel = terms["relocation"]
     relocation = np.where(has_rel, rel["amount"].floats(0.0), 0.0)
     pto = t.col("pto_days").floats()
 
-    has_ret, ret = _term(t, "retirement")
+    has_ret, ret = terms["retirement"]
     flat = np.where(has_ret, ret["employer_contribution"].floats(0.0), 0.0)
     tiers: list[tuple[int, int, float, float]] = []  # from whole-term cells parsed into Retirement
     if t.parsed.get("retirement") is not None:
@@ -469,34 +513,41 @@ def _terms(t: OfferColumns, a, fx, Terms):
     for i, k, m_, u_ in tiers:
         match[i, k], up_to[i, k] = m_, u_
 
-    has_ben, ben = _term(t, "benefits")
-    fixed_benefits = np.where(has_ben, ben["health"].floats(0.0) + ben["hsa"].floats(0.0)
-                              + ben["other"].map(lambda o: sum(o.values()) if o else 0.0, float), 0.0)
+    has_ben, ben = terms["benefits"]
+    fixed_benefits = np.where(has_ben, ben["health"].floats(0.0) + ben["other"].map(lambda o: sum(o.values()) if o else 0.0, float), 0.0)
+    hsa = np.where(has_ben, ben["hsa"].floats(0.0), 0.0)
+    family = has_ben & ben["hsa_coverage"].map(lambda c: c == "family", bool)
     espp_d = ben["espp"].map(lambda e: e.discount if e is not None else 0.0, float)
     espp_c = ben["espp"].map(lambda e: e.contribution if e is not None else 0.0, float)
+    has_espp = ben["espp"].map(lambda e: e is not None, bool)
+    qualified = ben["espp"].map(lambda e: e is not None and e.qualified is not False, bool)
     if "espp.discount" in ben:
-        espp_d = np.where(has_ben, ben["espp.discount"].floats(0.0), 0.0)
-        espp_c = np.where(has_ben, ben.get("espp.contribution", _empty(n)).floats(0.0), 0.0)
+        has_espp = has_ben & ~ben["espp.discount"].none()
+        espp_d = np.where(has_espp, ben["espp.discount"].floats(0.0), 0.0)
+        espp_c = np.where(has_espp, ben.get("espp.contribution", _empty(n)).floats(0.0), 0.0)
+        qualified = has_espp & ben.get("espp.qualified", _empty(n)).map(lambda q: q is not False, bool)
+    espp_423 = has_espp & qualified & us
 
-    has_sign, sign = _term(t, "sign_on")
+    has_sign, sign = terms["sign_on"]
     idx = np.flatnonzero(has_sign)
-    sign_on = list(zip(idx.tolist(), sign["year"].map(lambda y: y, object)[idx].tolist(), sign["amount"].floats()[idx].tolist()))
+    sign_on = list(zip(idx.tolist(), (12 * (sign["year"].map(lambda y: y, object)[idx] - 1)).tolist(),
+                       sign["amount"].floats()[idx].tolist(), [1] * len(idx)))
 
     private_mult = 1.0 - a.private_equity_discount
 
     def grant_rows(term: str, value_of) -> dict:
-        has, g = _term(t, term)
+        has, g = terms[term]
         out: dict[tuple, Any] = {}
         idx = np.flatnonzero(has)
         if not len(idx):
             return out
-        start, strike = value_of(g)
+        start_value, strike = value_of(g)
         growth = g["stock_growth"].floats()
         growth = np.where(np.isnan(growth), a.stock_growth, growth)
         own = g["currency"].map(lambda c: np.nan if c is None else fx.rate(c), float)
         rate = np.where(np.isnan(own), rates, own)
         mult = np.where(g["private"].map(bool, bool), private_mult, 1.0)
-        rows = np.column_stack([idx.astype(float), start[idx], strike[idx], growth[idx], rate[idx], mult[idx]])
+        rows = np.column_stack([idx.astype(float), start_value[idx], strike[idx], growth[idx], rate[idx], mult[idx], np.zeros(len(idx))])
         vest = g["vesting"]
         keys = [v.key if v is not None else None for v in vest.values]
         codes = vest.codes[idx]
@@ -517,11 +568,17 @@ def _terms(t: OfferColumns, a, fx, Terms):
     def refresher_values(g):
         return g["annual_value"].floats(0.0), np.zeros(n)
 
+    col = {
+        "rate": rates, "base1": base1, "target": target, "fixed_bonus": fixed_bonus, "payout": payout,
+        "relocation": relocation, "pto": pto, "flat": flat, "fixed_benefits": fixed_benefits, "hsa": hsa,
+        "family": family.astype(float), "espp_discount": espp_d, "espp_contribution": espp_c, "espp_423": espp_423.astype(float),
+        "start": start, "start_given": start_given.astype(float), "us": us.astype(float),
+        "deferral_pct": up_to.sum(axis=1), "deferral_amount": np.zeros(n), "prior_deferrals": np.zeros(n),
+        "birth_year": t.col("birth_year").floats(), "usd": currency.map(lambda c: c == "USD", float),
+    }
     return Terms(
-        rates=rates, base1=base1, target=target, fixed_bonus=fixed_bonus, payout=payout, sign_on=sign_on,
-        relocation=relocation, pto=pto, usd=currency.map(lambda c: c == "USD", bool), match=match, up_to=up_to,
-        flat_contribution=flat, fixed_benefits=fixed_benefits, espp_discount=espp_d, espp_contribution=espp_c,
-        grants=grant_rows("equity", equity_values), refreshers=grant_rows("refresher", refresher_values),
+        col=col, match=match, up_to=up_to, sign_on=sign_on, raises=[], bonus_rules=[], relocation_month=[], iso=[],
+        dated=set(), grants=grant_rows("equity", equity_values), refreshers=grant_rows("refresher", refresher_values),
     )
 
 

@@ -8,6 +8,7 @@ to compute it again (`with_assumptions`). Market placement is a separate step
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping, Sequence
 
 from ..errors import InputError, Issue, MissingFxRateError
@@ -40,6 +41,7 @@ def evaluate(
     *,
     currency: str | None = None,
     also_convert: Mapping[str, Sequence[tuple[str, str, str]]] | None = None,
+    today: dt.date | None = None,
 ) -> Evaluation:
     """Evaluate offers into year-by-year figures in one currency.
 
@@ -53,6 +55,8 @@ def evaluate(
         also_convert: currencies that other data to be compared with this evaluation is in (market
             files), each with where it is used as (file, record, field) for messages; the FX
             table covers them too. `toolkit.market.place` passes it.
+        today: the day an offer without a `start_date` is assumed to start after (it starts on the
+            first day of the next month); default: the real today.
 
     Raises:
         InputError: no offers, or a missing FX rate (naming the pair).
@@ -93,7 +97,8 @@ def evaluate(
     except MissingFxRateError:  # again, now saying where each currency is used (slow for many offers)
         _as_fx(fx, reporting, _currency_uses(offers, also, origins), assumptions.fx_date, section_rates, why)
         raise
-    figures = compute_figures(offers, assumptions, table)
+    today = today or dt.date.today()
+    figures = compute_figures(offers, assumptions, table, today)
     _check_finite(figures, offers, origins)
 
     def recompute(new: Assumptions, more: Mapping[str, Sequence[tuple[str, str, str]]] | None = None) -> Evaluation:
@@ -101,7 +106,7 @@ def evaluate(
         if new.fx_date != assumptions.fx_date:
             # bundled ECB rates follow fx_date; rates given in a file or the fx section stay
             fx_in = {c: r for c, r in table.rates.items() if not r.bundled}
-        return evaluate(offers, new, fx_in, currency=reporting, also_convert={**also, **(more or {})})
+        return evaluate(offers, new, fx_in, currency=reporting, also_convert={**also, **(more or {})}, today=today)
 
     return Evaluation(offers, assumptions, table, figures, market_currencies=tuple(sorted(also)), recompute=recompute)
 
@@ -125,6 +130,8 @@ def _check_finite(figures: Any, offers: Sequence[Offer], origins: Sequence[str] 
     import numpy as np
 
     arrays = [figures.tc, figures.total_rewards, *figures.parts.values()]
+    if figures.calendar is not None:  # the paid view and its headline too
+        arrays += [figures.calendar.tc, figures.calendar.total_rewards, figures.calendar.bonus_accrued_unpaid, figures.first_12_months_cash]
     bad = ~np.isfinite(np.stack([a.reshape(len(offers), -1).sum(axis=1) for a in arrays]).sum(axis=0))
     bad |= ~np.isfinite(figures.exercise_cost)
     if bad.any():

@@ -29,10 +29,27 @@ from . import vesting as vest
 from .money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_fraction
 from .. import bounds
 from ..display import html_for
+from ..geography import resolve_location
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+# ------------------------------------------------------------------ where an offer is
+
+@lru_cache(maxsize=4096)
+def in_united_states(location: Optional[str]) -> bool:
+    """True when the written location resolves to the United States (toolkit.geography):
+    the US limits and §423 apply by where the job is, never by the offer's currency.
+
+    Examples:
+        >>> in_united_states("Seattle, WA"), in_united_states("Berlin, Germany"), in_united_states("Berlin, DE")
+        (True, False, False)
+        >>> in_united_states(None), in_united_states("Remote")
+        (False, False)
+    """
+    return bool(location) and resolve_location(str(location)).country == "US"
 
 
 # ------------------------------------------------------------------ typed values
@@ -169,12 +186,42 @@ PaySchema = WithJsonSchema(AMOUNT_SCHEMA)
 
 # ------------------------------------------------------------------ terms
 
+def _month_day(value: Any) -> Any:
+    """'10-01' or 'Oct 1' style month-day → 'MM-DD' (validated against a leap year)."""
+    if isinstance(value, dt.date):
+        return f"{value.month:02d}-{value.day:02d}"
+    if not isinstance(value, str):
+        raise ValueError(f"expected a month-day like \"10-01\" (MM-DD), got {value!r}")
+    text = value.strip()
+    for fmt in ("%m-%d", "%b %d", "%B %d", "%d %b", "%d %B"):
+        try:
+            parsed = dt.datetime.strptime(f"2024 {text}", f"%Y {fmt}")
+        except ValueError:
+            continue
+        return f"{parsed.month:02d}-{parsed.day:02d}"
+    raise ValueError(f"expected a month-day like \"10-01\" (MM-DD), got {value!r}")
+
+
+MonthDay = Annotated[str, BeforeValidator(_month_day), WithJsonSchema({"type": "string", "pattern": r"^\d{2}-\d{2}$"})]
+CalendarMonth = Annotated[int, Field(ge=1, le=12)]
+
+
 class Bonus(Frozen):
-    """Annual bonus: a target as a fraction of base, or a fixed amount, times the expected payout."""
+    """Annual bonus: a target as a fraction of base, or a fixed amount, times the expected payout.
+
+    Dated rules (docs/methodology.md §4): the bonus year (`year: calendar`, or `fiscal` with
+    `fiscal_start_month`), the `payout_month` (default: the third month after the bonus year
+    ends), what the first, partial bonus year pays (`first_year`) and an `eligibility_cutoff`.
+    """
 
     target: Optional[BonusTarget] = None
     amount: Optional[Amount] = None
     expected_payout: Multiplier = 1.0
+    year: Literal["calendar", "fiscal"] = "calendar"
+    fiscal_start_month: Optional[CalendarMonth] = None
+    payout_month: Optional[CalendarMonth] = None
+    first_year: Literal["prorated", "full", "none"] = "prorated"
+    eligibility_cutoff: Optional[MonthDay] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -190,14 +237,38 @@ class Bonus(Frozen):
             raise ValueError("a bonus needs a target (like 15%) or an amount")
         if self.target is not None and self.amount is not None:
             raise ValueError("give the bonus as a target or as an amount, not both")
+        if self.year == "fiscal" and self.fiscal_start_month is None:
+            raise ValueError("a fiscal bonus year needs fiscal_start_month (1-12, e.g. 4 for April)")
+        if self.year == "calendar" and self.fiscal_start_month is not None:
+            raise ValueError("fiscal_start_month goes with year: fiscal")
         return self
+
+    @property
+    def year_start_month(self) -> int:
+        """The calendar month (1-12) a bonus year starts in."""
+        return self.fiscal_start_month if self.year == "fiscal" and self.fiscal_start_month else 1
+
+    @property
+    def paid_in_month(self) -> int:
+        """The calendar month (1-12) the bonus is paid in: `payout_month`, else the third month after the bonus year ends."""
+        if self.payout_month is not None:
+            return self.payout_month
+        return (self.year_start_month - 1 + 2) % 12 + 1
 
 
 class SignOn(Frozen):
-    """One sign-on payment, the employment year it is paid in, and its repayment terms."""
+    """One sign-on payment, when it is paid, and its repayment terms.
+
+    When: `year` k (paid at month 12·(k−1), the default year 1 = at the start), a `month` (months
+    after the start: 0 = the start month) or a `date`; `installments: N` splits it into N equal
+    monthly payments from then on.
+    """
 
     amount: Amount
     year: int = Field(default=1, ge=1, le=40)
+    month: Optional[int] = Field(default=None, ge=0, le=480)
+    date: Optional[dt.date] = None
+    installments: int = Field(default=1, ge=1, le=120)
     clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
     clawback: Optional[Literal["prorata", "cliff"]] = None
     repay_basis: Optional[Literal["gross", "net"]] = None
@@ -208,6 +279,13 @@ class SignOn(Frozen):
         if not isinstance(value, dict):
             return {"amount": value}
         return value
+
+    @model_validator(mode="after")
+    def _one_when(self) -> "SignOn":
+        given = [f for f in ("year", "month", "date") if f in self.model_fields_set and getattr(self, f) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of year, month or date for a sign-on payment, not {' and '.join(given)}")
+        return self
 
 
 class Vesting(Frozen):
@@ -337,6 +415,7 @@ class EquityGrant(Frozen):
     private: bool = False
     currency: Optional[Currency] = None
     stock_growth: Optional[Rate] = None
+    vest_start: Optional[dt.date] = None  # vesting commencement date (default: the start date)
 
     @model_validator(mode="before")
     @classmethod
@@ -383,6 +462,7 @@ class Refresher(Frozen):
     private: bool = False
     currency: Optional[Currency] = None
     stock_growth: Optional[Rate] = None
+    month: Optional[CalendarMonth] = None  # granted each year in this calendar month (default: each anniversary)
 
     @model_validator(mode="before")
     @classmethod
@@ -399,13 +479,94 @@ class MatchTier(Frozen):
     up_to: Fraction
 
 
+class Deferral(Frozen):
+    """What the employee defers into the plan: a fraction of pay (`6%`) or an amount a year (`20000`)."""
+
+    percent: Optional[Fraction] = None
+    amount: Optional[AnnualAmount] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        # "6%" or 0.06 is a share of pay; 20000, "20k", "$1,500/month" is an amount.
+        if isinstance(value, str) and value.strip().endswith("%"):
+            return {"percent": value}
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"percent": value} if value <= 1 else {"amount": value}
+        if isinstance(value, str):
+            return {"amount": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> "Deferral":
+        if (self.percent is None) == (self.amount is None):
+            raise ValueError("give the employee deferral as a percentage of pay (like 6%) or an amount a year, not both")
+        return self
+
+
+class RetirementVesting(Frozen):
+    """When the employer's retirement money becomes the employee's: `immediate`, a cliff after
+    `cliff_years`, or a `graded` list of cumulative percentages after each completed year."""
+
+    cliff_years: Optional[int] = Field(default=None, ge=0, le=10)
+    graded: Optional[tuple[float, ...]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shapes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "immediate":
+                return {"cliff_years": 0}
+            raise ValueError(f"expected immediate, {{cliff_years: N}} or {{graded: [20, 40, 60, 80, 100]}}, got {value!r}")
+        if isinstance(value, dict) and value.get("graded") is not None:
+            shares = value["graded"]
+            if not isinstance(shares, (list, tuple)) or not shares:
+                raise ValueError(f"graded must be a list of cumulative percentages like [20, 40, 60, 80, 100], got {shares!r}")
+            fracs = [_percent_entry(v) / 100.0 for v in shares]
+            if any(b < a for a, b in zip(fracs, fracs[1:])) or fracs[-1] != 1.0 or fracs[0] < 0:
+                raise ValueError(f"graded percentages must rise to 100, got {list(shares)!r}")
+            return {**value, "graded": tuple(fracs)}
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> "RetirementVesting":
+        if (self.cliff_years is None) == (self.graded is None):
+            raise ValueError("give cliff_years or graded for retirement vesting, or write immediate")
+        return self
+
+    def vested(self, months_served: float) -> float:
+        """The fraction of employer money vested after `months_served` months.
+
+        Examples:
+            >>> RetirementVesting(cliff_years=3).vested(35), RetirementVesting(cliff_years=3).vested(36)
+            (0.0, 1.0)
+            >>> RetirementVesting.model_validate({"graded": [20, 40, 60, 80, 100]}).vested(30)
+            0.4
+        """
+        years = int(months_served // 12)
+        if self.graded is not None:
+            if years < 1:
+                return 0.0
+            return float(self.graded[years - 1]) if years <= len(self.graded) else 1.0
+        return 1.0 if years >= (self.cliff_years or 0) else 0.0
+
+
 class Retirement(Frozen):
-    """Employer retirement money: matching tiers and/or a flat contribution, as fractions of base."""
+    """Employer retirement money: matching tiers and/or a flat contribution, as fractions of base.
+
+    `employee_deferral` is what the employee puts in (default: enough to get the full match); it
+    is also the pre-tax deduction of the after-tax figures. `prior_deferrals_this_year` is what
+    was deferred at a previous employer in the start year (it uses up the 402(g) room).
+    """
 
     tiers: tuple[MatchTier, ...] = ()
     employer_contribution: Optional[Fraction] = None
     # `retirement.match` / `retirement.up_to` (one tier, see `_shapes`) as table columns
     COLUMN_ALIASES: ClassVar[dict[str, tuple[str, ...]]] = {"match": ("tiers", "match"), "up_to": ("tiers", "up_to")}
+    employee_deferral: Optional[Deferral] = None
+    prior_deferrals_this_year: Optional[Amount] = None
+    vesting: Optional[RetirementVesting] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -419,9 +580,16 @@ class Retirement(Frozen):
 
     @model_validator(mode="after")
     def _something(self) -> "Retirement":
-        if not self.tiers and self.employer_contribution is None:
-            raise ValueError("give a match (match + up_to), a list of tiers, or an employer_contribution")
+        if not self.tiers and self.employer_contribution is None and self.employee_deferral is None:
+            raise ValueError("give a match (match + up_to), a list of tiers, an employer_contribution or an employee_deferral")
         return self
+
+    @property
+    def deferral_percent(self) -> float:
+        """The employee's deferral as a share of pay when given as one; default: the top of the match tiers."""
+        if self.employee_deferral is None:
+            return float(sum(t.up_to for t in self.tiers))
+        return float(self.employee_deferral.percent or 0.0)
 
 
 class Espp(Frozen):
@@ -429,6 +597,7 @@ class Espp(Frozen):
 
     discount: Fraction
     contribution: Fraction
+    qualified: Optional[bool] = None  # false: not a §423 plan (no $25,000 cap; required above a 15% discount)
 
     @field_validator("discount")
     @classmethod
@@ -437,20 +606,33 @@ class Espp(Frozen):
             raise ValueError(f"the ESPP discount must be below 100%, got {v:.0%}")
         return v
 
+    @model_validator(mode="after")
+    def _423(self) -> "Espp":
+        # IRC §423(b)(6): a qualified plan's price is at least 85% of the market price.
+        if self.discount > 0.15 + 1e-12 and self.qualified is not False:
+            raise ValueError(
+                f"an ESPP discount of {self.discount * 100:g}% is above the 15% a §423 plan may give (IRC §423(b)(6)); "
+                "if the plan is not a §423 plan (no US plan is above 15%), write qualified: false"
+            )
+        return self
+
 
 class Benefits(Frozen):
     """Annual employer-paid benefits (amounts are annual unless given per month, week, ...)."""
 
     health: Optional[AnnualAmount] = None
     hsa: Optional[AnnualAmount] = None
+    hsa_coverage: Literal["self", "family"] = "self"
     espp: Optional[Espp] = None
     other: dict[str, AnnualAmount] = Field(default_factory=dict)
 
 
 class Relocation(Frozen):
-    """Relocation money (counted once, in year 1 of total rewards) and its repayment terms."""
+    """Relocation money (counted once, when paid: `date`, `month` after the start, default the start) and its repayment terms."""
 
     amount: Amount
+    date: Optional[dt.date] = None
+    month: Optional[int] = Field(default=None, ge=0, le=480)
     grossed_up: Optional[bool] = None
     clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
     clawback: Optional[Literal["prorata", "cliff"]] = None
@@ -485,6 +667,20 @@ class Visa(Frozen):
         return value
 
 
+class Raise(Frozen):
+    """A dated raise: `percent` from a `date`, or from `month` months after the start (12 = the first anniversary)."""
+
+    percent: Rate
+    date: Optional[dt.date] = None
+    month: Optional[int] = Field(default=None, ge=0, le=480)
+
+    @model_validator(mode="after")
+    def _when(self) -> "Raise":
+        if (self.date is None) == (self.month is None):
+            raise ValueError("a raise needs a date or a month (months after the start), not both")
+        return self
+
+
 # ------------------------------------------------------------------ the offer
 
 class Offer(Frozen):
@@ -506,6 +702,8 @@ class Offer(Frozen):
     start_date: Optional[Date] = None
     deadline: Optional[Date] = None
     base_salary: Annotated[Pay, PaySchema]
+    raises: Optional[tuple[Raise, ...]] = None
+    birth_year: Optional[int] = Field(default=None, ge=1900, le=2100)
     extra_months: Optional[float] = Field(default=None, ge=0, le=12)
     hours_per_year: Optional[float] = Field(default=None, gt=0, le=8784)
     bonus: Optional[Bonus] = None
@@ -522,7 +720,7 @@ class Offer(Frozen):
     factors: Optional[dict[str, int]] = None
     notes: Optional[str] = Field(default=None, max_length=10_000)
 
-    @field_validator("sign_on", "equity", mode="before")
+    @field_validator("sign_on", "equity", "raises", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if value is None or isinstance(value, (list, tuple)):
@@ -554,6 +752,7 @@ class Offer(Frozen):
         if value is not None and base is not None and base.per is not period:
             raise ValueError(f"applies only to a base salary given per {word} (like \"{example}\"); base_salary is per {base.per.value}")
         return value
+
 
     def _repr_html_(self) -> str | None:
         return html_for(self)  # the renderer is registered by the top layer: no import of report/
@@ -640,6 +839,7 @@ class Assumptions(Frozen):
     tax_rate: Optional[Fraction] = None
     fx_date: Optional[Date] = None
     weights: Optional[dict[str, float]] = None
+    pv_convention: Literal["year-end", "mid-year", "exact"] = "year-end"
 
     @field_validator("tax_rate")
     @classmethod

@@ -20,7 +20,8 @@ from ..display import html_for
 from ..format import is_missing
 from ..errors import InputError
 from ..validation import issues_from_validation
-from .engine import COMPONENTS, Figures, flags, present_value, vest_events
+from .engine import COMPONENTS, Figures, dated_notes, flags, present_value, vest_events
+from .ledger import month_date
 from .fx import FxTable
 from .models import Assumptions, Offer, field_values, missing_terms, offer_currencies
 
@@ -55,6 +56,7 @@ HEADLINE_TABLE: tuple[Headline, ...] = (
     Headline("average_tc_after_tax", "Average TC after tax", "Avg TC after tax"),
     Headline("total_tc_present_value", "Total TC, present value", "Total TC (PV)"),
     Headline("exercise_cost", "Cash to exercise options", "Exercise cost", better=None),
+    Headline("first_12_months_cash", "Cash paid in the first 12 months", "First-12-months cash"),
 )
 HEADLINES = tuple(h.key for h in HEADLINE_TABLE)
 HEADLINE_BY_KEY = {h.key: h for h in HEADLINE_TABLE}
@@ -107,7 +109,13 @@ class Evaluation:
             [t if t is not None else (a.tax_rate if a.tax_rate is not None else np.nan) for t in field_values(self.offers, "tax_rate")],
             dtype=float,
         )
-        pv = present_value(f.tc, a.discount_rate) if a.discount_rate is not None else np.full(len(self.offers), np.nan)
+        if a.discount_rate is None:
+            pv = np.full(len(self.offers), np.nan)
+        elif a.pv_convention == "exact" and f.pv_exact is not None:
+            pv = f.pv_exact
+        else:
+            pv = present_value(f.tc, a.discount_rate, a.pv_convention)
+        first12 = f.first_12_months_cash if f.first_12_months_cash is not None else np.full(len(self.offers), np.nan)
         return {
             "year1_tc": f.tc[:, 0],
             "average_tc": average_tc,
@@ -119,6 +127,7 @@ class Evaluation:
             "average_tc_after_tax": average_tc * (1.0 - tax),
             "total_tc_present_value": pv,
             "exercise_cost": f.exercise_cost,
+            "first_12_months_cash": first12,
         }
 
     @cached_property
@@ -127,7 +136,7 @@ class Evaluation:
 
     @cached_property
     def flags(self) -> list[list[str]]:
-        return [flags(o, self.assumptions) for o in self.offers]
+        return [flags(o, self.assumptions) + dated_notes(o, i, self.figures, self.assumptions) for i, o in enumerate(self.offers)]
 
     # -------------------------------------------------------------- DataFrames
 
@@ -181,7 +190,7 @@ class Evaluation:
         """Every vest event within the horizon (see offers.engine.vest_events for the columns)."""
         import pandas as pd
 
-        return pd.DataFrame(vest_events(self.offers, self.assumptions, self.fx))
+        return pd.DataFrame(vest_events(self.offers, self.assumptions, self.fx, self.figures.start))
 
     # -------------------------------------------------------------- plain data
 
@@ -198,7 +207,33 @@ class Evaluation:
         out["missing_terms"] = self.missing_terms[i]
         out["flags"] = self.flags[i]
         out["years"] = years
+        out.update(self.calendar_dict(i))
         return out
+
+    def calendar_dict(self, i: int) -> dict[str, Any]:
+        """The paid (cash) view of offer i: the start used, `calendar_years` and `bonus_accrued_unpaid`."""
+        f = self.figures
+        c = f.calendar
+        if c is None:
+            return {}
+        rows = []
+        for k in range(c.months.shape[1]):
+            months = int(c.months[i, k])
+            if months == 0:
+                continue
+            rows.append({
+                "year": int(c.first_year[i]) + k, "months_employed": months, "partial": months < 12,
+                **{p: float(c.parts[p][i, k]) for p in COMPONENTS},
+                "tc": float(c.tc[i, k]), "total_rewards": float(c.total_rewards[i, k]),
+                "employee_deferral": float(c.employee_deferral[i, k]),
+                "iso_over_limit": float(c.iso_over_limit[i, k]),
+            })
+        return {
+            "start_date": month_date(int(f.start[i])).isoformat() if not f.start_given[i] else self.offers[i].start_date.isoformat(),  # type: ignore[union-attr]
+            "start_date_assumed": not bool(f.start_given[i]),
+            "bonus_accrued_unpaid": float(c.bonus_accrued_unpaid[i]),
+            "calendar_years": rows,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with the JSON output's shape (unrounded; toolkit.format rounds)."""

@@ -59,13 +59,15 @@ def build_compare_document(evaluation: "Evaluation", plan: Optional["Negotiation
     return text.build_document(evaluation, offer_blocks=offer_blocks, document_blocks=document_blocks)
 
 
-def render_compare(document: dict[str, Any], fmt: str, *, color: bool = False, escape: bool = True) -> str:
+def render_compare(document: dict[str, Any], fmt: str, *, color: bool = False, escape: bool = True,
+                   basis: str = "offer-year") -> str:
     """The document as `fmt`: table, json, csv or markdown (`color`: offer colours in the table;
-    `escape=False`: CSV text as written, `--no-escape`)."""
+    `escape=False`: CSV text as written, `--no-escape`; `basis`: offer-year or calendar-year
+    blocks in the table, Markdown and CSV — the JSON always has both)."""
     if fmt == "json":
         return text.render_json(document)
     if fmt == "csv":
-        return text.render_csv(document, escape=escape)
+        return text.render_csv(document, escape=escape, basis=basis)
     if fmt == "markdown":
-        return text.render_markdown(document)
-    return text.render_table(document, color=color)
+        return text.render_markdown(document, basis=basis)
+    return text.render_table(document, color=color, basis=basis)

@@ -75,7 +75,10 @@ def _fx_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _header(document: dict[str, Any]) -> list[str]:
+BASES = ("offer-year", "calendar-year")
+
+
+def _header(document: dict[str, Any], basis: str = "offer-year") -> list[str]:
     a = document["assumptions"]
     parts = [
         f"horizon {document['horizon_years']} years",
@@ -85,6 +88,9 @@ def _header(document: dict[str, Any]) -> list[str]:
     ]
     if a.get("private_equity_discount"):
         parts.append(f"private equity discount {fmt.percent(a['private_equity_discount'])}")
+    if basis == "calendar-year":
+        return [f"Offers compared in {document['currency']}, pre-tax, paid (cash) basis by calendar year: " + ", ".join(parts) + ".",
+                "Headline figures keep their offer-year (earned) meaning; a year with fewer than 12 months employed is partial."]
     return [f"Offers compared in {document['currency']}, pre-tax, earned basis: " + ", ".join(parts) + "."]
 
 
@@ -103,9 +109,33 @@ def versus_cells(document: dict[str, Any], key: str) -> list[str]:
                        (o.get("vs_current") or {}).get(key, {}).get("fraction"), document["currency"]) for o in document["offers"]]
 
 
-def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def _calendar_rows(document: dict[str, Any], offers: list[dict[str, Any]], year_rows: list[tuple[str, str]]) -> list[list[str]]:
+    """The paid view: one block per calendar year any offer is employed in ("—" where an offer is not)."""
+    cur = document["currency"]
+    by_year = [{y["year"]: y for y in o.get("calendar_years") or ()} for o in offers]
+    rows: list[list[str]] = []
+    for year in sorted({y for years in by_year for y in years}):
+        rows.append([f"— {year} —"] + [""] * len(offers))
+        cells = []
+        for years in by_year:
+            y = years.get(year)
+            cells.append("—" if y is None else f"{y['months_employed']}{' (partial)' if y['partial'] else ''}")
+        rows.append(["  Months employed"] + cells)
+        for key, label in year_rows:
+            values = [years[year][key] if year in years else None for years in by_year]
+            if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
+                continue
+            rows.append([f"  {label}"] + ["—" if v is None else fmt.money(v, cur) for v in values])
+    unpaid = [o.get("bonus_accrued_unpaid") for o in offers]
+    if any(unpaid):
+        rows.append(["Bonus earned, paid after the horizon"] + ["—" if v is None else fmt.money(v, cur) for v in unpaid])
+    return rows
+
+
+def _grid(document: dict[str, Any], basis: str = "offer-year") -> tuple[list[str], list[list[str]]]:
     """Rows of the side-by-side comparison: label, then one cell per offer (after the current
-    job's, when the document has a stay baseline)."""
+    job's, when the document has a stay baseline). `basis`: the year blocks are offer years
+    (earned) or calendar years (paid)."""
     cur = document["currency"]
     stay = baseline(document)
     offers = ([stay] if stay else []) + document["offers"]
@@ -123,7 +153,9 @@ def _grid(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     if not document["assumptions"]["include_refreshers"]:  # shown, but after the TC it is not part of
         year_rows.remove(("refresh_equity", "Refresh equity"))
         year_rows.insert(year_rows.index(("tc", "TC")) + 1, ("refresh_equity", "Refresh equity (not in TC)"))
-    for k in range(document["horizon_years"]):
+    if basis == "calendar-year":
+        rows += _calendar_rows(document, offers, year_rows)
+    for k in range(document["horizon_years"] if basis == "offer-year" else 0):
         rows.append([f"— Year {k + 1} —"] + [""] * len(offers))
         for key, label in year_rows:
             values = [o["years"][k][key] for o in offers]
@@ -200,7 +232,7 @@ def _notes(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_table(document: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
+def render_table(document: dict[str, Any], *, width: int | None = None, color: bool = False, basis: str = "offer-year") -> str:
     """A side-by-side comparison for the terminal (deterministic at a fixed width). With
     `color`, each offer's column header takes its palette colour (report/palette.py).
 
@@ -211,7 +243,7 @@ def render_table(document: dict[str, Any], *, width: int | None = None, color: b
 
     from .palette import CURRENT_COLOR, offer_color
 
-    header, rows = _grid(document)
+    header, rows = _grid(document, basis)
     clean = lambda cell: sanitize.terminal(cell, keep_newlines=False)  # noqa: E731
     header, rows = [clean(h) for h in header], [[clean(c) for c in row] for row in rows]
     table = Table(show_lines=False, box=None, pad_edge=False, header_style="bold")
@@ -224,7 +256,7 @@ def render_table(document: dict[str, Any], *, width: int | None = None, color: b
     buf = io.StringIO()
     console = Console(file=buf, width=width or max(100, 34 + 22 * (len(header) - 1)), color_system="truecolor" if color else None,
                       force_terminal=color, highlight=False, soft_wrap=False, markup=False, emoji=False)
-    for line in _header(document):
+    for line in _header(document, basis):
         console.print(line)
     console.print()
     console.print(table)
@@ -245,13 +277,13 @@ def _md_escape(text: str) -> str:
     return sanitize.terminal(sanitize.one_line(text), keep_newlines=False).replace("|", "\\|")
 
 
-def render_markdown(document: dict[str, Any]) -> str:
+def render_markdown(document: dict[str, Any], *, basis: str = "offer-year") -> str:
     """Markdown; user text (companies, ids, sources, flags) escaped by `sanitize.md_inline`."""
-    header, rows = _grid(document)
+    header, rows = _grid(document, basis)
     stay = baseline(document)
     header = [""] + ([f"Now: {sanitize.md_inline(stay['company'] or 'current job')}"] if stay else []) + [
         f"{sanitize.md_inline(o['company'])} ({sanitize.md_inline(o['id'])})" for o in document["offers"]]
-    out = ["# Offer comparison", "", *_header(document), ""]
+    out = ["# Offer comparison", "", *_header(document, basis), ""]
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" + "---:|" * (len(header) - 1))
     for row in rows:
@@ -265,8 +297,12 @@ def render_markdown(document: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_csv(document: dict[str, Any], *, escape: bool = True) -> str:
+def render_csv(document: dict[str, Any], *, escape: bool = True, basis: str = "offer-year") -> str:
     """One row per offer and year: the year's components beside the offer's headline figures.
+
+    With `basis="calendar-year"`: one row per offer and calendar year of the paid view, `year`
+    being the calendar year, with `months_employed` and `partial` after it (the stay baseline has
+    no paid view and is left out).
 
     Text cells pass `sanitize.csv_cell` (formula-like text gets a leading `'`) unless
     `escape` is False (`--no-escape`)."""
@@ -275,21 +311,22 @@ def render_csv(document: dict[str, Any], *, escape: bool = True) -> str:
     year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
     writer = csv.writer(buf, lineterminator="\n")
     # The figures are in the reporting currency; offer_currency is the currency of the offer itself.
-    stay = baseline(document)
+    stay = baseline(document) if basis == "offer-year" else None
+    calendar = basis == "calendar-year"
     # With a stay baseline: a `scenario` column (offer or current), the current job's rows
     # first, and each offer's differences from it.
     versus = [(key, part) for key in VERSUS_LABELS for part in ("difference", "fraction")] if stay else []
     writer.writerow([*(["scenario"] if stay else []), "offer_id", "company", "offer_currency", "reporting_currency", "year",
-                     *year_keys, *headline_keys, *[f"vs_current_{key}_{part}" for key, part in versus]])
+                     *(["months_employed", "partial"] if calendar else []), *year_keys, *headline_keys, *[f"vs_current_{key}_{part}" for key, part in versus]])
     rows = ([("current", {**stay, "id": "current", "company": stay["company"] or "current job"})] if stay else [])
     rows += [("offer", o) for o in document["offers"]]
     for scenario, o in rows:
         extra = [(o.get("vs_current") or {}).get(key, {}).get(part) for key, part in versus]
-        for y in o["years"]:
+        for y in o["calendar_years"] if calendar else o["years"]:
             writer.writerow(
                 [*([sanitize.csv_cell(scenario, escape=escape)] if stay else []),
                  *[sanitize.csv_cell(c, escape=escape) for c in (o["id"], o["company"], o["currency"], document["currency"])],
-                 y["year"], *[y[k] for k in year_keys], *["" if o.get(k) is None else o[k] for k in headline_keys],
+                 y["year"], *([y["months_employed"], y["partial"]] if calendar else []), *[y[k] for k in year_keys], *["" if o.get(k) is None else o[k] for k in headline_keys],
                  *["" if v is None else v for v in extra]]
             )
     return buf.getvalue()

@@ -191,8 +191,9 @@ def summary_cell(L: Layout, key: str, i: int, **kw: bool) -> str:
     return ref(None, L.summary.row(key), L.offer_col(i), **kw)
 
 
-def headline(L: Layout, key: str, i: int) -> F:
-    """Offer i's Summary formula for headline `key` (see SUMMARY_ROWS)."""
+def headline(L: Layout, key: str, i: int) -> F | float | str:
+    """Offer i's Summary formula for headline `key` (see SUMMARY_ROWS), or the engine's value
+    where a dated rule is not a formula (docs/excel.md)."""
     avg = summary_cell(L, "average_tc", i)
     if key == "rank":
         r = L.summary.row("average_tc")
@@ -214,9 +215,23 @@ def headline(L: Layout, key: str, i: int) -> F:
     if key == "average_tc_after_tax":
         t, ta = L.I("tax", i), L.A("tax_rate")
         return F(f'=IF(ISNUMBER({t}),{avg}*(1-{t}),IF(ISNUMBER({ta}),{avg}*(1-{ta}),"n/a"))')
+    if key == "total_tc_present_value" and L.e.assumptions.pv_convention == "exact":
+        pv = float(L.e.headlines[key][i])  # each dated payment discounted: the engine's value
+        return pv if pv == pv else "n/a"
     if key == "total_tc_present_value":
         d = L.A("discount_rate")
-        return F(f'=IF(ISNUMBER({d}),SUMPRODUCT({years_span(L, "tc", i)}/(1+{d})^{years_span(L, "year", i)}),"n/a")')
+        k = years_span(L, "year", i)
+        k = f"({k}-0.5)" if L.e.assumptions.pv_convention == "mid-year" else k
+        return F(f'=IF(ISNUMBER({d}),SUMPRODUCT({years_span(L, "tc", i)}/(1+{d})^{k}),"n/a")')
+    if key == "first_12_months_cash":
+        f = L.e.figures
+        if f.undated is None or not f.undated[i]:
+            return float(L.e.headlines[key][i])  # the paid view under dated rules: the engine's value
+        # the first bonus year (a calendar year, prorated) is paid in March: inside the first 12
+        # months when the start month is April or later
+        shift = int(f.start[i]) % 12
+        part = f"+{year_cell(L, 'bonus', i, 1)}*{12 - shift}/12" if shift > 2 else ""
+        return F(f"={year_cell(L, 'base', i, 1)}+{year_cell(L, 'sign_on', i, 1)}+{year_cell(L, 'relocation', i, 1)}{part}")
     if key == "pto_value":
         p = L.I("pto", i)
         return F(f'=IF(ISNUMBER({p}),{year_cell(L, "base", i, 1)}/{DAYS_PER_YEAR}*{p},"n/a")')

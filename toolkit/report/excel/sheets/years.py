@@ -15,10 +15,23 @@ def write(sh: SheetWriter, L: Layout) -> None:
                   "Every figure is a formula over the Inputs, Grants, Vest events and Assumptions sheets (see docs/excel.md).")
     sh.header(spec.headers)
     money = money_format(L.cur)
+    undated = e.figures.undated
     for i, o in enumerate(e.offers):
         own = money_format(o.currency)
+        engine_values = undated is not None and not undated[i]
         for k in range(1, L.h + 1):
             r = L.year_row(i, k)
+            if engine_values:
+                # dated rules (calendar-year limits, dated payments, payout rules, location): the
+                # engine's values; TC and total rewards stay formulas over them (docs/excel.md)
+                part = lambda c: float(e.figures.parts[c][i, k - 1])  # noqa: E731
+                sh.values(spec.row_values({
+                    "offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"), "company": (o.company, "plain"), "year": (k, "plain", INT),
+                    "base_own": (part("base") / float(e.figures.rates[i]), "plain", own),
+                    **{c: (part(c), "plain", money) for c in ("base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation")},
+                    "tc": (fx.tc(L, r), "bold", money), "total_rewards": (fx.total_rewards(L, r), "bold", money),
+                }))
+                continue
             sh.values(spec.row_values({
                 "offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"), "company": (o.company, "plain"), "year": (k, "plain", INT),
                 "base_own": (fx.base_own(L, i, r), "plain", own), "base": (fx.base(L, i, r), "plain", money),

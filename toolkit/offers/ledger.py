@@ -1,0 +1,85 @@
+"""The dated ledger: where each offer's months fall in calendar years, and the two views.
+
+The ledger is logical. Every amount is earned over months and paid in a month counted from the
+start (month 0 is the first month employed); nothing is materialised per pay period. Each
+offer year k (months 12k … 12k+11) straddles at most two calendar years: its first
+`12 − shift` months fall in calendar year k (counted from the start's calendar year) and the
+last `shift` months in calendar year k + 1, where `shift` is the start's month of the year
+(0 = January). So any amount that accrues evenly, or in proportion to pay, within an offer
+year splits into a "first part" and a "second part", and calendar-year sums are
+first[k] + second[k − 1]; amounts worked out per calendar year (the US limits) go back to
+offer years by the same weights. Dated one-off events (bonus payouts, sign-on, vests) are
+summed into either view with one `np.bincount`. Rules: docs/methodology.md §1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+
+def month_index(day: dt.date) -> int:
+    """The absolute month (year × 12 + month − 1) a date falls in.
+
+    Examples:
+        >>> month_index(dt.date(2026, 1, 31)) - month_index(dt.date(2025, 12, 1))
+        1
+    """
+    return day.year * 12 + day.month - 1
+
+
+def first_month(start: dt.date) -> int:
+    """The first month counted as employed: the start's month when the start is on or before
+    the 15th, else the next month (the same rule prorates the first bonus year).
+
+    Examples:
+        >>> first_month(dt.date(2025, 7, 15)) % 12 + 1, first_month(dt.date(2025, 7, 16)) % 12 + 1
+        (7, 8)
+    """
+    return month_index(start) + (1 if start.day > 15 else 0)
+
+
+def default_start(today: dt.date) -> dt.date:
+    """The start date assumed for an offer without one: the first day of the month after `today`.
+
+    Examples:
+        >>> default_start(dt.date(2026, 12, 5))
+        datetime.date(2027, 1, 1)
+    """
+    return dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+
+
+def month_date(index: int) -> dt.date:
+    """The first day of an absolute month."""
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def to_calendar(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Offer-year parts (offers × H) → calendar years (offers × H+1): cy[c] = first[c] + second[c − 1]."""
+    n, h = first.shape
+    out = np.zeros((n, h + 1))
+    out[:, :h] += first
+    out[:, 1:] += second
+    return out
+
+
+def to_offer_years(cy: np.ndarray, w_first: np.ndarray, w_second: np.ndarray, w_cy: np.ndarray) -> np.ndarray:
+    """Calendar-year amounts (offers × H+1) → offer years (offers × H), each calendar year's
+    amount spread over its months in proportion to the weights (pay, or months)."""
+    share = np.divide(cy, w_cy, out=np.zeros_like(cy), where=w_cy > 0)
+    return share[:, :-1] * w_first + share[:, 1:] * w_second
+
+
+def scatter(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, width: int) -> np.ndarray:
+    """Sum values into an (n × width) array at (rows, cols): one bincount, no Python loop."""
+    flat = np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64)
+    return np.bincount(flat.ravel(), weights=np.asarray(values, dtype=float).ravel(), minlength=n * width).reshape(n, width)
+
+
+def split_pay(monthly: np.ndarray, shift: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """For month-by-month amounts (rows × 12H): per offer year, the sum over the whole year and over
+    its first 12 − shift months (the part in the earlier calendar year or bonus year)."""
+    by_year = monthly.reshape(len(monthly), horizon, 12)
+    inside = np.arange(12)[None, :] < (12 - np.asarray(shift))[:, None]
+    return by_year.sum(axis=2), (by_year * inside[:, None, :]).sum(axis=2)
