@@ -203,3 +203,16 @@ def test_sigterm_like_sigint_removes_the_temporary_file(tmp_path, sig, code, wor
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == code and err == f"{word}; no half-written file was left.\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_market_convert_replaces_its_own_parquet_and_needs_force_for_another_file(tmp_path):
+    pytest.importorskip("pyarrow")
+    source = Path(__file__).parent / "data" / "market_percentiles.csv"
+    out = tmp_path / "m.parquet"
+    assert run("market", "convert", source, "-o", out).exit_code == 0
+    assert output_owner(out) == "document"
+    assert run("market", "convert", source, "-o", out).exit_code == 0  # its own file, replaced
+    foreign = copy("user_chart.png", tmp_path, "theirs.parquet")
+    r = run("market", "convert", source, "-o", foreign)
+    assert r.exit_code == 2 and "pass --force to replace it" in r.stderr
+    assert run("market", "convert", source, "-o", foreign, "--force").exit_code == 0

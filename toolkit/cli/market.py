@@ -165,12 +165,13 @@ def convert(
     mapping: Optional[str] = typer.Option(None, "--map", help="Column mapping: role=job_title,base=basesalary or a YAML/CSV mapping file."),
     alias: List[str] = typer.Option([], "--alias", help="Spelling alias applied to the keys stored in the file, e.g. --alias Sr=Senior."),
     all_statuses: bool = typer.Option(False, "--all-statuses", help="LCA files: keep every case status, not only CERTIFIED."),
+    force: options.Force = False,
     debug: options.Debug = False,
 ) -> None:
     """Import a market file once and save it as canonical Parquet, read fast afterwards (any --engine)."""
     with handle_errors(debug):
         from ..errors import InputError, Issue
-        from ..io import check_output_path
+        from ..io import check_outputs
         from ..market import MarketOptions, load_market, resolve_map
         from ..market.engines import missing_modules
         from .progress import progress
@@ -180,13 +181,13 @@ def convert(
         if missing_modules("duckdb") and "pyarrow" in missing_modules("dask"):
             raise InputError([Issue(source="--output", code="missing_dependency",
                                     message="writing Parquet needs pyarrow; install it with: pip install 'offer-toolkit[scale]'")])
-        check_output_path(output, [file])
+        check_outputs([(output, "document")], [file], force=force)  # before the (long) import
         options = MarketOptions(aliases=_parse_pairs(alias, "--alias"), certified_only=not all_statuses)
         with progress(f"importing {file}"):
             market = load_market(file, mapping=resolve_map(mapping), options=options)
         from ..market.convert import write_parquet
 
         with progress(f"writing {output}"):
-            write_parquet(market, output, inputs=[file])
+            write_parquet(market, output, inputs=[file], force=force)
         print(f"note: {market.report.render()}", file=sys.stderr)
         echo(f"wrote {output}: {market.label}, {market.report.rows_kept:,} rows")

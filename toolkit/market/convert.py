@@ -49,8 +49,9 @@ def to_canonical(market: M.MarketData) -> tuple[pd.DataFrame, dict]:
     return table, meta
 
 
-def write_parquet(market: M.MarketData, out: str | os.PathLike, inputs=()) -> Path:
-    """Write `market` as canonical Parquet (atomically; never over an input)."""
+def write_parquet(market: M.MarketData, out: str | os.PathLike, inputs=(), *, force: bool = False) -> Path:
+    """Write `market` as canonical Parquet (atomically; never over an input; over a file offer-toolkit
+    did not write only with `force`: its footer's CONVERTED_MARK key is how the output guard knows it)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -59,7 +60,7 @@ def write_parquet(market: M.MarketData, out: str | os.PathLike, inputs=()) -> Pa
     table, meta = to_canonical(market)
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), CONVERTED_MARK: json.dumps(meta).encode()})
-    return write_with(out, lambda p: pq.write_table(arrow, str(p), compression="zstd"), inputs)
+    return write_with(out, lambda p: pq.write_table(arrow, str(p), compression="zstd"), inputs, kind="document", force=force)
 
 
 def _report(meta: dict, source: str) -> M.ImportReport:
