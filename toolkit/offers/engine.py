@@ -48,6 +48,7 @@ def equity_in_tc(include_refreshers: bool) -> tuple[str, ...]:
 
 
 DAYS_PER_YEAR = 260.0
+LIMITS_CHUNK = 32_768  # offers per chunk of the limits arithmetic
 FIRST_YEAR_RULES = ("prorated", "full", "none")
 
 
@@ -356,6 +357,27 @@ def _equity(groups: dict, n: int, horizon: int, shift: np.ndarray, discount, ref
         g = _columns(rows, GRANT_COLUMNS)
         idx = g["offer"].astype(np.int64)
         offset = g["offset"].astype(np.int64)
+        if not refresh and not offset.any():
+            # the common case: every event at the same month for all grants of the schedule, so
+            # each view is a product with a 0/1 matrix (events × years); calendar years per start month
+            at = months.astype(np.int64) - 1
+            inside = at < T
+            values = event_values(months, fracs, g) * inside[None, :]
+            onehot = np.zeros((len(at), horizon))
+            onehot[np.flatnonzero(inside), at[inside] // 12] = 1.0
+            out.offer += scatter(np.repeat(idx, horizon), np.tile(np.arange(horizon), len(idx)), values @ onehot, n, horizon)
+            s_of = shift[idx]
+            cal = np.empty((len(idx), horizon + 1))
+            for s in np.unique(s_of):
+                one = np.zeros((len(at), horizon + 1))
+                one[np.flatnonzero(inside), (s + at[inside]) // 12] = 1.0
+                rows_s = s_of == s
+                cal[rows_s] = values[rows_s] @ one
+            out.cal += scatter(np.repeat(idx, horizon + 1), np.tile(np.arange(horizon + 1), len(idx)), cal, n, horizon + 1)
+            if discount is not None:
+                out.pv += np.bincount(idx, weights=values @ np.where(inside, discount[np.minimum(at + 1, T)], 0.0), minlength=n)
+            exercise += np.bincount(idx, weights=g["strike_total"] * (fracs * inside).sum() * g["rate"], minlength=n)
+            continue
         anniversaries = range(1, horizon) if refresh else (0,)
         for a in anniversaries:
             at = 12 * a + offset[:, None] + months[None, :].astype(np.int64) - 1  # month index of each event
@@ -391,6 +413,70 @@ def _iso_over_limit(t: Terms, n: int, horizon: int, shift: np.ndarray, years0: n
         return total
     lim = np.array([[limit("iso_422d", int(y0) + c).value for c in range(horizon + 1)] for y0 in years0])
     return np.maximum(total - lim, 0.0) * rate_of[:, None]
+
+
+def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, pay_cy: np.ndarray, pay_first: np.ndarray,
+            pay_second: np.ndarray, months_cy: np.ndarray, months_first: np.ndarray, months_second: np.ndarray) -> dict:
+    """Retirement and benefits for the offers in `sl`, with the US limits per calendar year
+    (docs/methodology.md §7-8). Row-independent, so compute_figures runs it in chunks of offers:
+    its two dozen (offers × years) temporaries stay small however many offers there are."""
+    col = {k: v[sl] for k, v in t.col.items()}
+    t = Terms(col=col, match=t.match[sl], up_to=t.up_to[sl], sign_on=[], raises=[], bonus_rules=[], relocation_month=[],
+              iso=[], dated=set(), grants={}, refreshers={})
+    year0, rates, pay_cy, pay_first, pay_second = year0[sl], rates[sl], pay_cy[sl], pay_first[sl], pay_second[sl]
+    months_cy, months_first, months_second = months_cy[sl], months_first[sl], months_second[sl]
+    n = len(year0)
+    years = year0[:, None] + np.arange(H + 1)[None, :]
+    lo = int(years.min())
+    L = {k: v[years - lo] for k, v in limit_arrays(lo, int(years.max()) - lo + 1).items()}
+    us = t.us > 0
+    usc = us[:, None]
+    age = years - t.birth_year[:, None]  # NaN without a birth year: no catch-up
+    with np.errstate(invalid="ignore"):
+        catch = np.where((age >= 60) & (age <= 63), L["catch_up_60_63"], np.where(age >= 50, L["catch_up_50"], 0.0))
+        catch55 = np.where(age >= 55, L["hsa_catch_up_55"], 0.0)
+    comp = np.where(usc, np.minimum(pay_cy, L["compensation_401a17"]), pay_cy)
+    desired = t.deferral_pct[:, None] * pay_cy + t.deferral_amount[:, None] * months_cy / 12.0
+    prior = np.zeros((n, H + 1))
+    prior[:, 0] = t.prior_deferrals
+    regular_room = np.maximum(L["deferral_402g"] - prior, 0.0)
+    deferral = np.where(usc, np.minimum(desired, regular_room + catch), desired)
+    catch_used = np.where(usc, np.maximum(deferral - regular_room, 0.0), 0.0)
+    remaining = deferral
+    employer = t.flat[:, None] * comp
+    for k in range(t.match.shape[1]):
+        slice_ = np.minimum(t.up_to[:, k : k + 1] * comp, remaining)
+        remaining = remaining - slice_
+        employer = employer + t.match[:, k : k + 1] * slice_
+    room_415 = np.maximum(L["additions_415c"] - (deferral - catch_used), 0.0)
+    has_money = employer > 0
+    capped = {
+        "401a17": usc & has_money & (pay_cy > L["compensation_401a17"]),
+        "402g": usc & (desired > regular_room + catch + 0.005),
+        "415c": usc & (employer > room_415 + 0.005),
+    }
+    employer = np.where(usc, np.minimum(employer, room_415), employer)
+    retirement_cy = employer * rates[:, None]
+    retirement_off = to_offer_years(retirement_cy, pay_first, pay_second, pay_cy)
+
+    hsa = t.hsa[:, None] * months_cy / 12.0
+    hsa_cap = (np.where(t.family[:, None] > 0, L["hsa_family"], L["hsa_self"]) + catch55) * months_cy / 12.0
+    capped["hsa"] = usc & (hsa > hsa_cap + 0.005)
+    hsa = np.where(usc, np.minimum(hsa, hsa_cap), hsa)
+    d = t.espp_discount
+    spend = t.espp_contribution[:, None] * pay_cy
+    under_423 = (t.espp_423 > 0)[:, None]
+    spend_cap = L["espp_423"] * (1.0 - d)[:, None]
+    capped["espp"] = under_423 & (spend > spend_cap + 0.005)
+    spend = np.where(under_423, np.minimum(spend, spend_cap), spend)
+    gain = spend * (d / (1.0 - d))[:, None]
+    even = t.fixed_benefits[:, None] * months_cy / 12.0 + hsa  # accrues evenly by month
+    benefits_cy = (even + gain) * rates[:, None]
+    benefits_off = (to_offer_years(even, months_first, months_second, months_cy)
+                    + to_offer_years(gain, pay_first, pay_second, pay_cy)) * rates[:, None]
+
+    return {"retirement_cy": retirement_cy, "retirement_off": retirement_off, "benefits_cy": benefits_cy,
+            "benefits_off": benefits_off, "deferral": deferral, "us": us, "capped": capped}
 
 
 def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today: Optional[dt.date] = None) -> Figures:
@@ -498,7 +584,9 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
         so = np.array(t.sign_on, dtype=float).reshape(-1, 4)
         reps = so[:, 3].astype(np.int64)
         so_rows = np.repeat(so[:, 0], reps).astype(np.int64)
-        so_month = np.repeat(so[:, 1], reps) + np.concatenate([np.arange(k) for k in reps])
+        # instalment number within its payment: 0, 1, ..., reps − 1 (no Python loop)
+        k = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+        so_month = np.repeat(so[:, 1], reps) + k
         so_value = np.repeat(so[:, 2] / so[:, 3], reps) * rates[so_rows]
         sign = _dated(so_rows, so_month, so_value, shift, n, H, discount, end_of_month=False)
     else:
@@ -516,55 +604,14 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
     pv_exact += equity.pv + (refresh.pv if a.include_refreshers else 0.0)
     iso_over = _iso_over_limit(t, n, H, shift, year0)
 
-    # ---- US limits, per calendar year from the paid view (docs/methodology.md §7-8)
-    years = year0[:, None] + np.arange(H + 1)[None, :]
-    lo = int(years.min())
-    L = {k: v[years - lo] for k, v in limit_arrays(lo, int(years.max()) - lo + 1).items()}
-    us = t.us > 0
-    usc = us[:, None]
-    age = years - t.birth_year[:, None]  # NaN without a birth year: no catch-up
-    with np.errstate(invalid="ignore"):
-        catch = np.where((age >= 60) & (age <= 63), L["catch_up_60_63"], np.where(age >= 50, L["catch_up_50"], 0.0))
-        catch55 = np.where(age >= 55, L["hsa_catch_up_55"], 0.0)
-    comp = np.where(usc, np.minimum(pay_cy, L["compensation_401a17"]), pay_cy)
-    desired = t.deferral_pct[:, None] * pay_cy + t.deferral_amount[:, None] * months_cy / 12.0
-    prior = np.zeros((n, H + 1))
-    prior[:, 0] = t.prior_deferrals
-    regular_room = np.maximum(L["deferral_402g"] - prior, 0.0)
-    deferral = np.where(usc, np.minimum(desired, regular_room + catch), desired)
-    catch_used = np.where(usc, np.maximum(deferral - regular_room, 0.0), 0.0)
-    remaining = deferral
-    employer = t.flat[:, None] * comp
-    for k in range(t.match.shape[1]):
-        slice_ = np.minimum(t.up_to[:, k : k + 1] * comp, remaining)
-        remaining = remaining - slice_
-        employer = employer + t.match[:, k : k + 1] * slice_
-    room_415 = np.maximum(L["additions_415c"] - (deferral - catch_used), 0.0)
-    has_money = employer > 0
-    capped = {
-        "401a17": usc & has_money & (pay_cy > L["compensation_401a17"]),
-        "402g": usc & (desired > regular_room + catch + 0.005),
-        "415c": usc & (employer > room_415 + 0.005),
-    }
-    employer = np.where(usc, np.minimum(employer, room_415), employer)
-    retirement_cy = employer * rates[:, None]
-    retirement_off = to_offer_years(retirement_cy, pay_first, pay_second, pay_cy)
-
-    hsa = t.hsa[:, None] * months_cy / 12.0
-    hsa_cap = (np.where(t.family[:, None] > 0, L["hsa_family"], L["hsa_self"]) + catch55) * months_cy / 12.0
-    capped["hsa"] = usc & (hsa > hsa_cap + 0.005)
-    hsa = np.where(usc, np.minimum(hsa, hsa_cap), hsa)
-    d = t.espp_discount
-    spend = t.espp_contribution[:, None] * pay_cy
-    under_423 = (t.espp_423 > 0)[:, None]
-    spend_cap = L["espp_423"] * (1.0 - d)[:, None]
-    capped["espp"] = under_423 & (spend > spend_cap + 0.005)
-    spend = np.where(under_423, np.minimum(spend, spend_cap), spend)
-    gain = spend * (d / (1.0 - d))[:, None]
-    even = t.fixed_benefits[:, None] * months_cy / 12.0 + hsa  # accrues evenly by month
-    benefits_cy = (even + gain) * rates[:, None]
-    benefits_off = (to_offer_years(even, months_first, months_second, months_cy)
-                    + to_offer_years(gain, pay_first, pay_second, pay_cy)) * rates[:, None]
+    # ---- US limits, per calendar year from the paid view, in chunks of offers (memory)
+    chunks = [_limits(t, slice(lo, lo + LIMITS_CHUNK), H, year0, rates, pay_cy, pay_first, pay_second, months_cy,
+                      months_first, months_second) for lo in range(0, max(n, 1), LIMITS_CHUNK)]
+    joined = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0] if k != "capped"}
+    capped = {k: np.concatenate([c["capped"][k] for c in chunks]) for k in chunks[0]["capped"]}
+    retirement_cy, retirement_off, benefits_cy, benefits_off = (joined[k] for k in ("retirement_cy", "retirement_off", "benefits_cy", "benefits_off"))
+    deferral, us = joined["deferral"], joined["us"]
+    del chunks, joined
 
     parts = {
         "base": base_off, "bonus": bonus_off, "sign_on": sign.offer, "equity": equity.offer,
