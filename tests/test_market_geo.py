@@ -111,7 +111,7 @@ def run(*args):
 
 
 REAL = ["bls_oews_national_M2022_dl.xlsx", "kaggle_ds_salaries_2022.csv", "h1b_lca_FY2018_insight_test1_sample.csv",
-        "levelsfyi_salary_data_sample3000.csv"]
+        "levelsfyi_salary_data_sample3000.csv", "oflc_wages_2025-26_Geography.csv"]
 
 
 @needs_shared
