@@ -521,8 +521,8 @@ def _basis(allres: pd.DataFrame, targets: pd.DataFrame, pos: np.ndarray, step: n
     lv = targets["level"].to_numpy(dtype=object)[pos] if "level" in targets else np.full(n, None, dtype=object)
     lc = targets["location"].to_numpy(dtype=object)[pos] if "location" in targets else np.full(n, None, dtype=object)
     names = (*MATCHED, "source", "as_of", "country_mismatch")
-    series = {**{c: allres[c] for c in names}, "_step": pd.Series(step), "_lv": pd.Series(lv, dtype=object),
-              "_lc": pd.Series(lc, dtype=object)}
+    series = {**{c: allres[c] for c in names}, "fallback_step": pd.Series(step), "offer_level": pd.Series(lv, dtype=object),
+              "offer_location": pd.Series(lc, dtype=object)}
     # one dense code per distinct combination: factorize each column (on its own dtype, no
     # conversion), then fold the codes together
     combined = np.zeros(n, dtype=np.int64)
@@ -535,15 +535,15 @@ def _basis(allres: pd.DataFrame, targets: pd.DataFrame, pos: np.ndarray, step: n
     phrases = np.empty(len(uniq), dtype=object)
     for u in range(len(uniq)):
         rec = {k: (None if isinstance(v[u], float) and v[u] != v[u] else v[u]) for k, v in picked.items()}  # NaN → None
-        if int(rec["_step"]) >= NO_MATCH:
+        if int(rec["fallback_step"]) >= NO_MATCH:
             phrases[u] = None
             continue
         m = {k: rec[f"matched_{k}"] for k in ("role", "level", "location", "scope", "country", "levels", "locations")}
         m["levels"] = int(m["levels"] or 1)
         m["locations"] = int(m["locations"] or 1)
-        level = rec["_lv"] if isinstance(rec["_lv"], str) and rec["_lv"] else None
-        location = rec["_lc"] if isinstance(rec["_lc"], str) and rec["_lc"] else None
-        phrases[u] = basis_phrase(m, source_phrase(rec["source"], rec["as_of"]), STEPS[int(rec["_step"])], offer_level=level,
+        level = rec["offer_level"] if isinstance(rec["offer_level"], str) and rec["offer_level"] else None
+        location = rec["offer_location"] if isinstance(rec["offer_location"], str) and rec["offer_location"] else None
+        phrases[u] = basis_phrase(m, source_phrase(rec["source"], rec["as_of"]), STEPS[int(rec["fallback_step"])], offer_level=level,
                                   offer_location=location, country_mismatch=bool(rec["country_mismatch"]))
     out = phrases[codes]
     out[nomatch] = None
