@@ -109,3 +109,19 @@ def test_messages_name_only_flags_the_running_command_has(tmp_path):
         named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", r.stderr))
         assert named <= _flags_of(command), (command, named - _flags_of(command), r.stderr)
     assert "--encoding" in run("template", tmp_path / "t.xlsx", "--from", HOSTILE / "cp1252.csv").stderr
+
+
+def test_an_amount_with_a_unicode_separator_is_an_error_not_a_traceback(tmp_path):
+    # found by tests/test_fuzz.py: U+0085 (NEL) counts as whitespace for the amount pattern but not for float()
+    path = tmp_path / "market.csv"
+    path.write_text("role,level,location,component,currency,p10,p25,p50,p75,p90,source\n"
+                    "Engineer,,,total,USD,130000,150000,1\u008575000,200000,240000,invented\n", encoding="utf-8")
+    r = run("market", "summary", path)
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output and r.exit_code in (0, 2)
+    import pytest
+
+    from toolkit.offers.money import AmountError, parse_amount
+
+    with pytest.raises(AmountError, match="expected an amount like 185000"):
+        parse_amount("1\u008575000", "USD")

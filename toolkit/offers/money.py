@@ -163,7 +163,10 @@ def parse_number(text: str, raw: Any) -> float:
     num = m.group("num").replace(",", "").replace(" ", "").replace("_", "").replace("'", "")
     if "," in m.group("num") and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", m.group("num").replace(" ", "")):
         raise AmountError(f"{raw!r} has misplaced thousands separators; write it like 185,000 or 185000")
-    value = float(num)
+    try:
+        value = float(num)
+    except ValueError:  # a separator the pattern's \s allowed but float() does not (U+0085, U+2028, ...)
+        raise AmountError(f"expected an amount like 185000, 185k or \"$185,000\", got {raw!r}") from None
     mult = m.group("mult").lower()
     if mult == "k":
         value *= 1_000
