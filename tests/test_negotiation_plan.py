@@ -77,8 +77,10 @@ def test_ranking_on_a_chosen_figure_with_a_weighted_personal_score():
 def test_rank_by_must_be_known_and_computable(evaluation):
     with pytest.raises(InputError, match="expected one of year1_tc, average_tc"):
         build_plan(evaluation, today=TODAY, rank_by="vibes")
-    with pytest.raises(InputError, match="cannot rank by average_tc_after_tax: it needs tax_rate"):
-        build_plan(evaluation, today=TODAY, rank_by="after_tax")
+    # after tax is computed by the built-in tax engine from each offer's location (docs/tax.md)
+    after = build_plan(evaluation, today=TODAY, rank_by="after_tax")
+    want = sorted(evaluation.ids, key=lambda i: -evaluation.headlines["average_tc_after_tax"][evaluation.ids.index(i)])
+    assert list(after.ranking["offer_id"]) == want
     plan = build_plan(evaluation, today=TODAY, rank_by="col_adjusted")  # only hooli-de has a col_index
     assert list(plan.ranking["offer_id"]) == ["hooli-de", "globex", "initech"]
     assert plan.ranking.iloc[0]["rank"] == 1 and plan.ranking["rank"].iloc[1:].isna().all()

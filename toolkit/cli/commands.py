@@ -39,13 +39,14 @@ MAX_PLAN_OFFERS = 200  # every offer's counter is re-evaluated against every riv
 FLAG_FIELDS = {
     "--horizon": "horizon_years", "--raise": "annual_raise", "--stock-growth": "stock_growth",
     "--include-refreshers/--exclude-refreshers": "include_refreshers", "--private-discount": "private_equity_discount",
-    "--discount-rate": "discount_rate", "--tax-rate": "tax_rate", "--fx-date": "fx_date",
+    "--discount-rate": "discount_rate", "--tax-rate": "tax_rate", "--fx-date": "fx_date", "--tax-engine": "tax_engine",
 }
 
 
 def assumption_overrides(
     *, horizon: Optional[int], raise_: Optional[str], stock_growth: Optional[str], include_refreshers: Optional[bool],
     private_discount: Optional[str], discount_rate: Optional[str], tax_rate: Optional[str], fx_date: Optional[str],
+    tax_engine: Optional[str] = None,
 ) -> dict:
     """Command-line assumption flags → a mapping for load_offers(overrides=...); bad values raise InputError.
 
@@ -58,7 +59,7 @@ def assumption_overrides(
 
     typed = {"--horizon": horizon, "--raise": raise_, "--stock-growth": stock_growth,
              "--include-refreshers/--exclude-refreshers": include_refreshers, "--private-discount": private_discount,
-             "--discount-rate": discount_rate, "--tax-rate": tax_rate, "--fx-date": fx_date}
+             "--discount-rate": discount_rate, "--tax-rate": tax_rate, "--fx-date": fx_date, "--tax-engine": tax_engine}
     issues: list[Issue] = []
     out = {}
     for flag, value in typed.items():
@@ -66,14 +67,20 @@ def assumption_overrides(
             continue
         field = FLAG_FIELDS[flag]
         try:
-            out[field] = getattr(Assumptions.model_validate({field: value}), field)
+            # (flat is checked against the merged assumptions later: the rate may be in the file)
+            probe = {field: value, **({"tax_rate": 0.0} if field == "tax_engine" and value == "flat" else {})}
+            out[field] = getattr(Assumptions.model_validate(probe), field)
         except ValidationError as exc:
             for issue in issues_from_validation(exc, source=flag, record="", model=Assumptions):
                 shown = str(value)
                 message = issue.message if shown in issue.message else f"{issue.message} (you typed {shown!r})"
                 issues.append(Issue(source=flag, message=message, code="bad_argument"))
+    if out.get("tax_engine") in ("builtin", "policyengine") and "tax_rate" in out:
+        issues.append(Issue(source="--tax-rate", message=f"--tax-rate applies one flat rate; it cannot be combined with --tax-engine {out['tax_engine']}", code="bad_argument"))
     if issues:
         raise InputError(issues)
+    if "tax_rate" in out and "tax_engine" not in out:
+        out["tax_engine"] = "flat"  # --tax-rate implies flat for every offer, whatever the file says
     return out
 
 
@@ -289,6 +296,7 @@ def compare(
     private_discount: options.PrivateDiscount = None,
     discount_rate: options.DiscountRate = None,
     tax_rate: options.TaxRate = None,
+    tax_engine: options.TaxEngine = None,
     fx_date: options.FxDate = None,
     market: options.Market = None,
     map_: options.Map = None,
@@ -322,6 +330,7 @@ def compare(
         overrides = collect(issues, lambda: assumption_overrides(
             horizon=horizon, raise_=raise_, stock_growth=stock_growth, include_refreshers=include_refreshers,
             private_discount=private_discount, discount_rate=discount_rate, tax_rate=tax_rate, fx_date=fx_date,
+            tax_engine=tax_engine,
         ))
         collect(issues, lambda: check_format(fmt))
         day = collect(issues, lambda: parse_today(today))

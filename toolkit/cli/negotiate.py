@@ -36,6 +36,7 @@ def negotiate(
     fx: options.FxFile = None,
     currency: options.Currency = None,
     tax_rate: options.TaxRate = None,
+    tax_engine: options.TaxEngine = None,
     fmt: options.format_option(FORMATS) = "table",
     debug: options.Debug = False,
 ) -> None:
@@ -55,7 +56,7 @@ def negotiate(
         job = collect(issues, lambda: load_current_job(current))
         overrides = collect(issues, lambda: assumption_overrides(
             horizon=None, raise_=None, stock_growth=None, include_refreshers=None, private_discount=None,
-            discount_rate=None, tax_rate=tax_rate, fx_date=None,
+            discount_rate=None, tax_rate=tax_rate, tax_engine=tax_engine, fx_date=None,
         ))
         markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location), engine=market_engine,
                                                        scheduler=scheduler, show_progress=fmt != "json")) or []

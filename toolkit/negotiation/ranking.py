@@ -30,7 +30,7 @@ RANK_FIGURES = {
     "average_tc_after_tax": "average_tc_after_tax",
     "after_tax": "average_tc_after_tax",
 }
-NEEDS = {"average_tc_col_adjusted": "col_index on every offer", "average_tc_after_tax": "tax_rate (on the offer or in assumptions)"}
+NEEDS = {"average_tc_col_adjusted": "col_index on every offer", "average_tc_after_tax": "a country with tax tables (the location or tax.country) or a tax_rate"}
 COLUMNS = ("rank", "offer_id", "company", "rank_by", "value", "currency", "score", "score_rank", "score_tied", "factors")
 
 

@@ -652,6 +652,21 @@ Sponsorship = Literal[
 ]
 
 
+class TaxProfile(Frozen):
+    """Where and how the offer's pay is taxed (docs/tax.md). Every field is optional: country,
+    state and locality default from the offer's location, the rest from the assumptions' `tax:`.
+    Amounts are per year in the tax country's currency."""
+
+    country: Optional[Text] = Field(default=None, max_length=60)  # 'US', 'DE', 'GB' or a country name
+    state: Optional[Text] = Field(default=None, max_length=60)  # US state code or name; 'Scotland'; 'BY' (Bavaria)
+    locality: Optional[Text] = Field(default=None, max_length=60)  # 'NYC'
+    filing_status: Optional[Literal["single", "married_joint", "married_separate", "head_of_household"]] = None
+    dependents: Optional[int] = Field(default=None, ge=0, le=20)
+    other_income: Optional[AnnualAmount] = None
+    spouse_income: Optional[AnnualAmount] = None
+    church_tax: Optional[bool] = None
+
+
 class Visa(Frozen):
     """Visa sponsorship terms."""
 
@@ -717,6 +732,7 @@ class Offer(Frozen):
     visa: Optional[Visa] = None
     col_index: Optional[float] = Field(default=None, gt=0, le=1000)
     tax_rate: Optional[Fraction] = None
+    tax: Optional[TaxProfile] = None
     factors: Optional[dict[str, int]] = None
     notes: Optional[str] = Field(default=None, max_length=10_000)
 
@@ -837,6 +853,9 @@ class Assumptions(Frozen):
     private_equity_discount: Fraction = 0.0
     discount_rate: Optional[Rate] = None
     tax_rate: Optional[Fraction] = None
+    # builtin (default) | policyengine | flat; a tax_rate without an engine means flat
+    tax_engine: Optional[Literal["builtin", "policyengine", "flat"]] = None
+    tax: Optional[TaxProfile] = None
     fx_date: Optional[Date] = None
     weights: Optional[dict[str, float]] = None
     pv_convention: Literal["year-end", "mid-year", "exact"] = "year-end"
@@ -847,6 +866,14 @@ class Assumptions(Frozen):
         if v is not None and v >= 1:
             raise ValueError(f"the tax rate must be below 100%, got {v:.0%}")
         return v
+
+    @model_validator(mode="after")
+    def _tax_engine_and_rate(self) -> "Assumptions":
+        if self.tax_engine == "flat" and self.tax_rate is None:
+            raise ValueError("tax_engine flat needs a tax_rate (--tax-rate 30%)")
+        if self.tax_engine in ("builtin", "policyengine") and self.tax_rate is not None:
+            raise ValueError(f"a tax_rate applies one flat rate; it cannot be used with tax_engine {self.tax_engine} (drop one of them)")
+        return self
 
     @field_validator("weights")
     @classmethod

@@ -20,6 +20,7 @@ from ..display import html_for
 from ..format import is_missing
 from ..errors import InputError
 from ..validation import issues_from_validation
+from .aftertax import AfterTax, compute_after_tax
 from .engine import COMPONENTS, Figures, dated_notes, flags, present_value, vest_events
 from .ledger import month_date
 from .fx import FxTable
@@ -53,7 +54,10 @@ HEADLINE_TABLE: tuple[Headline, ...] = (
     Headline("average_total_rewards", "Average total rewards / year", "Avg total rewards"),
     Headline("pto_value", "PTO value (not added)", "PTO value"),
     Headline("average_tc_col_adjusted", "Average TC, COL-adjusted", "Avg TC (COL-adjusted)"),
+    Headline("year1_tc_after_tax", "Year-1 TC after tax", "Year-1 TC after tax"),
     Headline("average_tc_after_tax", "Average TC after tax", "Avg TC after tax"),
+    Headline("average_total_rewards_after_tax", "Average total rewards after tax", "Avg total rewards after tax"),
+    Headline("average_tc_after_tax_col_adjusted", "Average TC after tax, COL-adjusted", "Avg TC after tax (COL-adjusted)"),
     Headline("total_tc_present_value", "Total TC, present value", "Total TC (PV)"),
     Headline("exercise_cost", "Cash to exercise options", "Exercise cost", better=None),
     Headline("first_12_months_cash", "Cash paid in the first 12 months", "First-12-months cash"),
@@ -105,10 +109,8 @@ class Evaluation:
         f, a = self.figures, self.assumptions
         average_tc = f.tc.mean(axis=1)
         col = np.array([c if c is not None else np.nan for c in field_values(self.offers, "col_index")], dtype=float)
-        tax = np.array(
-            [t if t is not None else (a.tax_rate if a.tax_rate is not None else np.nan) for t in field_values(self.offers, "tax_rate")],
-            dtype=float,
-        )
+        after = self.after_tax
+        average_after_tax = after.after_tax_tc.mean(axis=1)
         if a.discount_rate is None:
             pv = np.full(len(self.offers), np.nan)
         elif a.pv_convention == "exact" and f.pv_exact is not None:
@@ -124,11 +126,19 @@ class Evaluation:
             "average_total_rewards": f.total_rewards.mean(axis=1),
             "pto_value": f.pto_value,
             "average_tc_col_adjusted": average_tc * 100.0 / col,
-            "average_tc_after_tax": average_tc * (1.0 - tax),
+            "year1_tc_after_tax": after.after_tax_tc[:, 0],
+            "average_tc_after_tax": average_after_tax,
+            "average_total_rewards_after_tax": after.after_tax_total_rewards.mean(axis=1),
+            "average_tc_after_tax_col_adjusted": average_after_tax * 100.0 / col,
             "total_tc_present_value": pv,
             "exercise_cost": f.exercise_cost,
             "first_12_months_cash": first12,
         }
+
+    @cached_property
+    def after_tax(self) -> AfterTax:
+        """Tax per offer and year by the chosen engine (offers/aftertax.py; docs/tax.md)."""
+        return compute_after_tax(self.offers, self.assumptions, self.figures, self.fx)
 
     @cached_property
     def missing_terms(self) -> list[list[str]]:
@@ -208,6 +218,7 @@ class Evaluation:
         out["flags"] = self.flags[i]
         out["years"] = years
         out.update(self.calendar_dict(i))
+        out["tax"] = self.after_tax.offer_block(i)
         return out
 
     def calendar_dict(self, i: int) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from ..offers.results import HEADLINE_TABLE
 from .. import sanitize
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
-NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction"})
+NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction",
+                         "effective_rate", "marginal_rate"})
 
 ROWS = tuple((h.key, h.label) for h in HEADLINE_TABLE)  # the one headline table: offers.results
 YEAR_ROWS = (
@@ -89,9 +90,9 @@ def _header(document: dict[str, Any], basis: str = "offer-year") -> list[str]:
     if a.get("private_equity_discount"):
         parts.append(f"private equity discount {fmt.percent(a['private_equity_discount'])}")
     if basis == "calendar-year":
-        return [f"Offers compared in {document['currency']}, pre-tax, paid (cash) basis by calendar year: " + ", ".join(parts) + ".",
+        return [f"Offers compared in {document['currency']}, pre-tax unless marked after tax, paid (cash) basis by calendar year: " + ", ".join(parts) + ".",
                 "Headline figures keep their offer-year (earned) meaning; a year with fewer than 12 months employed is partial."]
-    return [f"Offers compared in {document['currency']}, pre-tax, earned basis: " + ", ".join(parts) + "."]
+    return [f"Offers compared in {document['currency']}, pre-tax unless marked after tax, earned basis: " + ", ".join(parts) + "."]
 
 
 VERSUS_LABELS = {"year1_tc": "Year-1 TC vs now", "average_tc": "Average TC vs now"}
@@ -162,6 +163,10 @@ def _grid(document: dict[str, Any], basis: str = "offer-year") -> tuple[list[str
             if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
                 continue
             rows.append([f"  {label}"] + [fmt.money(v, cur) for v in values])
+        if any(o.get("tax") for o in offers):
+            taxed = [(o.get("tax") or {}).get("years") for o in offers]
+            rows.append(["  Tax (income + payroll)"] + [fmt.money(t[k]["total_tax"], cur) if t else "—" for t in taxed])
+            rows.append(["  TC after tax"] + [fmt.money(t[k]["after_tax_tc"], cur) if t else "—" for t in taxed])
     if any(o.get("market") or o.get("visa_wage_level") for o in offers):
         rows.append(["— Market position —"] + [""] * len(offers))
         for component in ("base", "bonus", "equity", "total"):
@@ -218,11 +223,36 @@ def _market_notes(document: dict[str, Any]) -> list[str]:
             groups.setdefault(f"matched {m['match']} in {m['source']}{size}", []).append(m["component"])
         for how, components in groups.items():
             lines.append(f"{o['id']}: market {', '.join(components)} {how}")
+    if any(o.get("market") for o in document["offers"]):
+        lines.append("market positions compare pre-tax pay (market data is pre-tax)")
+    return lines
+
+
+ENGINE_LABELS = {"builtin": "the built-in tables", "policyengine": "PolicyEngine-US", "flat": "a flat rate"}
+
+
+def _tax_notes(document: dict[str, Any]) -> list[str]:
+    """Per offer: which engine, where and how, which tax years, then the engine's notes."""
+    lines = []
+    for o in document["offers"]:
+        t = o.get("tax")
+        if not t:
+            continue
+        p = t["profile"]
+        where = "/".join(x for x in (p.get("country"), p.get("state"), p.get("locality")) if x) or "no country"
+        years = [y["year"] for y in t["years"]]
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+        if t["engine"] == "flat":
+            lines.append(f"{o['id']}: after tax at a flat {fmt.percent(p.get('flat_rate'))}, the rate given by you")
+        else:
+            lines.append(f"{o['id']}: after tax by {ENGINE_LABELS.get(t['engine'], t['engine'])} ({t['engine_version']}) for "
+                         f"{where}, {p['filing_status'].replace('_', ' ')}, tax years {span} ({t['basis']})")
+        lines += [f"{o['id']}: {note}" for note in t["notes"] if note != "flat rate given by you"]
     return lines
 
 
 def _notes(document: dict[str, Any]) -> list[str]:
-    lines = _market_notes(document)
+    lines = _market_notes(document) + _tax_notes(document)
     lines += [f"now: {note}" for note in (document.get("current") or {}).get("notes", ())]
     for o in document["offers"]:
         for flag in o["flags"]:

@@ -69,7 +69,8 @@ def _deductible_provisions(c: dict[str, np.ndarray], it: Section) -> np.ndarray:
 
 def compute(h: TaxHouseholds, year: int, status: str, region: str) -> tuple[dict[str, np.ndarray], list[str], list[int]]:
     secs = {name: section("de", "national", name, year) for name in ("income_tax", "solidarity", "church", "social")}
-    notes = [n for n in (s.note(f"Germany {label}") for s, label in zip(secs.values(), ("income tax", "Soli", "church tax", "social contributions"))) if n]
+    labels = {"income_tax": "income tax", "solidarity": "Soli", "church": "church tax", "social": "social contributions"}
+    notes = [n for name, s in secs.items() if (name != "church" or np.any(h.church_tax)) and (n := s.note(f"Germany {labels[name]}"))]
     it, soli, church, soc = secs["income_tax"], secs["solidarity"], secs["church"], secs["social"]
     pay = h.gross_pay
     c = social(pay, h.pretax_deductions, h.dependents, soc)

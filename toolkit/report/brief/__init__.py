@@ -37,6 +37,9 @@ RANK_LABELS = {
     "average_tc_after_tax": "after-tax average TC",
 }
 STATUS_LABELS = {"missing": "missing", "to_confirm": "to confirm"}
+# Headline rows the two-page brief leaves to the JSON and the workbook (the after-tax section
+# below the table carries the per-year after-tax figures).
+BRIEF_LEAVES_OUT = frozenset({"year1_tc_after_tax", "average_total_rewards_after_tax", "average_tc_after_tax_col_adjusted"})
 SOURCES_DOC = "docs/sources.md"
 ECB_URL = "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html"
 
@@ -191,6 +194,8 @@ def _headline_table(doc: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
     cols = _columns(doc, ids)
     rows = []
     for key, label in ROWS:
+        if key in BRIEF_LEAVES_OUT:
+            continue
         cells = [c["data"].get(key) for c in cols]
         if all(v is None for v in cells):
             continue
@@ -279,6 +284,15 @@ def _walkaway(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
     return {"offers": [o["id"] for o in offers], "rows": rows}
 
 
+def _tax_caveats(t: dict[str, Any]) -> str:
+    """The tax notes a reader of the brief must see (what is left out, whose rate); the rest
+    (tables used, rules not modelled) stays in the JSON and the terminal notes."""
+    notes = [str(n) for n in t.get("notes") or () if any(w in str(n) for w in ("not included", "given by you", "no tax"))]
+    if any("latest published" in str(n) for n in t.get("notes") or ()):
+        notes.append("later years use the latest published tables")
+    return "; ".join(notes)
+
+
 def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
     """After-tax figures from the tax engine's per-offer `tax` block, when the document has one.
     (A flat --tax-rate is already the headline table's "Average TC after tax" row.)"""
@@ -292,7 +306,7 @@ def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
         rows.append({"offer": o["id"], "engine": " ".join(str(x) for x in (t.get("engine"), t.get("engine_version")) if x),
                      "years": "; ".join(f"{y.get('year')}: {fmt.money(y.get('after_tax_tc'), cur)} after {fmt.money(y.get('total_tax'), cur)} tax"
                                         f" ({fmt.percent(y.get('effective_rate'))})" for y in years),
-                     "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": "; ".join(str(n) for n in t.get("notes") or ())})
+                     "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": _tax_caveats(t)})
     return {"kind": "engine", "rows": rows}
 
 

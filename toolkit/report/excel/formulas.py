@@ -166,6 +166,22 @@ def tc(L: Layout, r: int) -> F:
     return F("=" + "+".join(terms))
 
 
+def tax_rate(L: Layout, i: int, k: int) -> F | float:
+    """The year's effective tax rate: the engine's figure (a value), or for an offer taxed at a
+    flat rate the Inputs or Assumptions cell that holds it (so editing that rate flows)."""
+    after = L.e.after_tax
+    value = float(after.effective_rate[i, k - 1])
+    if after.engine[i] != "flat":
+        return value
+    own = L.e.offers[i].tax_rate is not None
+    cell = L.I("tax", i) if own else L.A("tax_rate")
+    return F(f"=IF(ISNUMBER({cell}),{cell},{value!r})")
+
+
+def tc_after_tax(L: Layout, r: int) -> F:
+    return F(f"={_y(L, 'tc', r)}*(1-{_y(L, 'tax_rate', r)})")
+
+
 def total_rewards(L: Layout, r: int) -> F:
     """TC plus the parts that make total rewards (offers.engine.REWARDS_PARTS)."""
     from ...offers.engine import REWARDS_PARTS
@@ -212,9 +228,17 @@ def headline(L: Layout, key: str, i: int) -> F | float | str:
     if key == "average_tc_col_adjusted":
         c = L.I("col", i)
         return F(f'=IF(ISNUMBER({c}),{avg}*100/{c},"n/a")')
+    if key == "year1_tc_after_tax":
+        return F("=" + year_cell(L, "tc_after_tax", i, 1))
     if key == "average_tc_after_tax":
-        t, ta = L.I("tax", i), L.A("tax_rate")
-        return F(f'=IF(ISNUMBER({t}),{avg}*(1-{t}),IF(ISNUMBER({ta}),{avg}*(1-{ta}),"n/a"))')
+        return F(f"=AVERAGE({years_span(L, 'tc_after_tax', i)})")
+    if key == "average_total_rewards_after_tax":
+        # total rewards less the year's tax, the tax being the rate on TC + relocation (the taxed pay)
+        tc_, reloc, rate = (years_span(L, k, i) for k in ("tc", "relocation", "tax_rate"))
+        return F(f"=AVERAGE({years_span(L, 'total_rewards', i)})-SUMPRODUCT({tc_}+{reloc},{rate})/{L.h}")
+    if key == "average_tc_after_tax_col_adjusted":
+        c = L.I("col", i)
+        return F(f'=IF(ISNUMBER({c}),{summary_cell(L, "average_tc_after_tax", i)}*100/{c},"n/a")')
     if key == "total_tc_present_value" and L.e.assumptions.pv_convention == "exact":
         pv = float(L.e.headlines[key][i])  # each dated payment discounted: the engine's value
         return pv if pv == pv else "n/a"

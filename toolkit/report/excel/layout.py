@@ -141,6 +141,7 @@ YEARS_SPEC = TableSpec(YEARS, _cols(
     ("base_own", "Base (offer currency)", 15), ("base", "Base", 13), ("bonus", "Bonus", 12), ("sign_on", "Sign-on", 12),
     ("equity", "Equity", 13), ("refresh_equity", "Refresh equity", 13), ("retirement", "Retirement", 12),
     ("benefits", "Benefits", 12), ("relocation", "Relocation", 12), ("tc", "TC", 14), ("total_rewards", "Total rewards", 14),
+    ("tax_rate", "Tax rate (engine)", 11), ("tc_after_tax", "TC after tax", 14),
 ))
 # The Year-by-year columns that hold an engine figure of the same name (offers.engine COMPONENTS + tc, total_rewards)
 YEAR_FIGURES = ("base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formulas as fx
 from ..layout import Layout
-from ..styles import INT, money_format
+from ..styles import INT, PCT, money_format
 from ..writer import SheetWriter
 
 
@@ -12,7 +12,10 @@ def write(sh: SheetWriter, L: Layout) -> None:
     e, spec = L.e, L.years
     sh.setup(spec.widths, (spec.first_row, spec.col("base_own")))
     sh.title_rows(f"Year by year, in {L.cur}",
-                  "Every figure is a formula over the Inputs, Grants, Vest events and Assumptions sheets (see docs/excel.md).")
+                  "Every figure is a formula over the Inputs, Grants, Vest events and Assumptions sheets (see docs/excel.md), "
+                  "except the tax rate: the tax engine's effective rate for that year (total tax / taxed pay; a flat rate "
+                  "follows its Inputs or Assumptions cell). TC after tax applies it, so editing the base moves the after-tax "
+                  "figure only approximately: the rate itself does not change with the edit.")
     sh.header(spec.headers)
     money = money_format(L.cur)
     undated = e.figures.undated
@@ -40,6 +43,7 @@ def write(sh: SheetWriter, L: Layout) -> None:
                 "retirement": (fx.retirement(L, i, r), "plain", money), "benefits": (fx.benefits(L, i, r), "plain", money),
                 "relocation": (fx.relocation(L, i, r), "plain", money),
                 "tc": (fx.tc(L, r), "bold", money), "total_rewards": (fx.total_rewards(L, r), "bold", money),
+                "tax_rate": (fx.tax_rate(L, i, k), "plain", PCT), "tc_after_tax": (fx.tc_after_tax(L, r), "plain", money),
             }))
     last = L.year_row(L.n - 1, L.h)
     sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
