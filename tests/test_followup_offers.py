@@ -70,3 +70,23 @@ def test_plan_offers_flag_and_compare_pipeline(write):
     # a passed deadline is flagged by compare too
     assert "warning: offer 'cascade': the response deadline 2026-12-18 has passed (today 2026-12-19)" in r.stderr
     assert "company 'Dune Ltd' differs" in r.stderr
+
+
+def test_an_entry_naming_an_offer_needs_no_company_or_role_of_its_own(write):
+    # Issue 12 item 10: an entry with `offer: ID` takes that offer's company and role; the pipeline's
+    # required fields are company, role and stage only when the entry names no offer.
+    offers = write("o.yaml", OFFERS)
+    pipeline = write("p.yaml", "entries:\n  - {id: c, stage: offer, offer: cascade}\n")
+    merged, warnings = merge_offers(load_pipeline(pipeline, offers=load_offers([offers]).offers), load_offers([offers]).offers)
+    entry = merged.entries[0]
+    assert (entry.company, entry.role, entry.deadline) == ("Cascade", "Software Engineer", dt.date(2026, 12, 18))
+    assert warnings == []
+    for command in (["plan", str(pipeline), "--offers", str(offers)], ["compare", str(offers), "--pipeline", str(pipeline)]):
+        r = CliRunner().invoke(app, [*command, "--today", "2026-12-01"])
+        assert r.exit_code == 0, r.output
+
+
+def test_without_the_offers_an_entry_naming_an_offer_still_needs_its_company(write):
+    pipeline = write("p.yaml", "entries:\n  - {id: c, stage: offer, offer: cascade}\n")
+    r = CliRunner().invoke(app, ["plan", str(pipeline), "--today", "2026-12-01"])
+    assert r.exit_code == 2 and "field company: required, but missing" in r.stderr and "Traceback" not in r.output

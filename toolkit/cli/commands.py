@@ -207,13 +207,13 @@ def collect(issues: list[Issue], step):
         return None
 
 
-def load_followup_pipeline(path: Optional[Path]):
-    """The --pipeline file, or None."""
+def load_followup_pipeline(path: Optional[Path], offers=()):
+    """The --pipeline file, or None; entries naming one of `offers` may leave out company and role."""
     if path is None:
         return None
     from ..followup import load_pipeline
 
-    return load_pipeline(path)
+    return load_pipeline(path, offers=offers)
 
 
 def load_current_job(path: Optional[Path]):
@@ -341,10 +341,11 @@ def compare(
         markets = collect(issues, lambda: load_markets(market, map_, market_options(alias, min_samples, market_location), engine=market_engine,
                                                        scheduler=scheduler, show_progress=fmt != "json")) or []
         job = collect(issues, lambda: load_current_job(current))
-        followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline))
         evaluation = collect(issues, lambda: load_and_evaluate(
             files, assumptions_file=assumptions, fx_file=fx, currency=currency, overrides=overrides or {}, market=markets,
             encoding=encoding, show_progress=fmt != "json", current=job, current_path=current, today=day))
+        # after the offers: a pipeline entry naming an offer (`offer: ID`) takes its company and role
+        followup_pipeline = collect(issues, lambda: load_followup_pipeline(pipeline, evaluation.offers if evaluation else ()))
         inputs = [*files, *(market or []), *(p for p in (assumptions, fx, current, pipeline) if p is not None)]
         # every output of the run is checked before any is written, with the other problems
         collect(issues, lambda: check_compare_outputs(output, charts, inputs, force, brief))

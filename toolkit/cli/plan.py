@@ -40,12 +40,13 @@ def plan(
         if fmt not in FORMATS:
             collect(issues, lambda: check_format(fmt, FORMATS))
         calendar = collect(issues, lambda: make_calendar(country, subdivision))
-        pipeline = collect(issues, lambda: load_pipeline(file))
+        offer_set = collect(issues, lambda: _load_offers(offers)) if offers else None
+        # after the offers: an entry naming an offer (`offer: ID`) takes its company and role
+        pipeline = collect(issues, lambda: load_pipeline(file, offers=offer_set.offers if offer_set is not None else ()))
         if ics is not None:
             from ..io import check_outputs
 
             collect(issues, lambda: check_outputs([(ics, "document")], [file, *(offers or [])], force=force))
-        offer_set = collect(issues, lambda: _load_offers(offers)) if offers else None
         raise_if(issues)
         if offer_set is not None:
             from ..followup import merge_offers

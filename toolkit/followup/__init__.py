@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pydantic import ValidationError
 
@@ -122,13 +122,15 @@ def _id_issues(raws: list[RawOffer], positions: list[str]) -> list[Issue]:
     return issues + found[len(repeats):]
 
 
-def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None) -> Pipeline:
+def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None, offers: Sequence[Any] = ()) -> Pipeline:
     """Parse a pipeline document (already read) into a `Pipeline`.
 
     Args:
         raw: a mapping with `entries` (a list of mappings) and optional `rules`, or a bare list.
         source: the file name, for messages.
         labels: record labels per entry ("row 3"), for tables; default "entry '<id>'".
+        offers: the offers being compared; an entry with `offer: ID` that leaves out `company` or
+            `role` takes them from the offer with that id (`merge_offers` then reconciles the rest).
 
     Raises:
         InputError: every problem in the document at once.
@@ -162,7 +164,7 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
         if not isinstance(item, dict):
             issues.append(Issue(source, f"expected a mapping with company, role, stage, ..., got {item!r}", record=position, code="wrong_type"))
             continue
-        item = dict(item)
+        item = _fill_from_offer(dict(item), offers)
         if isinstance(item.get("id"), int) and not isinstance(item["id"], bool):
             item["id"] = str(item["id"])  # `id: 42`
         raws.append(RawOffer(item, position, source))
@@ -188,8 +190,27 @@ def parse_pipeline(raw: Any, *, source: str, labels: Optional[list[str]] = None)
     return Pipeline(source=source, entries=tuple(entries), rules=rules)
 
 
-def load_pipeline(path: str | os.PathLike) -> Pipeline:
+def _fill_from_offer(item: dict[str, Any], offers: Sequence[Any]) -> dict[str, Any]:
+    """An entry naming an offer by id (`offer: cascade`) may leave out company and role: they come
+    from that offer. What the entry gives itself is kept here; `merge_offers` warns on differences."""
+    ref = item.get("offer")
+    if not isinstance(ref, str) or not offers:
+        return item
+    offer = next((o for o in offers if str(getattr(o, "id", "")) == ref.strip()), None)
+    if offer is None:
+        return item
+    for field in ("company", "role"):
+        if item.get(field) in (None, "") and getattr(offer, field, None):
+            item[field] = getattr(offer, field)
+    return item
+
+
+def load_pipeline(path: str | os.PathLike, offers: Sequence[Any] = ()) -> Pipeline:
     """Read and parse a pipeline file: YAML/JSON/TOML (`entries` + `rules`) or CSV/XLSX (one row each).
+
+    Args:
+        path: the pipeline file.
+        offers: the offers being compared (see `parse_pipeline`).
 
     Raises:
         InputError: unreadable file, or every problem found in its entries.
@@ -207,5 +228,5 @@ def load_pipeline(path: str | os.PathLike) -> Pipeline:
         raise_if(issues)
         rows = [_row_to_entry(r) for r in frame.to_dict(orient="records")]
         labels = [f"row {i + 2}" for i in range(len(rows))]  # spreadsheet numbering: the header is row 1
-        return parse_pipeline(rows, source=str(p), labels=labels)
-    return parse_pipeline(io.read_document(p), source=str(p))
+        return parse_pipeline(rows, source=str(p), labels=labels, offers=offers)
+    return parse_pipeline(io.read_document(p), source=str(p), offers=offers)
