@@ -111,3 +111,12 @@ def test_encoding_flag_on_the_command_line():
     assert refused.exit_code == 2 and "not UTF-8 text: byte 49 (line 3)" in refused.output
     named = runner.invoke(app, ["validate", str(HOSTILE / "cp1252.csv"), "--encoding", "cp1252"])
     assert named.exit_code == 0, named.output
+
+
+def test_a_yaml_only_line_break_inside_a_value_is_refused_not_folded():
+    # U+0085 inside a quoted amount: YAML folds it, so "1<NEL>75000" read silently as 175000.
+    with pytest.raises(InputError) as err:
+        load_offers([HOSTILE / "nel_in_amount.yaml"])
+    (issue,) = err.value.issues
+    assert issue.code == "encoding"
+    assert "U+0085 (NEL) at line 4, column 20" in str(issue) and "remove it" in str(issue)

@@ -245,6 +245,23 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# Characters YAML 1.1 reads as line breaks although editors show them inside a line: inside a
+# quoted scalar they are folded, so "1<NEL>75000" would silently become the amount 175000.
+YAML_ONLY_BREAKS = {"\x85": "U+0085 (NEL)", "\u2028": "U+2028 (line separator)", "\u2029": "U+2029 (paragraph separator)"}
+
+
+def _refuse_yaml_only_breaks(p: Path, text: str) -> None:
+    found = [(i, ch) for i, ch in enumerate(text) if ch in YAML_ONLY_BREAKS]
+    if not found:
+        return
+    i, ch = found[0]
+    line = text.count("\n", 0, i) + 1
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    raise _fail(p, f"the character {YAML_ONLY_BREAKS[ch]} at line {line}, column {column}{more} is a line break to YAML, "
+                   "so it would join or split a value without showing it; remove it", "encoding")
+
+
 def read_document(path: str | os.PathLike, *, text_keys: frozenset[str] = frozenset()) -> Any:
     """Parse a YAML, JSON or TOML file into plain Python data (dicts, lists, scalars).
 
@@ -262,6 +279,8 @@ def read_document(path: str | os.PathLike, *, text_keys: frozenset[str] = frozen
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _fail(p, f"not UTF-8 text (byte {exc.start})", "encoding") from None
+    if kind == "yaml":
+        _refuse_yaml_only_breaks(p, text)
     try:
         if kind == "yaml":
             import yaml
