@@ -296,7 +296,7 @@ def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Se
 RIVAL_MARGIN = 0.02  # a counter citing a rival lands at most 2% above that rival's average TC
 
 
-def cap_to_rival(evaluation: Any, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
+def cap_to_rival(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Sequence[TalkingPoint]) -> list[BundledAsk]:
     """A bundle that cites a rival lands at most RIVAL_MARGIN above that rival's average TC.
 
     The rival-based asks are trimmed (lowest priority first) by the excess ÷ their per-unit effect on

@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..bounds import BoundedDate
 from ..errors import InputError, Issue
+from ..offers.results import Evaluation
 from ..offers.models import (
     Amount, Benefits, Bonus, Currency, EquityGrant, Fraction, Frozen, Offer, Pay, PaySchema, Refresher, Retirement, Text,
 )
@@ -241,7 +242,7 @@ class Baseline:
 
     job: CurrentJob
     start: dt.date
-    evaluation: Any  # an offers.results.Evaluation of the one stay Offer, or None
+    evaluation: Optional[Evaluation]  # the Evaluation of the one stay Offer, or None
     source: Optional[str] = None
     vested_before_start: int = 0  # tranches that vest before `start`: paid either way, not counted
 
@@ -265,7 +266,7 @@ class Baseline:
         out["notes"] = notes
         return out
 
-    def versus(self, evaluation: Any, i: int) -> Optional[dict[str, Any]]:
+    def versus(self, evaluation: Evaluation, i: int) -> Optional[dict[str, Any]]:
         """Offer i against staying: each VERSUS figure's difference and the difference ÷ the stay figure."""
         if self.evaluation is None:
             return None
@@ -276,17 +277,17 @@ class Baseline:
                         "fraction": round((offer - stay) / stay, 4) if stay > 0 else None}
         return out
 
-    def offer_block(self, evaluation: Any, i: int) -> dict[str, Any]:
+    def offer_block(self, evaluation: Evaluation, i: int) -> dict[str, Any]:
         """For `report.text.build_document(offer_blocks=...)`: the offer's `vs_current`."""
         versus = self.versus(evaluation, i)
         return {} if versus is None else {"vs_current": versus}
 
-    def document_block(self, evaluation: Any) -> dict[str, Any]:
+    def document_block(self, evaluation: Evaluation) -> dict[str, Any]:
         """For `report.text.build_document(document_blocks=...)`: the top-level `current`."""
         return {"current": self.to_dict()}
 
 
-def evaluate_stay(job: CurrentJob, evaluation: Any, *, today: dt.date, source: Optional[str] = None) -> Baseline:
+def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, source: Optional[str] = None) -> Baseline:
     """The stay scenario for `evaluation`'s offers: same assumptions, FX table and reporting currency.
 
     Raises:

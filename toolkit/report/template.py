@@ -235,8 +235,9 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     loader) and 'Help'. `settings` are (setting, value) rows from `assumption_rows`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .excel.cells import area, cell as address, column_letter, ref
 
     rows = [offer_row(o) for o in offers]
     cols = template_columns(rows)
@@ -254,10 +255,10 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     formats = {"money": "#,##0.##", "pct": PCT, "int": "0", "num": "#,##0.##", "date": DATE}
     for j, (name, kind, _) in enumerate(cols, start=1):
         c = ws.cell(row=1, column=j)
-        _put_text(c, name, f"Offers!{get_column_letter(j)}1")
+        _put_text(c, name, ref("Offers", 1, j))
         c.font, c.fill = head_font, head_fill
         c.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(j)].width = max(12, min(len(name) + 3, 34)) if kind != "text" or name != "notes" else 40
+        ws.column_dimensions[column_letter(j)].width = max(12, min(len(name) + 3, 34)) if kind != "text" or name != "notes" else 40
     last = max(len(rows) + 1, TEMPLATE_ROWS + 1)
     for i, row in enumerate(rows, start=2):
         for j, (name, kind, _) in enumerate(cols, start=1):
@@ -266,7 +267,7 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
             if value is None:
                 pass
             elif isinstance(value, str):
-                _put_text(c, value, f"Offers!{get_column_letter(j)}{i}")
+                _put_text(c, value, ref("Offers", i, j))
             else:
                 c.value = value
             if kind in formats and not isinstance(value, str):
@@ -276,7 +277,6 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     present = sorted({r["currency"] for r in rows if r.get("currency")} | set(choices["currency"]))
     choices["currency"] = choices["equity.currency"] = choices["refresher.currency"] = present
     for j, (name, kind, _) in enumerate(cols, start=1):
-        letter = get_column_letter(j)
         options = choices.get(name)
         if kind == "bool":
             options = ["TRUE", "FALSE"]
@@ -284,10 +284,10 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
             continue
         dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
         dv.error, dv.errorTitle = f"choose one of: {', '.join(options)}", name
-        dv.add(f"{letter}2:{letter}{last}")
+        dv.add(area(None, 2, j, last, j))
         ws.add_data_validation(dv)
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
+    ws.freeze_panes = address(2, 3)  # the header row and the id and company columns stay in view
+    ws.auto_filter.ref = area(None, 1, 1, max(len(rows) + 1, 2), len(cols))
     ws.page_setup.orientation = "landscape"
     settings_ws = wb.create_sheet("Assumptions")
     settings_ws.append(["setting", "value"])
@@ -296,15 +296,15 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
     for name, value in settings:
         settings_ws.append([None, None if isinstance(value, str) else value])
         row = settings_ws.max_row
-        _put_text(settings_ws.cell(row=row, column=1), name, f"Assumptions!A{row}")
+        _put_text(settings_ws.cell(row=row, column=1), name, ref("Assumptions", row, 1))
         if isinstance(value, str):
-            _put_text(settings_ws.cell(row=row, column=2), value, f"Assumptions!B{row}")
+            _put_text(settings_ws.cell(row=row, column=2), value, ref("Assumptions", row, 2))
         for c in settings_ws[row]:
             c.font = font
     settings_ws.append([])
     settings_ws.append(["", "horizon_years, annual_raise, stock_growth, include_refreshers, private_equity_discount, discount_rate, "
                             "tax_rate, fx_date, weights.<factor>, reporting_currency, fx.<CODE> (units of reporting currency per 1)"])
-    settings_ws.column_dimensions["A"].width, settings_ws.column_dimensions["B"].width = 28, 24
+    settings_ws.column_dimensions[column_letter(1)].width, settings_ws.column_dimensions[column_letter(2)].width = 28, 24
     help_ws = wb.create_sheet("Help")
     help_ws.append(["column", "meaning"])
     for c in help_ws[1]:
@@ -320,7 +320,7 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
                 c.font = Font(name=FONT)
             if isinstance(c.value, str):
                 c.data_type = "s"
-    help_ws.column_dimensions["A"].width, help_ws.column_dimensions["B"].width = 34, 90
+    help_ws.column_dimensions[column_letter(1)].width, help_ws.column_dimensions[column_letter(2)].width = 34, 90
     return wb
 
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import format as fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..negotiation.current import Baseline
+    from ..offers.results import Evaluation
 
 STOCK_GROWTH = (-0.5, 1.0, 0.05)  # min, max, step
 RAISE = (0.0, 0.15, 0.005)
@@ -59,8 +63,8 @@ def panel_html(evaluation, stay=None) -> str:
 class StaticPanel:
     """What the panel shows without ipywidgets: a note, then the table and chart for the starting values."""
 
-    evaluation: Any
-    stay: Any = None
+    evaluation: "Evaluation"
+    stay: Optional["Baseline"] = None
     note: str = ("ipywidgets is not available here, so this is a static view at the file's assumptions; "
                  "install the notebook extra (pip install -e '.[notebook]') and open the notebook in JupyterLab to move the sliders.")
     figure: Any = field(default=None, repr=False)
