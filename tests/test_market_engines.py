@@ -204,6 +204,7 @@ def test_duckdb_reads_a_glob_with_an_explicit_memory_limit(tmp_path, files):
 
 
 def test_duckdb_counts_dropped_rows_like_the_importer(tmp_path):
+    need("duckdb")
     csv = DATA / "hostile" / "market_samples_many_reasons.csv"
     want = load_market(csv).report
     got = engines.Engine("duckdb").load(csv).report
