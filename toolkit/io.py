@@ -379,7 +379,9 @@ class XlsxSheet:
     member: str
 
 
-def _column_letters(n: int) -> str:
+def column_letters(n: int) -> str:
+    """A spreadsheet column's letters: 1 → 'A', 27 → 'AA' (the one implementation; report.excel.cells
+    checks the range and caches it)."""
     out = ""
     while n:
         n, r = divmod(n - 1, 26)
@@ -520,7 +522,7 @@ def scan_xlsx_sheet(path: str | os.PathLike, member: str) -> SheetScan:
     if positional:  # some cells carry no address: their place is their order, which only bounds the extent
         max_col = max(max_col, cells)
         max_row = max(max_row, cells)
-    corner = f"{_column_letters(max_col)}{max_row}" if cells else ""
+    corner = f"{column_letters(max_col)}{max_row}" if cells else ""
     return SheetScan(cells, max_row, max_col, corner, dimension, tuple(errors), tuple(uncached))
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ...io import column_letters
+
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 
@@ -34,11 +36,7 @@ def column_letter(col: int) -> str:
     """
     if not 1 <= col <= MAX_COL:
         raise ValueError(f"column must be between 1 and {MAX_COL:,}, got {col!r}")
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letters(col)
 
 
 def _column_number(letters: str) -> int:
