@@ -211,6 +211,7 @@ def test_every_rule_spanning_fields_is_one_the_signature_sees():
         "Deferral": {"_scalar", "_one"}, "RetirementVesting": {"_shapes", "_one"}, "Raise": {"_when"},
         "EquityGrant": {"_own_currency", "_complete"}, "Refresher": {"_scalar"}, "Retirement": {"_shapes", "_something"},
         "Relocation": {"_scalar"}, "Visa": {"_scalar"},
+        "Repayable": {"_scalar"},  # the base of SignOn and Relocation: a bare value is the amount
         # field validators that read other fields (info.data):
         "Offer": {"_matches_pay_period"},
     }

@@ -256,19 +256,11 @@ class Bonus(Frozen):
         return (self.year_start_month - 1 + 2) % 12 + 1
 
 
-class SignOn(Frozen):
-    """One sign-on payment, when it is paid, and its repayment terms.
-
-    When: `year` k (paid at month 12·(k−1), the default year 1 = at the start), a `month` (months
-    after the start: 0 = the start month) or a `date`; `installments: N` splits it into N equal
-    monthly payments from then on.
-    """
+class Repayable(Frozen):
+    """A one-time amount the employer may claw back (sign-on, relocation): the amount, and the
+    repayment terms. A bare value (`sign_on: 20k`) is the amount."""
 
     amount: Amount
-    year: int = Field(default=1, ge=1, le=40)
-    month: Optional[int] = Field(default=None, ge=0, le=480)
-    date: Optional[dt.date] = None
-    installments: int = Field(default=1, ge=1, le=120)
     clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
     clawback: Optional[Literal["prorata", "cliff"]] = None
     repay_basis: Optional[Literal["gross", "net"]] = None
@@ -279,6 +271,20 @@ class SignOn(Frozen):
         if not isinstance(value, dict):
             return {"amount": value}
         return value
+
+
+class SignOn(Repayable):
+    """One sign-on payment, when it is paid, and its repayment terms.
+
+    When: `year` k (paid at month 12·(k−1), the default year 1 = at the start), a `month` (months
+    after the start: 0 = the start month) or a `date`; `installments: N` splits it into N equal
+    monthly payments from then on.
+    """
+
+    year: int = Field(default=1, ge=1, le=40)
+    month: Optional[int] = Field(default=None, ge=0, le=480)
+    date: Optional[dt.date] = None
+    installments: int = Field(default=1, ge=1, le=120)
 
     @model_validator(mode="after")
     def _one_when(self) -> "SignOn":
@@ -627,23 +633,12 @@ class Benefits(Frozen):
     other: dict[str, AnnualAmount] = Field(default_factory=dict)
 
 
-class Relocation(Frozen):
+class Relocation(Repayable):
     """Relocation money (counted once, when paid: `date`, `month` after the start, default the start) and its repayment terms."""
 
-    amount: Amount
     date: Optional[dt.date] = None
     month: Optional[int] = Field(default=None, ge=0, le=480)
     grossed_up: Optional[bool] = None
-    clawback_months: Optional[int] = Field(default=None, ge=0, le=120)
-    clawback: Optional[Literal["prorata", "cliff"]] = None
-    repay_basis: Optional[Literal["gross", "net"]] = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _scalar(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return {"amount": value}
-        return value
 
 
 Sponsorship = Literal[
