@@ -195,3 +195,45 @@ def test_h1b_offer_gets_its_prevailing_wage_level(write):
     # Seattle levels 110k / 135k / 160k / 185k: 150,000 reaches Level 2; Level 3 is 10,000 away
     assert (level["level_reached"], level["next_level"], level["gap_to_next_level"]) == (2, 3, 10_000)
     assert "Level 2 (+$10,000 to Level 3)" in run("compare", str(offer), "--market", levels).stdout
+
+
+def _run_on_terminal(args: list[str], cwd) -> bytes:
+    """Run the CLI in a subprocess whose standard output is a real pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", *args], stdout=child, stderr=subprocess.PIPE,
+                            cwd=cwd, env={**os.environ, "COLUMNS": "200"})
+    os.close(child)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=120)
+    os.close(main)
+    assert proc.returncode == 0, proc.stderr.read().decode()
+    return out
+
+
+def test_csv_on_a_terminal_loses_escape_sequences_but_piped_csv_keeps_text_as_written(tmp_path):
+    """docs/sanitizing.md: CSV keeps text as written for programs, but a terminal never receives
+    an escape sequence from an offer file (OSC 0 retitles the window, CSI recolours)."""
+    sample = ROOT / "data" / "offers.yaml"
+    text = sample.read_text(encoding="utf-8").replace(
+        "company: Globex Corporation", 'company: "Globex\\e[31mRED\\e]0;pwned\\a Corp"', 1)
+    assert "\\e[31m" in text
+    (tmp_path / "offers.yaml").write_text(text, encoding="utf-8")
+    shown = _run_on_terminal(["compare", "offers.yaml", "--format", "csv"], tmp_path)
+    assert b"\x1b" not in shown and b"\x07" not in shown
+    assert b"GlobexRED Corp" in shown
+    piped = subprocess.run([sys.executable, "-m", "toolkit", "compare", "offers.yaml", "--format", "csv"],
+                           cwd=tmp_path, capture_output=True, check=True).stdout
+    assert b"Globex\x1b[31mRED\x1b]0;pwned\x07 Corp" in piped

@@ -155,6 +155,13 @@ def command_flags() -> dict[str, str]:
     return flags
 
 
-def echo(text: str) -> None:
-    """Write command output to stdout (kept in one place so tests can rely on it)."""
+def echo(text: str, *, data: bool = False) -> None:
+    """Write command output to stdout (kept in one place so tests can rely on it).
+
+    `data=True` marks text kept as written for programs (CSV): piped or redirected it goes out
+    unchanged, but on a terminal its escape sequences and control characters are removed, as
+    for every other terminal output (docs/sanitizing.md), so a company name cannot retitle the
+    window or recolour the screen."""
+    if data and sys.stdout.isatty():
+        text = terminal(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

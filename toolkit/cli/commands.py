@@ -390,7 +390,8 @@ def compare(
         document = build_compare_document(evaluation, plan if fmt == "json" else None, stay=stay)
         if not quiet:
             # offer colours only on a terminal that wants them (https://no-color.org)
-            echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"), basis=basis))
+            echo(render_compare(document, fmt, escape=not no_escape, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"), basis=basis),
+                 data=fmt == "csv")
         new_folders = [f for f in {output.parent if output else None, charts, brief.parent if brief else None} if f is not None and not f.exists()]
         if brief is not None:
             from ..report.brief import write_offer_brief

@@ -151,7 +151,7 @@ def _summary_out(market, frame, file, fmt, no_escape: bool = False) -> None:
         echo(json.dumps({"source": market.source, "format": market.format, "as_of": market.as_of,
                          "import": market.report.as_dict(), "groups": records}, indent=2, default=str))
     elif fmt == "csv":
-        echo(frame.map(lambda v: csv_cell(v, escape=not no_escape)).to_csv(index=False))
+        echo(frame.map(lambda v: csv_cell(v, escape=not no_escape)).to_csv(index=False), data=True)
     else:
         title = terminal(f"{market.label}: {file}", keep_newlines=False) + (f" (as of {market.as_of})" if market.as_of else "")
         shown = frame.drop(columns=[c for c in ("source", "top_coded_at") if c in frame.columns])
