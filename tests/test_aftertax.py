@@ -121,12 +121,12 @@ def test_remote_us_without_a_state_says_set_tax_state(write):
 
 
 def test_a_country_without_tables_gets_no_after_tax_figure_and_says_so(write):
-    path = write("o.yaml", "offers: [{id: p, company: P, currency: EUR, base_salary: 90k, location: 'Paris, France'}]\n")
+    path = write("o.yaml", "offers: [{id: p, company: P, currency: EUR, base_salary: 90k, location: 'Tokyo, Japan'}]\n")
     ev = evaluate(load_offers([path]))
     assert np.isnan(ev.headlines["average_tc_after_tax"][0])
     block = ev.offer_dict(0)["tax"]
     assert block["years"][0]["total_tax"] is None
-    assert "no tax tables for FR: use --tax-rate" in block["notes"]
+    assert "no tax tables for JP: use --tax-rate" in block["notes"]
 
 
 def test_joint_filers_spouse_income_and_dependents_from_assumptions(write):

@@ -11,7 +11,7 @@ from toolkit.offers.tax import BuiltinEngine, FlatEngine, TaxHouseholds
 def mixed(order=None):
     cols = dict(
         year=[2025, 2026, 2025, 2026, 2025, 2027, 2025],
-        country=["US", "US", "DE", "GB", "FR", "US", "US"],
+        country=["US", "US", "DE", "GB", "JP", "US", "US"],
         region=["CA", "NY", "", "SCT", "", "WA", "TX"],
         locality=["", "NYC", "", "", "", "", ""],
         wages=[200_000.0, 150_000.0, 100_000.0, 80_000.0, 90_000.0, 120_000.0, 60_000.0],
@@ -46,7 +46,7 @@ def test_levels_add_up_to_the_total_and_rates_follow():
 def test_a_country_without_tables_gets_zero_and_the_message():
     r = BuiltinEngine().compute(mixed())
     assert r.total_tax[4] == 0.0
-    assert r.notes[4] == ("no tax tables for FR: use --tax-rate",)
+    assert r.notes[4] == ("no tax tables for JP: use --tax-rate",)
 
 
 def test_a_later_year_is_labelled_with_the_table_year():

@@ -2,9 +2,9 @@
 
 One row is one person in one tax year. Engines are vectorised: `compute(households)` works on
 all rows of a run at once and returns a `TaxResult` of equal-length arrays. Amounts are in the
-jurisdiction's own currency (USD for US rows, EUR for DE, GBP for GB); converting an offer's
+jurisdiction's own currency (USD for US rows, EUR for DE and FR, GBP for GB); converting an offer's
 pay into that currency is the caller's job. This module holds data shapes only: no tables, no
-jurisdiction rules (those live in `tables.py`, `us.py`, `us_states.py`, `de.py`, `uk.py`).
+jurisdiction rules (those live in `tables.py`, `us.py`, `us_states.py`, `de.py`, `uk.py`, `fr.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ FILING_STATUSES = ("single", "married_joint", "married_separate", "head_of_house
 
 # Where each component a built-in jurisdiction reports is summed. "national" is federal income
 # tax (US), Einkommensteuer + Soli + church tax (DE), income tax (GB, including Scottish rates);
-# "payroll" is every social or payroll contribution withheld from the employee's pay.
+# FR: impôt sur le revenu + the high-income contribution; "payroll" is every social or payroll
+# contribution withheld from the employee's pay (FR: CSG and CRDS included).
 LEVELS = ("national", "state", "local", "payroll")
 
 COMPONENT_LEVEL: dict[str, str] = {
@@ -38,9 +39,16 @@ COMPONENT_LEVEL: dict[str, str] = {
     "de_care": "payroll",
     "gb_income_tax": "national",
     "gb_national_insurance": "payroll",
+    "fr_income_tax": "national",
+    "fr_high_income_contribution": "national",
+    "fr_old_age": "payroll",
+    "fr_agirc_arrco": "payroll",
+    "fr_apec": "payroll",
+    "fr_csg_deductible": "payroll",
+    "fr_csg_crds_non_deductible": "payroll",
 }
 
-CURRENCY = {"US": "USD", "DE": "EUR", "GB": "GBP"}
+CURRENCY = {"US": "USD", "DE": "EUR", "GB": "GBP", "FR": "EUR"}
 
 # Countries whose tax year is not the calendar year: the year a tax year starts in names it.
 TAX_YEAR_START = {"GB": (4, 6), "IN": (4, 1)}
