@@ -69,9 +69,9 @@ def test_sample_report_matches_golden_snapshot(evaluation, tmp_path):
 
 def test_sheets_in_order_with_panes_filters_and_landscape_print(evaluation, tmp_path):
     wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
-    assert wb.sheetnames == ["Summary", "Year by year", "Market", "Negotiation", "Talking points", "Drafts", "Inputs", "Grants",
+    assert wb.sheetnames == ["Summary", "Year by year", "Tax", "Calendar years", "Market", "Negotiation", "Talking points", "Drafts", "Inputs", "Grants",
                              "Assumptions", "Vest events"]
-    for name in ("Year by year", "Inputs", "Grants", "Vest events"):
+    for name in ("Year by year", "Tax", "Calendar years", "Inputs", "Grants", "Vest events"):
         ws = wb[name]
         assert ws.freeze_panes and ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
         assert ws.print_title_rows == "$3:$3"  # the header row on every printed page
@@ -84,7 +84,7 @@ def test_sheets_in_order_with_panes_filters_and_landscape_print(evaluation, tmp_
         "Year by year": "landscape", "Drafts": "portrait"}
     assert wb["Inputs"].page_setup.fitToWidth > 1 and wb["Inputs"].print_title_cols == "$A:$C"  # 47 columns: legible, not one page
     summary = wb["Summary"]
-    assert len(summary._charts) == 2 and summary.freeze_panes == "B5"
+    assert len(summary._charts) == 3 and summary.freeze_panes == "B5"
     assert wb["Year by year"]["N4"].value.startswith("=F4+G4+H4+I4")
     assert wb["Year by year"]["F4"].number_format == '"$"#,##0'
 
@@ -216,3 +216,142 @@ def test_talking_point_amounts_take_their_own_unit(evaluation, tmp_path):
     header = [c.value for c in ws[3]]
     formats = [[ws.cell(r, header.index(k) + 1).number_format for k in ("Current", "Target", "Ask")] for r in (4, 5, 6)]
     assert formats == [['0 "days"'] * 3, ['"€"#,##0'] * 3, ["0%"] * 3]
+
+
+# ---------------------------------------------------------------- Tax and Calendar-years sheets
+
+
+def _table(ws, header_row: int = 3) -> tuple[list[str], list[list]]:
+    """(headers, data rows up to the first empty row) of a table sheet."""
+    header = [c.value for c in ws[header_row]]
+    while header and header[-1] is None:
+        header.pop()
+    rows = []
+    for row in ws.iter_rows(min_row=header_row + 1, max_col=len(header), values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(list(row))
+    return header, rows
+
+
+def _text(ws) -> str:
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+
+
+def test_tax_sheet_holds_the_engines_figures_per_offer_and_tax_year(evaluation, tmp_path):
+    """One row per entry of each offer's JSON tax.years, values equal to the block (no formulas),
+    the engine, its version, the profile and every note below, and the plain warning on top."""
+    from toolkit.report.document import build_compare_document
+
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    ws = wb["Tax"]
+    header, rows = _table(ws)
+    assert header == ["Offer #", "Offer id", "Company", "Tax year", "Offer year", "Taxed pay", "Income tax: national", "Income tax: state",
+                      "Income tax: local", "Payroll and social contributions", "Total tax", "TC after tax", "Effective rate",
+                      "Marginal rate", "US withholding gap"]
+    doc = build_compare_document(evaluation)
+    keys = ["year", "offer_year", "taxable_wages", "income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax",
+            "total_tax", "after_tax_tc", "effective_rate", "marginal_rate", "withholding_gap"]
+    expected = [[i + 1, o["id"], o["company"]] + [y[k] for k in keys] for i, o in enumerate(doc["offers"]) for y in o["tax"]["years"]]
+    assert len(rows) == len(expected) == sum(len(o["tax"]["years"]) for o in doc["offers"])
+    for got, want in zip(rows, expected):
+        assert got[:4] == want[:4]  # offer, company and the engine's tax-year label (text: '2027' or '2026/27')
+        assert got[4:] == pytest.approx(want[4:], abs=0.006)  # the JSON rounds money to cents
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # values: the engine's figures
+    assert ws.cell(4, header.index("Effective rate") + 1).number_format == "0.0%"
+    text = _text(ws)
+    assert "These are the tax engine's figures (values: they do not recalculate" in ws["A2"].value
+    assert "applies each year's effective rate" in ws["A2"].value and "only approximately" in ws["A2"].value
+    for o in doc["offers"]:
+        t = o["tax"]
+        assert f"{o['company']} ({o['id']}): built-in tax tables ({t['engine_version']}); tax years 2027–2030" in text
+        assert all(note in text for note in t["notes"])
+        assert t["basis"] in text
+    assert "Profile: US · WA · single, 0 dependents" in text and "Profile: DE · single, 0 dependents" in text
+
+
+def test_tax_sheet_follows_the_block_not_offer_years(evaluation, tmp_path, monkeypatch):
+    """Tax years that are not offer years (more rows than the horizon, UK labels, a new key)
+    come through as the block has them: the sheet depends on neither their number nor their meaning."""
+    from toolkit.offers import aftertax
+
+    real = aftertax.AfterTax.offer_block
+
+    def block(self, i):
+        b = real(self, i)
+        years = [dict(y, year=f"{2026 + k}/{27 + k}", months_in_offer_years=12 - k) for k, y in enumerate(b["years"])]
+        years = [{k: v for k, v in y.items() if k != "offer_year"} for y in years]
+        return {**b, "years": years + [dict(years[-1], year="2031/32")]}
+
+    monkeypatch.setattr(aftertax.AfterTax, "offer_block", block)
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    header, rows = _table(wb["Tax"])
+    assert "Offer year" not in header and header[-1] == "Months in offer years"
+    assert len(rows) == 3 * (evaluation.horizon_years + 1)
+    assert [r[3] for r in rows[:5]] == ["2026/27", "2027/28", "2028/29", "2029/30", "2031/32"]
+    assert "tax years 2026/27–2031/32" in _text(wb["Tax"])
+
+
+def test_flat_rate_offers_say_the_rate_is_yours(tmp_path):
+    e = toolkit.evaluate(toolkit.load_offers(SAMPLE), {**toolkit.load_offers(SAMPLE).assumptions.model_dump(), "tax_rate": 0.3})
+    wb = openpyxl.load_workbook(write_report(e, tmp_path / "r.xlsx"))
+    text = _text(wb["Tax"])
+    assert "Globex Corporation (globex): flat rate given by you (30.0%); tax years 2027–2030" in text
+    header, rows = _table(wb["Tax"])
+    assert [r[header.index("Effective rate")] for r in rows] == pytest.approx([0.3] * len(rows))
+
+
+def test_calendar_years_sheet_is_the_paid_view(evaluation, tmp_path):
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    ws = wb["Calendar years"]
+    header, rows = _table(ws)
+    assert header[:6] == ["Offer #", "Offer id", "Company", "Calendar year", "Months employed", "Period"]
+    assert {"Base", "Bonus", "Sign-on", "Equity", "TC (paid)", "Total rewards (paid)"} <= set(header)
+    want = [(i, y) for i in range(len(evaluation.offers)) for y in evaluation.calendar_dict(i)["calendar_years"]]
+    assert len(rows) == len(want)
+    col = {h: k for k, h in enumerate(header)}
+    for got, (i, y) in zip(rows, want):
+        assert got[col["Offer id"]] == evaluation.ids[i] and got[col["Calendar year"]] == y["year"]
+        assert got[col["Months employed"]] == y["months_employed"]
+        assert got[col["Period"]] == (f"partial: {y['months_employed']} month{'s' if y['months_employed'] != 1 else ''}"
+                                      if y["partial"] else "full year")
+        assert got[col["TC (paid)"]] == pytest.approx(y["tc"]) and got[col["Bonus"]] == pytest.approx(y["bonus"])
+    assert any(r[col["Period"]].startswith("partial: ") for r in rows)  # the Berlin offer starts in February
+    assert "Paid basis" in ws["A2"].value and "headline figures" in ws["A2"].value and "use offer years" in ws["A2"].value
+    text = _text(ws)
+    unpaid = evaluation.calendar_dict(0)["bonus_accrued_unpaid"]
+    assert unpaid > 0 and f"bonus earned but not yet paid by the horizon's end: ${unpaid:,.0f}" in text
+
+
+def test_summary_charts_after_tax_bars_beside_pre_tax(evaluation, tmp_path):
+    wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
+    ws = wb["Summary"]
+    L = X.Layout.of(evaluation)
+    chart = ws._charts[2]
+    assert chart.grouping == "clustered" and chart.type == "col"
+    titles = [s.tx.v for s in chart.series]
+    assert titles[:2] == ["Globex Corporation: pre-tax", "Globex Corporation: after tax (built-in tax tables, 2027–2030)"]
+    assert len(titles) == 2 * len(evaluation.offers)
+    refs = [s.val.numRef.f for s in chart.series]
+    assert refs[1].endswith(f"${L.summary.row('tat:1')}:$B${L.summary.row('tat:' + str(L.h))}")
+    assert chart.series[1].graphicalProperties.pattFill is not None  # hatched: apart from pre-tax in black and white
+    # the rows it reads: TC after tax by year, formulas over the Year-by-year sheet
+    cell = ws.cell(L.summary.row("tat:1"), L.offer_col(0))
+    assert cell.value == "=" + L.years.ref("tc_after_tax", L.year_row(0, 1), external=True)
+
+
+def test_offer_without_tax_figures_shows_na_never_its_pre_tax_pay(evaluation, tmp_path):
+    """An offer in a country without tax tables: the engine has no after-tax figure, so the
+    workbook writes "n/a" (a blank rate would read as 0% tax and show the pre-tax TC)."""
+    o = evaluation.offers[1].model_copy(update={"location": "Tokyo, Japan", "tax": None})
+    e = toolkit.evaluate([evaluation.offers[0], o], evaluation.assumptions, evaluation.fx)
+    assert __import__("numpy").isnan(e.after_tax.after_tax_tc[1]).all()
+    wb = openpyxl.load_workbook(write_report(e, tmp_path / "r.xlsx"))
+    L = X.Layout.of(e)
+    years = wb["Year by year"]
+    assert years[L.years.ref("tax_rate", L.year_row(1, 1))].value == "n/a"
+    assert years[L.years.ref("tc_after_tax", L.year_row(1, 1))].value.startswith("=IF(ISNUMBER(")
+    for key in ("year1_tc_after_tax", "average_tc_after_tax"):
+        assert wb["Summary"].cell(L.summary.row(key), L.offer_col(1)).value == "n/a"
+        assert wb["Summary"].cell(L.summary.row(key), L.offer_col(0)).data_type == "f"
+    assert "no tax tables for JP" in _text(wb["Tax"])

@@ -64,6 +64,11 @@ def engine_cells(e, L=None, *, edited: bool = False) -> dict[tuple[str, str], fl
     for k in range(1, L.h + 1):
         for i in range(L.n):
             out[(X.SUMMARY, ref(None, S.row(f"tc:{k}"), L.offer_col(i)))] = float(e.figures.tc[i, k - 1])
+    if not skip:  # the after-tax columns and rows: the engine's figures at the inputs it was given
+        for i in range(L.n):
+            for k in range(1, L.h + 1):
+                out[(X.YEARS, L.years.ref("tc_after_tax", L.year_row(i, k)))] = float(e.after_tax.after_tax_tc[i, k - 1])
+                out[(X.SUMMARY, ref(None, S.row(f"tat:{k}"), L.offer_col(i)))] = float(e.after_tax.after_tax_tc[i, k - 1])
     for r, value in enumerate(e.vest_events["value"].tolist(), start=L.vest.first_row):
         out[(X.VEST, L.vest.ref("value", r))] = float(value)
     return out
@@ -176,6 +181,46 @@ def test_edited_inputs_recalculate_like_compare(tmp_path):
     expected = toolkit.evaluate(offers, e.assumptions.model_copy(update={"annual_raise": 0.05, "stock_growth": 0.10}), fx)
     assert_matches(values, expected, edited=True)
     assert expected.headlines["average_tc"][0] != e.headlines["average_tc"][0]
+
+
+def test_after_tax_formulas_equal_the_tax_engine_and_move_approximately_after_an_edit(tmp_path):
+    """With the built-in engine: as written, every after-tax cell (Year by year, the Summary's
+    headlines and 'TC after tax by year') equals the engine to the cent. After a base salary edit
+    the workbook applies the rate it was written with (docs/excel.md, "After tax"): its after-tax
+    TC is the new TC × (1 − that rate), to the cent, and differs from the engine's recomputed figure
+    by about the change in TC × (marginal − effective rate) — bounded here by the change × the
+    largest marginal rate."""
+    e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
+    assert set(e.after_tax.engine) == {"builtin"}
+    path = write_report(e, tmp_path / "r.xlsx")
+    values = recalculated_values(path)
+    assert_matches(values, e)  # after-tax included: nothing was edited
+    L = X.Layout.of(e)
+    for key in AFTER_TAX_ROWS:
+        for i in range(L.n):
+            got = values[X.SUMMARY][ref(None, L.summary.row(key), L.offer_col(i))]
+            want = float(e.headlines[key][i])
+            assert got == "n/a" if math.isnan(want) else abs(got - want) <= CENT, key
+    # edit Initech's base (offer 2): $172,000 → $190,000
+    i = 1
+    _edit(path, X.INPUTS, L.inputs.ref("base", L.inputs_row(i)), 190000)
+    values = recalculated_values(path)
+    offers = list(e.offers)
+    offers[i] = offers[i].model_copy(update={"base_salary": offers[i].base_salary.model_copy(update={"amount": 190000.0})})
+    edited = toolkit.evaluate(offers, e.assumptions, e.fx)
+    worst = 0.0
+    for k in range(1, L.h + 1):
+        r = L.year_row(i, k)
+        rate = 1 - e.after_tax.after_tax_tc[i, k - 1] / e.figures.tc[i, k - 1]
+        tc_new = float(edited.figures.tc[i, k - 1])
+        got = values[X.YEARS][L.years.ref("tc_after_tax", r)]
+        assert abs(got - tc_new * (1 - rate)) <= CENT  # the documented rule: the written rate on the live TC
+        change = tc_new - float(e.figures.tc[i, k - 1])
+        assert change > 17_000
+        error = abs(got - float(edited.after_tax.after_tax_tc[i, k - 1]))
+        assert 0 < error <= change * float(edited.after_tax.marginal_rate[i].max())
+        worst = max(worst, error)
+    assert worst < 2_000  # measured: about $1,300 a year on an $18,000 raise of the base (CA, single)
 
 
 def test_with_assumptions_matches_an_edited_stock_growth(tmp_path):

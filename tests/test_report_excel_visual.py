@@ -29,7 +29,7 @@ FOOTER = re.compile(r"^(.+) · page (\d+)$")  # the footer every sheet prints: '
 # Pages each sheet may take for the sample (3 offers, market, current job, 6 follow-ups).
 PAGE_BOUNDS = {
     # Summary: 4 pages since the three after-tax headline rows (issue 14) pushed its charts on
-    "Summary": (2, 4), "Year by year": (1, 1), "Market": (1, 2), "Negotiation": (1, 3), "Talking points": (1, 3),
+    "Summary": (2, 4), "Year by year": (1, 1), "Tax": (1, 2), "Calendar years": (1, 1), "Market": (1, 2), "Negotiation": (1, 3), "Talking points": (1, 3),
     "Drafts": (3, 10), "Follow-ups": (1, 2), "Inputs": (1, 5), "Grants": (1, 1), "Assumptions": (1, 1), "Vest events": (1, 3),
 }
 
@@ -90,7 +90,7 @@ def test_every_chart_prints_whole_on_its_sheets_pages(rendered):
     xlsx, _, words, sheets = rendered
     wb = openpyxl.load_workbook(xlsx)
     charts = [(ws.title, ch) for ws in wb.worksheets for ch in ws._charts]
-    assert len(charts) == 3
+    assert len(charts) == 4  # Summary: components, TC by year, TC before and after tax; Market: the band
     for sheet, chart in charts:
         title = chart.title.tx.rich.p[0].r[0].t
         text = " ".join(_text(page) for page, s in zip(words, sheets) if s == sheet)

@@ -20,7 +20,7 @@ Modules by concern:
 
 from __future__ import annotations
 
-from .layout import (ASSUMPTIONS, DRAFTS, FOLLOWUPS, TALKING, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, VEST, YEARS, Column, Layout,
+from .layout import (ASSUMPTIONS, CALENDAR, DRAFTS, FOLLOWUPS, TALKING, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, TAX, VEST, YEARS, Column, Layout,
                      RowSpec, TableSpec)
 from .styles import DATE, FONT, HEADER_FILL, INPUT_FILL, PCT, money_format
 from .workbook import build_workbook, write_report
@@ -29,5 +29,5 @@ from .writer import FORMULA_STARTS, MAX_CELL_CHARS, ExcelTextWarning, F, clean_t
 __all__ = [
     "write_report", "build_workbook", "ExcelTextWarning", "F", "clean_text", "money_format", "Layout", "TableSpec", "RowSpec",
     "Column", "FORMULA_STARTS", "MAX_CELL_CHARS", "DATE", "FONT", "HEADER_FILL", "INPUT_FILL", "PCT",
-    "SUMMARY", "YEARS", "MARKET", "NEGOTIATION", "TALKING", "DRAFTS", "FOLLOWUPS", "INPUTS", "GRANTS", "ASSUMPTIONS", "VEST",
+    "SUMMARY", "YEARS", "MARKET", "NEGOTIATION", "TALKING", "DRAFTS", "FOLLOWUPS", "INPUTS", "GRANTS", "ASSUMPTIONS", "VEST", "TAX", "CALENDAR",
 ]

@@ -8,11 +8,15 @@ ISNUMBER, MIN, MAX, RANK); no `_xlfn.` functions.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .cells import area, ref
 from .layout import Layout
 from .writer import F
 
 DAYS_PER_YEAR = 260
+AFTER_TAX_HEADLINES = ("year1_tc_after_tax", "average_tc_after_tax", "average_total_rewards_after_tax",
+                       "average_tc_after_tax_col_adjusted")
 PERIODS = ("hour", "day", "week", "biweek", "semimonth", "month", "year")
 
 
@@ -166,20 +170,36 @@ def tc(L: Layout, r: int) -> F:
     return F("=" + "+".join(terms))
 
 
-def tax_rate(L: Layout, i: int, k: int) -> F | float:
-    """The year's effective tax rate: the engine's figure (a value), or for an offer taxed at a
-    flat rate the Inputs or Assumptions cell that holds it (so editing that rate flows)."""
+def engine_tax_rate(L: Layout, i: int, k: int) -> float:
+    """The share of offer i's year-k TC the engine takes as tax: 1 − after-tax TC ÷ TC (NaN when
+    the engine gives no after-tax figure). Read from the per-offer-year after-tax TC, so it does not
+    depend on how the engine's tax years map to offer years (the Tax sheet shows those)."""
+    after = float(L.e.after_tax.after_tax_tc[i, k - 1])
+    tc_ = float(L.e.figures.tc[i, k - 1])
+    if after != after:
+        return float("nan")
+    if tc_ == 0:
+        rate = float(L.e.after_tax.effective_rate[i, k - 1]) if L.e.after_tax.effective_rate.shape[1] >= k else float("nan")
+        return rate
+    return 1.0 - after / tc_
+
+
+def tax_rate(L: Layout, i: int, k: int) -> F | float | str:
+    """The year's tax rate on TC: the engine's figure (a value; "n/a" where the engine has none,
+    never a blank that would count as no tax), or for an offer taxed at a flat rate the Inputs or
+    Assumptions cell that holds it (so editing that rate flows)."""
     after = L.e.after_tax
-    value = float(after.effective_rate[i, k - 1])
+    value = engine_tax_rate(L, i, k)
     if after.engine[i] != "flat":
-        return value
+        return value if value == value else "n/a"
     own = L.e.offers[i].tax_rate is not None
     cell = L.I("tax", i) if own else L.A("tax_rate")
     return F(f"=IF(ISNUMBER({cell}),{cell},{value!r})")
 
 
 def tc_after_tax(L: Layout, r: int) -> F:
-    return F(f"={_y(L, 'tc', r)}*(1-{_y(L, 'tax_rate', r)})")
+    rate = _y(L, "tax_rate", r)
+    return F(f'=IF(ISNUMBER({rate}),{_y(L, "tc", r)}*(1-{rate}),"n/a")')
 
 
 def total_rewards(L: Layout, r: int) -> F:
@@ -228,6 +248,8 @@ def headline(L: Layout, key: str, i: int) -> F | float | str:
     if key == "average_tc_col_adjusted":
         c = L.I("col", i)
         return F(f'=IF(ISNUMBER({c}),{avg}*100/{c},"n/a")')
+    if key in AFTER_TAX_HEADLINES and np.isnan(L.e.after_tax.after_tax_tc[i]).any():
+        return "n/a"  # no tax figure for this offer (no tables for its country): never the pre-tax figure
     if key == "year1_tc_after_tax":
         return F("=" + year_cell(L, "tc_after_tax", i, 1))
     if key == "average_tc_after_tax":
@@ -271,6 +293,10 @@ def component_average(L: Layout, component: str, i: int) -> F:
 
 def tc_in_year(L: Layout, i: int, k: int) -> F:
     return F("=" + year_cell(L, "tc", i, k))
+
+
+def tc_after_tax_in_year(L: Layout, i: int, k: int) -> F:
+    return F("=" + year_cell(L, "tc_after_tax", i, k))
 
 
 def best_in_row(L: Layout, key: str, better: str) -> tuple[str, str]:

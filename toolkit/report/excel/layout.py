@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SUMMARY, YEARS, MARKET, NEGOTIATION, TALKING, DRAFTS, FOLLOWUPS = (
     "Summary", "Year by year", "Market", "Negotiation", "Talking points", "Drafts", "Follow-ups")
 INPUTS, GRANTS, ASSUMPTIONS, VEST = "Inputs", "Grants", "Assumptions", "Vest events"
+TAX, CALENDAR = "Tax", "Calendar years"
 
 HEADER_ROW = 3  # tables: title in row 1, note in row 2, header in row 3
 MAX_CHART_OFFERS = 20
@@ -169,6 +170,48 @@ MARKET_SPEC = TableSpec(MARKET, _cols(
     ("match", "Match", 36), ("sample_size", "Sample size", 9), ("source", "Source", 36),
 ))
 
+# The Tax sheet: one row per offer × tax year of the JSON `tax` block. The leading columns name
+# the offer; then the block's row keys in this order, with any key a newer block adds appended
+# (its header made from the key), so the sheet follows the block without knowing how many tax
+# years there are or how they relate to offer years.
+TAX_LEAD = (("offer_no", "Offer #", 7), ("offer_id", "Offer id", 14), ("company", "Company", 24))
+TAX_KEYS = {
+    "year": ("Tax year", 8), "offer_year": ("Offer year", 7), "taxable_wages": ("Taxed pay", 13),
+    "income_tax_national": ("Income tax: national", 13), "income_tax_state": ("Income tax: state", 12),
+    "income_tax_local": ("Income tax: local", 12), "payroll_tax": ("Payroll and social contributions", 13),
+    "total_tax": ("Total tax", 13), "after_tax_tc": ("TC after tax", 13), "effective_rate": ("Effective rate", 10),
+    "marginal_rate": ("Marginal rate", 10), "withholding_gap": ("US withholding gap", 12),
+}
+# The Calendar-years sheet: one row per offer × calendar year of the JSON `calendar_years` rows.
+CALENDAR_LEAD = (("offer_no", "Offer #", 7), ("offer_id", "Offer id", 14), ("company", "Company", 24))
+CALENDAR_KEYS = {
+    "year": ("Calendar year", 9), "months_employed": ("Months employed", 9), "partial": ("Period", 17),
+    "base": ("Base", 13), "bonus": ("Bonus", 12), "sign_on": ("Sign-on", 12), "equity": ("Equity", 13),
+    "refresh_equity": ("Refresh equity", 13), "retirement": ("Retirement", 12), "benefits": ("Benefits", 12),
+    "relocation": ("Relocation", 12), "tc": ("TC (paid)", 14), "total_rewards": ("Total rewards (paid)", 14),
+    "employee_deferral": ("Your pre-tax deferral", 12), "iso_over_limit": ("ISO value over the $100,000 limit", 13),
+}
+
+
+def _key_header(key: str) -> str:
+    """'withholding_gap' → 'Withholding gap': the header of a row key the sheet does not know yet."""
+    return key.replace("_", " ").capitalize()
+
+
+def block_spec(sheet: str, lead: Sequence[tuple[str, str, float]], known: dict[str, tuple[str, float]],
+               rows: Sequence[dict[str, Any]]) -> TableSpec:
+    """A table spec for rows of plain dicts: the lead columns, the known keys present in any row
+    (in the known order), then any other scalar key in the order first seen."""
+    seen: list[str] = []
+    for r in rows:
+        for k, v in r.items():
+            if k not in seen and not isinstance(v, (dict, list, tuple)):
+                seen.append(k)
+    keys = [k for k in known if k in seen] + [k for k in seen if k not in known]
+    cols = [*lead] + [(k, *known.get(k, (_key_header(k), 12))) for k in keys]
+    return TableSpec(sheet, _cols(*cols))
+
+
 ASSUMPTION_COLS = TableSpec(ASSUMPTIONS, _cols(
     ("label", "Assumption", 40), ("value", "Value", 16), ("notes", "Notes", 58), ("date", "", 12),
 ))
@@ -223,7 +266,7 @@ VERSUS_ROWS = (
 
 def summary_spec(horizon: int, baseline: bool = False) -> RowSpec:
     """Summary rows: headline figures, average per year by component ('avg:base'), TC by year
-    ('tc:1'); with a stay baseline, a note about it and the 'vs now' rows after the headlines."""
+    ('tc:1'), TC after tax by year ('tat:1'); with a stay baseline, a note about it and the 'vs now' rows after the headlines."""
     from ...offers.engine import COMPONENTS
 
     rows: list[str | None] = ["title", "note", "market_note"] + (["stay_note"] if baseline else [])
@@ -233,6 +276,7 @@ def summary_spec(horizon: int, baseline: bool = False) -> RowSpec:
         rows += [None] + [key for key, _, _, _ in VERSUS_ROWS]
     rows += [None, "avg_header"] + [f"avg:{c}" for c in COMPONENTS]
     rows += [None, "tc_header"] + [f"tc:{k}" for k in range(1, horizon + 1)]
+    rows += [None, "tat_header"] + [f"tat:{k}" for k in range(1, horizon + 1)]
     return RowSpec(SUMMARY, tuple(rows))
 
 
@@ -259,6 +303,8 @@ class Layout:
     grants: TableSpec = GRANTS_SPEC
     vest: TableSpec = VEST_SPEC
     market: TableSpec = MARKET_SPEC
+    tax: TableSpec = field(default=None)  # type: ignore[assignment]
+    calendar: TableSpec = field(default=None)  # type: ignore[assignment]
     assumption_cols: TableSpec = ASSUMPTION_COLS
     assumptions: RowSpec = field(default=None)  # type: ignore[assignment]
     summary: RowSpec = field(default=None)  # type: ignore[assignment]
@@ -279,7 +325,11 @@ class Layout:
         tiers = max([len(o.retirement.tiers) for o in e.offers if o.retirement] + [1])
         if stay is not None and getattr(stay, "evaluation", None) is None:
             stay = None  # a current-job file without a base salary: no stay scenario to show
+        tax_rows = [row for i in range(len(e.offers)) for row in (e.after_tax.offer_block(i).get("years") or ())]
+        calendar_rows = [row for i in range(len(e.offers)) for row in (e.calendar_dict(i).get("calendar_years") or ())]
         base = dict(inputs=inputs_spec(e.horizon_years, tiers, cur), assumptions=assumption_rows(fx_codes),
+                    tax=block_spec(TAX, TAX_LEAD, TAX_KEYS, tax_rows),
+                    calendar=block_spec(CALENDAR, CALENDAR_LEAD, CALENDAR_KEYS, calendar_rows),
                     summary=summary_spec(e.horizon_years, stay is not None), fx_codes=fx_codes, tiers=tiers, stay=stay)
         return cls(e=e, **{**base, **specs})
 
@@ -314,6 +364,16 @@ class Layout:
     @cached_property
     def grant_row(self) -> dict[tuple[int, int], int]:
         return {(i, g): self.grants.first_row + k for k, (i, g, _, _) in enumerate(self.grant_list)}
+
+    @cached_property
+    def tax_blocks(self) -> list[dict[str, Any]]:
+        """Each offer's JSON `tax` block (offers.aftertax.AfterTax.offer_block), unrounded."""
+        return [self.e.after_tax.offer_block(i) for i in range(self.n)]
+
+    @cached_property
+    def calendar_blocks(self) -> list[dict[str, Any]]:
+        """Each offer's paid view as in the JSON: start_date, calendar_years, bonus_accrued_unpaid."""
+        return [self.e.calendar_dict(i) for i in range(self.n)]
 
     @cached_property
     def events(self) -> Any:

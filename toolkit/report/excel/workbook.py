@@ -6,8 +6,8 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .layout import ASSUMPTIONS, DRAFTS, FOLLOWUPS, TALKING, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, VEST, YEARS, Layout
-from .sheets import assumptions, drafts, followups as followups_sheet, grants, inputs, market, negotiation, summary, vest, years
+from .layout import ASSUMPTIONS, CALENDAR, DRAFTS, FOLLOWUPS, TALKING, GRANTS, INPUTS, MARKET, NEGOTIATION, SUMMARY, TAX, VEST, YEARS, Layout
+from .sheets import assumptions, calendar, drafts, followups as followups_sheet, grants, inputs, market, negotiation, summary, tax, vest, years
 from .styles import Styles
 from .writer import SheetWriter
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def sheet_names(followups: bool) -> list[str]:
     """Tab order: what a reader wants first, then the inputs, then the machinery."""
-    return [SUMMARY, YEARS, MARKET, NEGOTIATION, TALKING, DRAFTS] + ([FOLLOWUPS] if followups else []) + [INPUTS, GRANTS, ASSUMPTIONS, VEST]
+    return [SUMMARY, YEARS, TAX, CALENDAR, MARKET, NEGOTIATION, TALKING, DRAFTS] + ([FOLLOWUPS] if followups else []) + [INPUTS, GRANTS, ASSUMPTIONS, VEST]
 
 
 def _largest_figure(evaluation: "Evaluation", stay: Any) -> float:
@@ -55,6 +55,8 @@ def build_workbook(evaluation: "Evaluation", *, plan: Any = None, followups: Any
     try:
         summary.write(sheets[SUMMARY], L)
         years.write(sheets[YEARS], L)
+        tax.write(sheets[TAX], L)
+        calendar.write(sheets[CALENDAR], L)
         market.write(sheets[MARKET], L)
         negotiation.write(sheets[NEGOTIATION], L, plan)
         negotiation.write_talking_points(sheets[TALKING], L, plan)

@@ -9,7 +9,7 @@ from typing import Any
 from .. import formulas as fx
 from ..layout import COMPONENT_LABELS, MAX_CHART_OFFERS, SUMMARY_ROWS, VERSUS_ROWS, Layout
 from ..styles import BEST_FILL, INT, PERCENTILE, money_format, signed_money_format, SIGNED_PCT
-from ..writer import SheetWriter, number
+from ..writer import SheetWriter, clean_text, number
 from ...palette import argb, offer_color
 
 LABEL_MAX, VALUE_MAX = 44, 24  # widths: the label column and each offer column at most
@@ -124,6 +124,13 @@ def write(sh: SheetWriter, L: Layout) -> None:
             k = int(key[3:])
             row((f"Year {k}", "bold"), [(fx.tc_in_year(L, i, k), "plain", money) for i in range(n)],
                 now(float(stay.figures.tc[0, k - 1])) if stay is not None else None)
+        elif key == "tat_header":
+            header("TC after tax by year (tax engine)")
+        elif key.startswith("tat:"):
+            k = int(key[4:])
+            row((f"Year {k}", "bold"), [(fx.tc_after_tax_in_year(L, i, k), "plain", money, number(e.after_tax.after_tax_tc[i, k - 1]))
+                                        for i in range(n)],
+                now(_stay_after_tax(stay, k)) if stay is not None else None)
         else:
             raise KeyError(f"Summary: no content for row {key!r}")
 
@@ -179,4 +186,47 @@ def write(sh: SheetWriter, L: Layout) -> None:
     sh.ws.row_breaks.append(Break(id=top - 2))  # the charts on a page of their own, never cut by a page break
     sh.chart(bar, top, label_col)
     sh.chart(line, top)  # beside the bar chart
+    sh.chart(after_tax_chart(sh, L, shown), top + CHART_ROWS, label_col)  # below them, on the same page
     sh.finish()
+
+
+CHART_ROWS = 19  # rows below the first charts' anchor where the next chart starts (8.5 cm at LibreOffice's 0.45 cm rows)
+
+
+def _stay_after_tax(stay: Any, k: int) -> float | str:
+    v = number(stay.after_tax.after_tax_tc[0, k - 1])
+    return v if v is not None else "n/a"
+
+
+def after_tax_chart(sh: SheetWriter, L: Layout, shown: int) -> Any:
+    """Clustered bars per offer year: each offer's TC (solid, its colour) beside its TC after tax
+    (the same colour, hatched, labelled 'after tax (engine, tax years)'), from the Summary rows."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+
+    from ...taxlabels import after_tax_label
+
+    S, H = L.summary, L.h
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title = f"TC by year, before and after tax ({L.cur})"
+    chart.y_axis.numFmt = "#,##0"
+    for i in range(shown):
+        o, col = L.e.offers[i], L.offer_col(i)
+        color = argb(offer_color(i))[2:]
+        pre = Series(Reference(sh.ws, min_col=col, max_col=col, min_row=S.row("tc:1"), max_row=S.row(f"tc:{H}")),
+                     title=clean_text(f"{o.company}: pre-tax", "Summary chart"))
+        pre.graphicalProperties.solidFill = color
+        pre.graphicalProperties.line.solidFill = color
+        post = Series(Reference(sh.ws, min_col=col, max_col=col, min_row=S.row("tat:1"), max_row=S.row(f"tat:{H}")),
+                      title=clean_text(f"{o.company}: {after_tax_label(L.tax_blocks[i])}", "Summary chart"))
+        post.graphicalProperties.pattFill = PatternFillProperties(prst="wdUpDiag", fgClr=ColorChoice(srgbClr=color),
+                                                                  bgClr=ColorChoice(srgbClr="FFFFFF"))
+        post.graphicalProperties.line.solidFill = color
+        chart.series += [pre, post]
+    chart.set_categories(Reference(sh.ws, min_col=S.label_col, min_row=S.row("tc:1"), max_row=S.row(f"tc:{H}")))
+    chart.height, chart.width = CHART_H, 2 * CHART_W
+    chart.legend.position = "r"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    return chart

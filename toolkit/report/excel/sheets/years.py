@@ -13,9 +13,10 @@ def write(sh: SheetWriter, L: Layout) -> None:
     sh.setup(spec.widths, (spec.first_row, spec.col("base_own")))
     sh.title_rows(f"Year by year, in {L.cur}",
                   "Every figure is a formula over the Inputs, Grants, Vest events and Assumptions sheets (see docs/excel.md), "
-                  "except the tax rate: the tax engine's effective rate for that year (total tax / taxed pay; a flat rate "
-                  "follows its Inputs or Assumptions cell). TC after tax applies it, so editing the base moves the after-tax "
-                  "figure only approximately: the rate itself does not change with the edit.")
+                  "except the tax rate: the tax engine's rate on that offer year's TC (1 − the engine's after-tax TC ÷ TC; the "
+                  "engine's figures per tax year are on the Tax sheet; a flat rate follows its Inputs or Assumptions cell). "
+                  "TC after tax applies it, so editing the base moves the after-tax figure only approximately: the rate itself "
+                  "does not change with the edit.")
     sh.header(spec.headers)
     money = money_format(L.cur)
     undated = e.figures.undated
@@ -33,6 +34,7 @@ def write(sh: SheetWriter, L: Layout) -> None:
                     "base_own": (part("base") / float(e.figures.rates[i]), "plain", own),
                     **{c: (part(c), "plain", money) for c in ("base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation")},
                     "tc": (fx.tc(L, r), "bold", money), "total_rewards": (fx.total_rewards(L, r), "bold", money),
+                    "tax_rate": (fx.tax_rate(L, i, k), "plain", PCT), "tc_after_tax": (fx.tc_after_tax(L, r), "plain", money),
                 }))
                 continue
             sh.values(spec.row_values({
