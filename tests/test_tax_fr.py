@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from toolkit.offers.evaluate import evaluate
+from toolkit.offers.load import load_offers
 from toolkit.offers.tax import BuiltinEngine, TaxHouseholds
 from toolkit.offers.tax.fr import income_tax, parts
 from toolkit.offers.tax.tables import section
@@ -128,9 +130,6 @@ def test_joint_filers_spouse_pay_and_the_retirement_deduction():
 
 
 def test_a_paris_offer_is_taxed_in_france_in_euros(write):
-    from toolkit.offers.evaluate import evaluate
-    from toolkit.offers.load import load_offers
-
     path = write("o.yaml", "offers: [{id: p, company: P, currency: EUR, base_salary: 60k, location: 'Paris, France', "
                            "start_date: 2025-01-01}]\n")
     ev = evaluate(load_offers([path]))

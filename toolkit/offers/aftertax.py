@@ -32,6 +32,7 @@ from .engine import Figures
 from .fx import FxTable
 from .models import Assumptions, Offer, TaxProfile, field_values
 from .tax import CURRENCY, BuiltinEngine, FlatEngine, TaxHouseholds, TaxResult, tax_year_label
+from .tax.ca import province as ca_province
 from .tax.tables import table_years
 
 NYC_NAMES = frozenset({"new york", "new york city", "nyc", "manhattan", "brooklyn", "queens", "bronx", "the bronx", "staten island"})
@@ -160,6 +161,8 @@ def resolve_profile(offer: "Offer | _Fields", location: str | None, a: Assumptio
     elif country == "DE":
         city = place.city.lower() if same_place else ""
         state = DE_REGIONS.get(state.lower(), DE_REGIONS.get(city, state.upper() if len(state) == 2 else ""))
+    elif country == "CA":
+        state = ca_province(state, place.city if same_place else "")
     locality = own.locality or ""
     if not locality and country == "US" and state == "NY" and same_place and place.city.lower() in NYC_NAMES:
         locality = "NYC"

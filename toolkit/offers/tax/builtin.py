@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import de, fr, uk, us
+from . import ca, de, fr, uk, us
 from .base import COMPONENT_LEVEL, CURRENCY, FILING_STATUSES, LEVELS, TaxHouseholds, TaxResult, combine_notes
 from .tables import section
 from .us_states import US_STATES, state_tax
@@ -70,7 +70,11 @@ def compute_fr(h: TaxHouseholds, year: int, status: str, region: str, locality: 
     return fr.compute(h, year, status, region)
 
 
-COUNTRIES: dict[str, GroupFn] = {"US": compute_us, "DE": compute_de, "GB": compute_gb, "FR": compute_fr}
+def compute_ca(h: TaxHouseholds, year: int, status: str, region: str, locality: str):
+    return ca.compute(h, year, status, region)
+
+
+COUNTRIES: dict[str, GroupFn] = {"US": compute_us, "DE": compute_de, "GB": compute_gb, "FR": compute_fr, "CA": compute_ca}
 
 
 def _total(components: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -153,7 +157,7 @@ def _stack(cols: dict[str, np.ndarray], start: int, stop: int, with_base: bool) 
 
 
 class BuiltinEngine:
-    """Tables shipped with the toolkit: US federal + 13 states + NYC, DE, GB, FR (see docs/tax.md)."""
+    """Tables shipped with the toolkit: US federal + 13 states + NYC, DE, GB, FR, CA with Ontario (see docs/tax.md)."""
 
     name = "builtin"
 
