@@ -131,6 +131,26 @@ def test_vest_start_before_the_start_date_moves_the_cliff():
     assert e.vest_events["month"].tolist() == [6, 18, 30, 42]
 
 
+def test_sign_on_and_relocation_after_the_horizon_are_flagged_however_they_are_dated():
+    # start 1 July 2026, horizon 4 years = months 0-47 (July 2026 - June 2030)
+    def beyond(**terms):
+        fl = run(offer("2026-07-01", **terms)).flags[0]
+        return [f for f in fl if f.startswith("sign-on-beyond-horizon")]
+
+    assert beyond(sign_on={"amount": 10_000, "date": "2030-06-01"}) == []  # month 47: the last one counted
+    assert len(beyond(sign_on={"amount": 10_000, "date": "2030-07-01"})) == 1  # month 48
+    assert "1 sign-on or relocation payment(s)" in beyond(sign_on={"amount": 10_000, "month": 48})[0]
+    # 4 instalments from month 46: months 46, 47 counted; 48 and 49 are not
+    e = run(offer("2026-07-01", sign_on={"amount": 40_000, "month": 46, "installments": 4}))
+    assert "2 sign-on or relocation payment(s)" in next(f for f in e.flags[0] if f.startswith("sign-on-beyond"))
+    assert e.figures.parts["sign_on"][0].sum() == pytest.approx(20_000)
+    assert len(beyond(relocation={"amount": 12_000, "date": "2031-01-01"})) == 1
+    assert len(beyond(sign_on={"amount": 10_000, "year": 5})) == 1
+    # no start date: the default start (2025-01-01 from TODAY) places a dated payment
+    fl = run(offer(None, sign_on={"amount": 10_000, "date": "2029-01-01"})).flags[0]
+    assert any(f.startswith("sign-on-beyond-horizon") for f in fl)
+
+
 # ---------------------------------------------------------------- US limits per calendar year
 
 

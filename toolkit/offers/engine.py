@@ -781,8 +781,11 @@ def dated_notes(offer: Offer, i: int, f: Figures, a: Assumptions) -> list[str]:
     return out
 
 
-def flags(offer: Offer, a: Assumptions) -> list[str]:
-    """Warnings a reader must see beside the figures: paper value, unpromised refreshers, ..."""
+def flags(offer: Offer, a: Assumptions, start: Optional[int] = None) -> list[str]:
+    """Warnings a reader must see beside the figures: paper value, unpromised refreshers, ...
+
+    `start` (Figures.start[i], the absolute month of the first month counted) places sign-on and
+    relocation payments given by `date`; without it the offer's own start date is used."""
     out = []
     private = [g for g in offer.equity or () if g.private]
     if private:
@@ -804,10 +807,40 @@ def flags(offer: Offer, a: Assumptions) -> list[str]:
             "refreshers-included: expected refreshers are counted in TC; they are not promised"
             if a.include_refreshers else "refreshers-excluded: expected refreshers are shown as refresh_equity, not counted in TC"
         )
-    beyond = [p for p in offer.sign_on or () if p.date is None and p.month is None and p.year > a.horizon_years]
+    beyond = payments_beyond_horizon(offer, a.horizon_years, start)
     if beyond:
-        out.append(f"sign-on-beyond-horizon: {len(beyond)} sign-on payment(s) fall after year {a.horizon_years} and are not counted")
+        out.append(f"sign-on-beyond-horizon: {beyond} sign-on or relocation payment(s) (instalments counted one by one) "
+                   f"fall after month {12 * a.horizon_years} (the end of year {a.horizon_years}) and are not counted")
     return out
+
+
+def payments_beyond_horizon(offer: Offer, horizon_years: int, start: Optional[int] = None) -> int:
+    """How many sign-on instalments and relocation payments fall after the horizon's last month.
+
+    A payment is placed as the engine places it (`_payment_month`: `year` k at month 12(k − 1),
+    `month`, or `date` counted from the start); instalment j of a payment at month m is at m + j.
+    A dated payment of an offer with no known start is not placed (not counted here).
+
+    Examples:
+        >>> o = Offer.model_validate({"company": "A", "currency": "USD", "base_salary": 1, "start_date": "2026-07-01",
+        ...     "sign_on": [{"amount": 10, "date": "2030-08-01"}, {"amount": 10, "month": 46, "installments": 4}],
+        ...     "relocation": {"amount": 5, "month": 48}})
+        >>> payments_beyond_horizon(o, 4)
+        4
+    """
+    if start is None and offer.start_date is not None:
+        start = first_month(offer.start_date)
+    T = 12 * horizon_years
+    count = 0
+    for p in offer.sign_on or ():
+        if p.date is not None and start is None:
+            continue
+        when = _payment_month(p.date, p.month, start or 0, 12 * (p.year - 1))
+        count += max(0, min(p.installments, when + p.installments - T))
+    r = offer.relocation
+    if r is not None and not (r.date is not None and start is None):
+        count += _payment_month(r.date, r.month, start or 0, 0) >= T
+    return count
 
 
 def present_value(tc: np.ndarray, discount_rate: float, convention: str = "year-end") -> np.ndarray:

@@ -146,7 +146,8 @@ class Evaluation:
 
     @cached_property
     def flags(self) -> list[list[str]]:
-        return [flags(o, self.assumptions) + dated_notes(o, i, self.figures, self.assumptions) for i, o in enumerate(self.offers)]
+        start = self.figures.start
+        return [flags(o, self.assumptions, None if start is None else int(start[i])) + dated_notes(o, i, self.figures, self.assumptions) for i, o in enumerate(self.offers)]
 
     # -------------------------------------------------------------- DataFrames
 
