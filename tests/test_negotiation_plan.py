@@ -39,7 +39,7 @@ def test_dataframe_columns_are_the_contract(evaluation):
     assert list(plan.talking_points.columns) == [
         "offer_id", "priority", "rule", "component", "current", "target", "ask", "unit", "currency", "rationale", "evidence", "script"]
     assert list(plan.counters.columns) == ["offer_id", "year1_tc_before", "year1_tc_after", "average_tc_before", "average_tc_after", "summary", "reaches"]
-    assert list(plan.walkaway.columns) == ["offer_id", "month", "cash_received", "equity_received", "repayment_owed", "net_value"]
+    assert list(plan.walkaway.columns) == ["offer_id", "month", "cash_received", "equity_received", "retirement_vested", "repayment_owed", "net_value"]
     assert list(plan.drafts.columns) == ["offer_id", "kind", "subject", "body"]
     assert list(plan.ranking["offer_id"]) == ["globex", "initech", "hooli-de"]
     assert "<h4>Talking points</h4>" in plan._repr_html_()

@@ -69,6 +69,7 @@ class NegotiationPlan:
             "talking_points": _records(pick(self.talking_points)),
             "counter": {**(counter[0] if counter else {}), **fmt.plain(dict(self.bundles.get(offer_id, {})))},
             "walkaway": _records(pick(self.walkaway)),
+            "walkaway_notes": [n for n in (W.retirement_note(o),) if n],
             "drafts": _records(pick(self.drafts)),
         }
 

@@ -1,35 +1,45 @@
-"""Walk-away arithmetic: what leaving an offer's job after N months is worth.
+"""Walk-away arithmetic: what leaving an offer's job after N months is worth, on the paid view.
 
-For each offer and month N (default 6, 12, 18, 24), in the reporting currency:
+For each offer and month N (default 6, 12, 18, 24), in the reporting currency, counting what is
+paid in months 0 … N − 1 from the start (leaving at the end of month N − 1; the engine's paid
+view month by month, offers.engine.paid_by_month):
 
-    cash_received   = base earned month by month (year k's base ÷ 12 per month)
-                      + each year's bonus, paid at the end of the year (month 12k ≤ N)
-                      + each sign-on payment, paid on the first day of its year (12(y − 1) < N)
-                      + relocation, paid on day one
-    equity_received = Σ value of vest events at months ≤ N (refreshers only when counted in TC)
-    repayment_owed  = Σ over sign-on payments and relocation still inside their clawback period
-                      (months served s = N − month paid < clawback_months c):
-                      cliff (or type not stated): the whole amount; prorata: amount × (c − s) / c;
-                      × (1 − tax rate) when repay_basis is net and a tax rate is known, else gross
-    net_value       = cash_received + equity_received − repayment_owed
+    cash_received     = salary paid in those months
+                        + each bonus whose payout month is among them (employed on the payout date;
+                          a bonus earned but paid later is lost)
+                        + each sign-on instalment and relocation payment dated among them
+    equity_received   = Σ value of vest events at months ≤ N (refreshers only when counted in TC)
+    retirement_vested = employer 401(k)/pension money paid in those months × the fraction vested
+                        after N months under `retirement.vesting` (immediate; cliff after N
+                        years; graded after each completed year); vesting not stated: none
+    repayment_owed    = Σ over sign-on payments and relocation still inside their clawback period
+                        (months served s = N − the payment's month < clawback_months c), on what
+                        was received of it (instalments received by N):
+                        cliff (or type not stated): all of it; prorata: × (c − s) / c;
+                        × (1 − tax rate) when repay_basis is net and a tax rate is known, else gross
+    net_value         = cash_received + equity_received + retirement_vested − repayment_owed
 
 Worked example: a $45,000 sign-on, 12-month pro-rata clawback, leave at month 6 →
 owed 45,000 × (12 − 6) / 12 = 22,500. A clawback type not stated is treated as a cliff (the
-worst case) and the checklist marks it to confirm. Months past the horizon count only the years
-the evaluation projects. Pure.
+worst case) and the checklist marks it to confirm. Months past the horizon count only the months
+the evaluation projects. Rules and a dated worked example: docs/negotiation.md "Walk-away value".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
+import numpy as np
 
+from ..offers.engine import paid_by_month, payment_month
+from ..offers.ledger import default_start, month_index
+from ..offers.models import Offer, Repayable
 from ..offers.results import Evaluation
 from .current import CurrentJob, forfeited_value
 
 DEFAULT_MONTHS = (6, 12, 18, 24)
-COLUMNS = ("offer_id", "month", "cash_received", "equity_received", "repayment_owed", "net_value")
+COLUMNS = ("offer_id", "month", "cash_received", "equity_received", "retirement_vested", "repayment_owed", "net_value")
 FORFEIT_COLUMNS = ("item", "date", "amount", "currency", "amount_reporting", "within_12_months")
 
 
@@ -52,40 +62,66 @@ def repayment(amount: float, months_served: float, clawback_months: int | None, 
     return float(amount * share * basis)
 
 
-def offer_walkaway(evaluation: Evaluation, i: int, months: Sequence[int] = DEFAULT_MONTHS, events: Any = None) -> list[dict[str, Any]]:
-    """Walk-away rows for offer i (see the module docstring for the formulas)."""
+def offer_walkaway(evaluation: Evaluation, i: int, months: Sequence[int] = DEFAULT_MONTHS, events: Any = None,
+                   paid: Optional[dict[str, np.ndarray]] = None) -> list[dict[str, Any]]:
+    """Walk-away rows for offer i (see the module docstring for the formulas).
+
+    `paid`: offer i's paid_by_month arrays (component → months), when the caller has them."""
     o = evaluation.offers[i]
     f = evaluation.figures
     a = evaluation.assumptions
     rate = float(f.rates[i])
-    horizon = evaluation.horizon_years
+    T = 12 * evaluation.horizon_years
+    start = int(f.start[i]) if f.start is not None else month_index(o.start_date or default_start(dt.date.today()))
+    if paid is None:
+        paid = {k: v[0] for k, v in paid_by_month([o], a, evaluation.fx, [start]).items()}
     tax = o.tax_rate if o.tax_rate is not None else a.tax_rate
     if events is None:
         events = evaluation.vest_events
     mine = events[events["offer_id"] == o.id] if len(events) else events
     if len(mine) and not a.include_refreshers:
         mine = mine[mine["kind"] != "refresher"]
+    # paid by the end of month N − 1: cumulative sums, read at each N (no loop over months)
+    cum = {k: np.concatenate([[0.0], np.cumsum(paid[k])]) for k in ("base", "bonus", "sign_on", "relocation", "retirement")}
+    payments = _repayables(o, start, T, rate)
+    vesting = o.retirement.vesting if o.retirement is not None else None
     rows = []
     for n in months:
-        base = sum(float(f.parts["base"][i, k]) / 12.0 * min(max(n - 12 * k, 0), 12) for k in range(horizon))
-        bonus = sum(float(f.parts["bonus"][i, k]) for k in range(horizon) if 12 * (k + 1) <= n)
+        upto = min(max(int(n), 0), T)
+        cash = sum(float(cum[k][upto]) for k in ("base", "bonus", "sign_on", "relocation"))
+        vested = float(cum["retirement"][upto]) * (vesting.vested(n) if vesting is not None else 0.0)
         owed = 0.0
-        sign_on = 0.0
-        for p in o.sign_on or ():
-            paid_at = 12 * (p.year - 1)
-            if p.year <= horizon and n > paid_at:
-                sign_on += p.amount * rate
-                owed += repayment(p.amount * rate, n - paid_at, p.clawback_months, p.clawback, p.repay_basis, tax)
-        reloc = 0.0
-        if o.relocation is not None and n > 0:
-            reloc = o.relocation.amount * rate
-            r = o.relocation
-            owed += repayment(reloc, n, r.clawback_months, r.clawback, r.repay_basis, tax)
+        for first, instalments, each, terms in payments:
+            received = each * int(np.clip(upto - first, 0, instalments))
+            if received:
+                owed += repayment(received, n - first, terms.clawback_months, terms.clawback, terms.repay_basis, tax)
         equity = float(mine.loc[mine["month"] <= n, "value"].sum()) if len(mine) else 0.0
-        cash = base + bonus + sign_on + reloc
         rows.append({"offer_id": o.id, "month": int(n), "cash_received": cash, "equity_received": equity,
-                     "repayment_owed": owed, "net_value": cash + equity - owed})
+                     "retirement_vested": vested, "repayment_owed": owed, "net_value": cash + equity + vested - owed})
     return rows
+
+
+def _repayables(o: Offer, start: int, T: int, rate: float) -> list[tuple[int, int, float, Repayable]]:
+    """Each sign-on payment and the relocation as (first month, instalments, amount of each in the
+    reporting currency, terms), placed as the engine places them; instalments after the horizon dropped."""
+    out = []
+    for p in o.sign_on or ():
+        first = payment_month(p.date, p.month, start, 12 * (p.year - 1))
+        out.append((first, max(0, min(p.installments, T - first)), p.amount / p.installments * rate, p))
+    r = o.relocation
+    if r is not None:
+        first = payment_month(r.date, r.month, start, 0)
+        out.append((first, int(first < T), r.amount * rate, r))
+    return out
+
+
+def retirement_note(o: Offer) -> Optional[str]:
+    """What the walk-away says about employer retirement money whose vesting is not stated, else None."""
+    r = o.retirement
+    if r is None or r.vesting is not None or not (r.tiers or r.employer_contribution):
+        return None
+    return ("retirement.vesting is not stated: the walk-away counts none of the employer's 401(k)/pension money "
+            "(the worst case); ask whether it vests immediately, after a cliff or graded")
 
 
 def forfeit_rows(current: CurrentJob, today: dt.date, rate: float) -> list[dict[str, Any]]:
@@ -102,4 +138,4 @@ def forfeit_rows(current: CurrentJob, today: dt.date, rate: float) -> list[dict[
     return rows
 
 
-__all__ = ["COLUMNS", "DEFAULT_MONTHS", "FORFEIT_COLUMNS", "forfeit_rows", "offer_walkaway", "repayment"]
+__all__ = ["COLUMNS", "DEFAULT_MONTHS", "FORFEIT_COLUMNS", "forfeit_rows", "offer_walkaway", "repayment", "retirement_note"]

@@ -102,6 +102,9 @@ class Figures:
     # per offer: True when the offer-year figures equal the undated rules (anniversary years, the
     # newest limits applied by currency per offer year): the workbook's formulas hold for it.
     undated: Optional[np.ndarray] = None
+    # compute_figures(by_month=True) only (walk-away): what is paid in each month from the start,
+    # component → (offers × 12H); see paid_by_month
+    by_month: Optional[dict[str, np.ndarray]] = None
 
 
 # Named columns of the arrays extract_terms packs (issue 10): one row per offer.
@@ -157,7 +160,7 @@ class Terms:
             raise AttributeError(name) from None
 
 
-def _payment_month(when_date: Optional[dt.date], when_month: Optional[int], start: int, default: int) -> int:
+def payment_month(when_date: Optional[dt.date], when_month: Optional[int], start: int, default: int) -> int:
     """Month index (from the start) of a dated payment; a date before the start counts at month 0."""
     if when_date is not None:
         return max(month_index(when_date) - start, 0)
@@ -245,14 +248,14 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable, default_
         ))
         if o.sign_on:
             for p in o.sign_on:
-                when = _payment_month(p.date, p.month, start, 12 * (p.year - 1))
+                when = payment_month(p.date, p.month, start, 12 * (p.year - 1))
                 sign_on.append((i, when, p.amount, p.installments))
                 if p.date is not None or p.month is not None or p.installments > 1:
                     dated.add(i)
         if o.raises:
             dated.add(i)
             for rz in o.raises:
-                raises.append((i, _payment_month(rz.date, rz.month, start, 0), rz.percent))
+                raises.append((i, payment_month(rz.date, rz.month, start, 0), rz.percent))
         if bonus is not None and (bonus.year != "calendar" or bonus.payout_month is not None
                                   or bonus.first_year != "prorated" or bonus.eligibility_cutoff is not None):
             cut = bonus.eligibility_cutoff is not None and _cutoff_missed(
@@ -260,7 +263,7 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable, default_
             bonus_rules.append((i, bonus.year_start_month, bonus.paid_in_month, FIRST_YEAR_RULES.index(bonus.first_year), cut))
             dated.add(i)
         if rel is not None and (rel.date is not None or rel.month is not None):
-            relocation_month.append((i, _payment_month(rel.date, rel.month, start, 0)))
+            relocation_month.append((i, payment_month(rel.date, rel.month, start, 0)))
             dated.add(i)
         if r is not None:
             if r.employee_deferral is not None or r.prior_deferrals_this_year:
@@ -479,10 +482,13 @@ def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, p
             "benefits_off": benefits_off, "deferral": deferral, "us": us, "capped": capped}
 
 
-def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today: Optional[dt.date] = None) -> Figures:
+def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today: Optional[dt.date] = None,
+                    by_month: bool = False) -> Figures:
     """Every component for every offer, in offer years (earned) and calendar years (paid), unrounded.
 
     `today` sets the start date assumed for offers without one (the first day of the next month).
+    `by_month` also returns the paid view month by month (`Figures.by_month`, for a few offers:
+    it is offers × 12H per component).
     """
     n, H = len(offers), a.horizon_years
     T = 12 * H
@@ -635,8 +641,49 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
     )
     pto_value = base_off[:, 0] / DAYS_PER_YEAR * t.pto
     undated = _undated(t, pay_off, retirement_off / rates[:, None], benefits_off / rates[:, None])
+    months_paid = None
+    if by_month:
+        pay_m = np.repeat(pay_off / 12.0, 12, axis=1)  # own currency, month by month
+        if monthly is not None:
+            pay_m[monthly[0]] = monthly[1]
+        # employer money is paid with each month's pay: the calendar year's amount in proportion to pay
+        cy_of = (shift[:, None] + np.arange(T)[None, :]) // 12
+        per_pay = np.divide(retirement_cy, pay_cy, out=np.zeros_like(retirement_cy), where=pay_cy > 0)
+        months_paid = {
+            "base": pay_m * rates[:, None],
+            "bonus": _per_month(np.broadcast_to(rows[:, None], pay_month.shape), pay_month, amounts_rep, n, T),
+            "sign_on": _per_month(so_rows, so_month, so_value, n, T) if t.sign_on else np.zeros((n, T)),
+            "relocation": _per_month(rows, rel_month, t.relocation * rates, n, T),
+            "retirement": pay_m * np.take_along_axis(per_pay, cy_of, axis=1),
+        }
     return Figures(parts, tc, total_rewards, exercise, pto_value, rates, calendar, start, t.start_given > 0, first12,
-                   pv_exact if discount is not None else None, undated)
+                   pv_exact if discount is not None else None, undated, months_paid)
+
+
+def _per_month(rows: np.ndarray, month: np.ndarray, values: np.ndarray, n: int, T: int) -> np.ndarray:
+    """Dated amounts summed per offer × month from the start (0 … T − 1); later months dropped."""
+    rows, month, values = (np.asarray(x).ravel() for x in (rows, month, values))
+    keep = (month >= 0) & (month < T)
+    return scatter(rows[keep], month[keep], values[keep], n, T)
+
+
+def paid_by_month(offers: Sequence[Offer], a: Assumptions, fx: FxTable, starts: Sequence[int]) -> dict[str, np.ndarray]:
+    """What each offer pays in each month from its start, on the paid view (reporting currency).
+
+    Components `base` (salary), `bonus` (each bonus year on its payout month), `sign_on` (each
+    instalment), `relocation`, `retirement` (the employer's 401(k)/pension money, paid with each
+    month's pay: the calendar year's amount after the US limits, in proportion to pay), as
+    (offers × 12H) arrays, column m = month m from the start (0 = the first month employed).
+    Vests are in vest_events. `starts` (Figures.start) places offers without a start date
+    exactly where the evaluation placed them. The walk-away arithmetic reads this.
+    """
+    out: dict[str, list[np.ndarray]] = {}
+    for offer, start in zip(offers, starts):  # a handful of offers: one engine run each keeps each one's default start
+        f = compute_figures([offer], a, fx, month_date(int(start) - 1), by_month=True)
+        for k, v in (f.by_month or {}).items():
+            out.setdefault(k, []).append(v)
+    T = 12 * a.horizon_years
+    return {k: (np.concatenate(v) if v else np.zeros((0, T))) for k, v in out.items()}
 
 
 def _undated(t: Terms, pay: np.ndarray, retirement: np.ndarray, benefits: np.ndarray) -> np.ndarray:
@@ -817,7 +864,7 @@ def flags(offer: Offer, a: Assumptions, start: Optional[int] = None) -> list[str
 def payments_beyond_horizon(offer: Offer, horizon_years: int, start: Optional[int] = None) -> int:
     """How many sign-on instalments and relocation payments fall after the horizon's last month.
 
-    A payment is placed as the engine places it (`_payment_month`: `year` k at month 12(k − 1),
+    A payment is placed as the engine places it (`payment_month`: `year` k at month 12(k − 1),
     `month`, or `date` counted from the start); instalment j of a payment at month m is at m + j.
     A dated payment of an offer with no known start is not placed (not counted here).
 
@@ -835,11 +882,11 @@ def payments_beyond_horizon(offer: Offer, horizon_years: int, start: Optional[in
     for p in offer.sign_on or ():
         if p.date is not None and start is None:
             continue
-        when = _payment_month(p.date, p.month, start or 0, 12 * (p.year - 1))
+        when = payment_month(p.date, p.month, start or 0, 12 * (p.year - 1))
         count += max(0, min(p.installments, when + p.installments - T))
     r = offer.relocation
     if r is not None and not (r.date is not None and start is None):
-        count += _payment_month(r.date, r.month, start or 0, 0) >= T
+        count += payment_month(r.date, r.month, start or 0, 0) >= T
     return count
 
 

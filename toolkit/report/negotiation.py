@@ -65,7 +65,11 @@ def _decision_lines(doc: dict[str, Any]) -> list[str]:
 
 def _walk_rows(o: dict[str, Any], cur: str) -> list[list[str]]:
     return [[str(w["month"]), fmt.money(w["cash_received"], cur), fmt.money(w["equity_received"], cur),
-             fmt.money(w["repayment_owed"], cur), fmt.money(w["net_value"], cur)] for w in o["walkaway"]]
+             fmt.money(w.get("retirement_vested", 0.0), cur), fmt.money(w["repayment_owed"], cur), fmt.money(w["net_value"], cur)]
+            for w in o["walkaway"]]
+
+
+WALK_HEADER = ["month", "cash", "equity", "retirement", "repay", "net"]
 
 
 def _grid(rows: list[list[str]], header: list[str], indent: str = "  ", left: int = 1) -> list[str]:
@@ -119,8 +123,9 @@ def render_table(plan: Any) -> str:
                        f"average TC {fmt.money(c['average_tc_before'], cur)} → {fmt.money(c['average_tc_after'], cur)} a year")
             if c.get("reaches"):
                 out.append(f"  {c['reaches']}")
-        out += ["", "Walk-away value if you leave after N months (repayments under the clawback terms)"]
-        out += _grid(_walk_rows(o, cur), ["month", "cash", "equity", "repay", "net"])
+        out += ["", "Walk-away value if you leave after N months (paid by then; retirement: employer money vested; repayments under the clawback terms)"]
+        out += _grid(_walk_rows(o, cur), WALK_HEADER)
+        out += [f"  note: {n}" for n in o.get("walkaway_notes") or ()]
         out += ["", "Message drafts"]
         for d in o["drafts"]:
             out += ["", f"--- {d['kind']} ---", f"Subject: {sanitize.one_line(d['subject'])}", "", d["body"].rstrip("\n")]
@@ -169,7 +174,8 @@ def render_markdown(plan: Any) -> str:
             if c.get("reaches"):
                 out += ["", c["reaches"]]
         out += ["", "### Walk-away value", ""]
-        out += _md_table(["month", "cash", "equity", "repay", "net"], _walk_rows(o, cur))
+        out += _md_table(WALK_HEADER, _walk_rows(o, cur))
+        out += [f"\n*Note:* {_md(n)}" for n in o.get("walkaway_notes") or ()]
         out += ["", "### Message drafts"]
         for d in o["drafts"]:
             out += ["", f"#### {d['kind']}", "", f"**Subject:** {sanitize.md_inline(d['subject'])}", "", *sanitize.md_fence(d["body"].rstrip("\n"))]
