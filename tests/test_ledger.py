@@ -341,3 +341,26 @@ def test_compare_basis_calendar_year_for_the_three_start_dates(tmp_path):
     assert "paid (cash) basis by calendar year" in table and "6 (partial)" in table and "2 (partial)" in table
     bad = run_cli("--basis", "fiscal")
     assert bad.exit_code == 2 and "--basis" in bad.output
+
+
+# ---------------------------------------------------------------- Evaluation.calendar_years (DataFrame)
+
+
+def test_calendar_years_frame_is_the_json_calendar_years_row_for_row():
+    # July 2025 start (6 months in 2025 and 2029) and a January 2026 start (4 full years):
+    # the frame has one row per offer and calendar year employed, the JSON the same figures.
+    e = run(offer("2025-07-01", bonus="15%"), offer("2026-01-05", id="jan", bonus="15%"))
+    frame = e.calendar_years
+    assert list(frame.columns[:4]) == ["offer_id", "year", "months_employed", "partial"]
+    jul = frame[frame["offer_id"] == "o"]
+    assert jul["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
+    assert jul["months_employed"].tolist() == [6, 12, 12, 12, 6]
+    assert jul["partial"].tolist() == [True, False, False, False, True]
+    assert jul["base"].tolist() == pytest.approx([92_500, 185_000, 185_000, 185_000, 92_500])
+    assert jul["bonus"].tolist() == pytest.approx([0, 13_875, 27_750, 27_750, 27_750])  # paid each March
+    assert frame[frame["offer_id"] == "jan"]["year"].tolist() == [2026, 2027, 2028, 2029]  # no empty 2030 row
+    for i, oid in enumerate(e.ids):
+        rows = e.offer_dict(i)["calendar_years"]
+        mine = frame[frame["offer_id"] == oid].drop(columns="offer_id").to_dict("records")
+        assert [list(r) for r in rows] == [list(r) for r in mine]
+        assert rows == mine  # the same numbers from the same arrays

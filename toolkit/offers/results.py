@@ -21,7 +21,7 @@ from ..format import is_missing
 from ..errors import InputError
 from ..validation import issues_from_validation
 from .aftertax import AfterTax, compute_after_tax
-from .engine import COMPONENTS, Figures, dated_notes, flags, present_value, vest_events
+from .engine import COMPONENTS, CalendarFigures, Figures, dated_notes, flags, present_value, vest_events
 from .ledger import month_date
 from .fx import FxTable
 from .models import Assumptions, Offer, field_values, missing_terms, offer_currencies
@@ -64,6 +64,27 @@ HEADLINE_TABLE: tuple[Headline, ...] = (
 )
 HEADLINES = tuple(h.key for h in HEADLINE_TABLE)
 HEADLINE_BY_KEY = {h.key: h for h in HEADLINE_TABLE}
+
+
+# The columns of a calendar year (paid view), in the order of the JSON `calendar_years` entries
+# and of the `Evaluation.calendar_years` DataFrame (after offer_id): both come from _calendar_columns.
+CALENDAR_KEYS = ("year", "months_employed", "partial", *COMPONENTS, "tc", "total_rewards", "employee_deferral", "iso_over_limit")
+
+
+def _calendar_columns(c: CalendarFigures, offers: slice) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The calendar years with months employed of the offers in `offers` (a slice: views, no
+    copies of the whole arrays): CALENDAR_KEYS → flat arrays, and each row's offer (from the slice start)."""
+    months = c.months[offers]
+    rows, cols = np.nonzero(months > 0)
+    employed = months[rows, cols]
+    out: dict[str, np.ndarray] = {"year": c.first_year[offers][rows].astype(np.int64) + cols, "months_employed": employed,
+                                  "partial": employed < 12}
+    for p in COMPONENTS:
+        out[p] = c.parts[p][offers][rows, cols]
+    for key, arr in (("tc", c.tc), ("total_rewards", c.total_rewards), ("employee_deferral", c.employee_deferral),
+                     ("iso_over_limit", c.iso_over_limit)):
+        out[key] = arr[offers][rows, cols]
+    return out, rows
 
 
 def _nan_to_none(x: float) -> float | None:
@@ -197,6 +218,22 @@ class Evaluation:
         return frame.reset_index(drop=True)
 
     @cached_property
+    def calendar_years(self):
+        """The paid (cash) view: one row per offer × calendar year with months employed.
+
+        Columns: offer_id, year (the calendar year), months_employed, partial (fewer than 12
+        months), the components as in `years`, tc, total_rewards, employee_deferral and
+        iso_over_limit; the same figures as the JSON's `calendar_years`. Built on first use
+        (about 14 numbers per offer and year)."""
+        import pandas as pd
+
+        c = self.figures.calendar
+        if c is None:
+            return pd.DataFrame(columns=["offer_id", *CALENDAR_KEYS])
+        cols, rows = _calendar_columns(c, slice(None))
+        return pd.DataFrame({"offer_id": np.array(self.ids, dtype=object)[rows], **cols})
+
+    @cached_property
     def vest_events(self):
         """Every vest event within the horizon (see offers.engine.vest_events for the columns)."""
         import pandas as pd
@@ -228,18 +265,8 @@ class Evaluation:
         c = f.calendar
         if c is None:
             return {}
-        rows = []
-        for k in range(c.months.shape[1]):
-            months = int(c.months[i, k])
-            if months == 0:
-                continue
-            rows.append({
-                "year": int(c.first_year[i]) + k, "months_employed": months, "partial": months < 12,
-                **{p: float(c.parts[p][i, k]) for p in COMPONENTS},
-                "tc": float(c.tc[i, k]), "total_rewards": float(c.total_rewards[i, k]),
-                "employee_deferral": float(c.employee_deferral[i, k]),
-                "iso_over_limit": float(c.iso_over_limit[i, k]),
-            })
+        cols, _ = _calendar_columns(c, slice(i, i + 1))
+        rows = [dict(zip(CALENDAR_KEYS, values)) for values in zip(*(cols[k].tolist() for k in CALENDAR_KEYS))]
         return {
             "start_date": month_date(int(f.start[i])).isoformat() if not f.start_given[i] else self.offers[i].start_date.isoformat(),  # type: ignore[union-attr]
             "start_date_assumed": not bool(f.start_given[i]),
