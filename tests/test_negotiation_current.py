@@ -183,6 +183,35 @@ def test_csv_has_the_stay_rows_first_and_the_differences():
     assert globex["vs_current_year1_tc_difference"] == "43500.0" and globex["vs_current_year1_tc_fraction"] == "0.1977"
 
 
+def test_calendar_basis_shows_the_stay_baseline_paid_view(tmp_path):
+    # One offer starting 1 July 2026 → staying is counted from then. Current job: 120,000 base,
+    # 10% target bonus (calendar year, paid in March), no raise. A new hire's first bonus year would
+    # be prorated (6/12); staying, the 2026 bonus is paid in full in March 2027: 12,000.
+    offers = tmp_path / "one.yaml"
+    offers.write_text("offers:\n  - {id: a, company: A, currency: USD, start_date: 2026-07-01, base_salary: 150000}\n", encoding="utf-8")
+    current = tmp_path / "current.yaml"
+    current.write_text("company: Now Inc\ncurrency: USD\nbase_salary: 120000\nbonus: 10%\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(offers), "--current", str(current), "--today", "2026-05-01",
+                                 "--basis", "calendar-year", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["scenario"] == "current"]
+    assert [(r["year"], r["months_employed"], r["partial"]) for r in rows] == [
+        ("2026", "6", "True"), ("2027", "12", "False"), ("2028", "12", "False"), ("2029", "12", "False"), ("2030", "6", "True")]
+    assert [float(r["base"]) for r in rows] == pytest.approx([60_000, 120_000, 120_000, 120_000, 60_000])
+    assert [float(r["bonus"]) for r in rows] == pytest.approx([0, 12_000, 12_000, 12_000, 12_000])
+    doc = json.loads(runner.invoke(app, ["compare", str(offers), "--current", str(current), "--today", "2026-05-01",
+                                         "--format", "json"]).stdout)
+    stay = doc["current"]
+    assert stay["years"][0]["bonus"] == pytest.approx(12_000)  # the earned view is unchanged: 12 months' accrual
+    assert stay["first_12_months_cash"] == pytest.approx(120_000 + 12_000)  # March 2027 is month 8
+    assert stay["bonus_accrued_unpaid"] == pytest.approx(6_000)  # Jan-Jun 2030, paid March 2031
+    assert [y["bonus"] for y in stay["calendar_years"]] == pytest.approx([0, 12_000, 12_000, 12_000, 12_000])
+    table = runner.invoke(app, ["compare", str(offers), "--current", str(current), "--today", "2026-05-01",
+                                "--basis", "calendar-year"]).stdout
+    months_row = next(line for line in table.splitlines() if line.strip().startswith("Months employed"))
+    assert "—" not in months_row.split()[2]  # the baseline column has its months, not a dash
+
+
 def test_without_current_the_outputs_have_no_baseline():
     result = runner.invoke(app, ["compare", str(OFFERS), "--format", "json"])
     doc = json.loads(result.stdout)

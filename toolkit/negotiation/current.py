@@ -245,6 +245,9 @@ class Baseline:
     evaluation: Optional[Evaluation]  # the Evaluation of the one stay Offer, or None
     source: Optional[str] = None
     vested_before_start: int = 0  # tranches that vest before `start`: paid either way, not counted
+    # The paid (calendar-year) view of staying: the same Offer with the bonus year in progress at
+    # `start` paid in full (a continuing employee, not a new hire); see paid_stay_offer.
+    paid: Optional[Evaluation] = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document's top-level `current` block (unrounded)."""
@@ -255,12 +258,21 @@ class Baseline:
                             "add base_salary (and bonus, equity) to see how much more each offer pays"]
             return out
         figures = self.evaluation.offer_dict(0)
-        # The paid (calendar-year) view treats a start as a new hire (first bonus prorated and paid
-        # the next March); staying is not a new hire, so those figures are left out.
+        # The engine's paid view treats a start as a new hire (first bonus year prorated); staying
+        # is not, so the paid figures come from `paid`, where the bonus year in progress pays in full.
         dated = ("calendar_years", "bonus_accrued_unpaid", "first_12_months_cash", "start_date_assumed")
         out.update({k: v for k, v in figures.items() if k not in ("id", "company", "currency", "missing_terms", *dated)})
+        paid = self.paid or self.evaluation  # its calendar view and figures only (no second tax run)
+        calendar = paid.calendar_dict(0)
+        out.update({k: calendar[k] for k in ("calendar_years", "bonus_accrued_unpaid") if k in calendar})
+        if paid.figures.first_12_months_cash is not None:
+            out["first_12_months_cash"] = float(paid.figures.first_12_months_cash[0])
         notes = [f"stay scenario: year k is the k-th 12 months from {self.start.isoformat()} (the earliest offer start date), "
                  "with the same raise, stock growth and FX as the offers; current grants vest on their dates"]
+        if self.evaluation.offers[0].bonus is not None:
+            notes.append(f"stay scenario, calendar years: the bonus year in progress on {self.start.isoformat()} is paid in full on its "
+                         "payout date (you are not a new hire); a bonus for a year that ended before then is not counted "
+                         "(it is the current-job file's bonus_forfeited)")
         if self.vested_before_start:
             notes.append(f"{self.vested_before_start} tranche(s) vesting before {self.start.isoformat()} are paid whether you stay or move, so they are not counted")
         out["notes"] = notes
@@ -287,6 +299,20 @@ class Baseline:
         return {"current": self.to_dict()}
 
 
+def paid_stay_offer(offer: Offer) -> Offer:
+    """The stay Offer for the paid view: its first bonus year paid in full (`first_year: full`, no
+    eligibility cut-off), as for an employee already there; the earned view keeps the Offer as is.
+
+    Examples:
+        >>> o = Offer.model_validate({"company": "A", "currency": "USD", "base_salary": 1, "bonus": "10%"})
+        >>> paid_stay_offer(o).bonus.first_year
+        'full'
+    """
+    if offer.bonus is None:
+        return offer
+    return offer.model_copy(update={"bonus": offer.bonus.model_copy(update={"first_year": "full", "eligibility_cutoff": None})})
+
+
 def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, source: Optional[str] = None) -> Baseline:
     """The stay scenario for `evaluation`'s offers: same assumptions, FX table and reporting currency.
 
@@ -303,7 +329,9 @@ def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, so
         return Baseline(job, start, None, source, before)
     try:
         stay = evaluate([offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
+        paid_offer = paid_stay_offer(offer)
+        paid = stay if paid_offer is offer else evaluate([paid_offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
     except MissingFxRateError as exc:
         raise InputError([Issue(source=source or "current job", record="current job", field="currency", message=i.message, code=i.code)
                           for i in exc.issues]) from None
-    return Baseline(job, start, stay, source, before)
+    return Baseline(job, start, stay, source, before, paid)

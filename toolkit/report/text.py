@@ -331,8 +331,8 @@ def render_csv(document: dict[str, Any], *, escape: bool = True, basis: str = "o
     """One row per offer and year: the year's components beside the offer's headline figures.
 
     With `basis="calendar-year"`: one row per offer and calendar year of the paid view, `year`
-    being the calendar year, with `months_employed` and `partial` after it (the stay baseline has
-    no paid view and is left out).
+    being the calendar year, with `months_employed` and `partial` after it (the stay baseline's
+    rows are its paid view).
 
     Text cells pass `sanitize.csv_cell` (formula-like text gets a leading `'`) unless
     `escape` is False (`--no-escape`)."""
@@ -341,8 +341,10 @@ def render_csv(document: dict[str, Any], *, escape: bool = True, basis: str = "o
     year_keys = ["base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits", "relocation", "tc", "total_rewards"]
     writer = csv.writer(buf, lineterminator="\n")
     # The figures are in the reporting currency; offer_currency is the currency of the offer itself.
-    stay = baseline(document) if basis == "offer-year" else None
     calendar = basis == "calendar-year"
+    stay = baseline(document)
+    if calendar and stay is not None and "calendar_years" not in stay:
+        stay = None  # a document without the stay's paid view
     # With a stay baseline: a `scenario` column (offer or current), the current job's rows
     # first, and each offer's differences from it.
     versus = [(key, part) for key in VERSUS_LABELS for part in ("difference", "fraction")] if stay else []
