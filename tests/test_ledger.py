@@ -364,3 +364,59 @@ def test_calendar_years_frame_is_the_json_calendar_years_row_for_row():
         mine = frame[frame["offer_id"] == oid].drop(columns="offer_id").to_dict("records")
         assert [list(r) for r in rows] == [list(r) for r in mine]
         assert rows == mine  # the same numbers from the same arrays
+
+
+# ---------------------------------------------------------------- pay_frequency (methodology §3)
+
+
+def test_biweekly_pay_from_5_january_2026_counts_pay_dates_per_calendar_year():
+    # 130,000 biweekly = 5,000 a pay date; first pay date one period after the start, in arrears:
+    # 19 Jan 2026, then every 14 days: 2026 has 19 Jan … 21 Dec = 1 + 2 + 3 + 2 + 2 + 2 + 2 + 3 + 2 + 2 + 2 + 2
+    # = 25 pay dates (Jan 19; Feb 2, 16; Mar 2, 16, 30; Apr 13, 27; May 11, 25; Jun 8, 22; Jul 6, 20;
+    # Aug 3, 17, 31; Sep 14, 28; Oct 12, 26; Nov 9, 23; Dec 7, 21); 2027 4 Jan … 20 Dec = 26;
+    # 2028 3 Jan … 18 Dec = 26; 2029 1 Jan … 31 Dec = 27 (a 27-pay-date year).
+    freq = {f: offer("2026-01-05", id=f, base_salary=130_000, pay_frequency=f) for f in ("monthly", "semimonthly", "biweekly", "weekly")}
+    e = run(*freq.values())
+    assert cal(e, "base", 2) == pytest.approx({2026: 125_000, 2027: 130_000, 2028: 130_000, 2029: 135_000})
+    # weekly, 2,500 a pay date: 2026 12 Jan … 28 Dec = 51, 2027 4 Jan … 27 Dec = 52, 2028 3 Jan … 25 Dec = 52,
+    # 2029 1 Jan … 31 Dec = 53
+    assert cal(e, "base", 3) == pytest.approx({2026: 127_500, 2027: 130_000, 2028: 130_000, 2029: 132_500})
+    # monthly (default) and semimonthly (the 15th and the last day: two pay dates each month) are unchanged
+    assert cal(e, "base", 0) == cal(e, "base", 1) == pytest.approx({2026: 130_000, 2027: 130_000, 2028: 130_000, 2029: 130_000})
+    # the offer-year (earned) view does not change with the pay frequency
+    assert (e.figures.parts["base"] == 130_000).all()
+    # first 12 months: the 25 pay dates of 2026 (the 26th, 4 January 2027, is month 12)
+    assert e.headlines["first_12_months_cash"][2] == pytest.approx(125_000)
+
+
+def test_biweekly_pay_feeds_the_limits_and_the_walk_away():
+    from toolkit.negotiation.walkaway import offer_walkaway
+
+    # A 6% match on pay by pay date: 2026 25 × 5,000 × 6% = 7,500; 2029 27 × 5,000 × 6% = 8,100
+    o = offer("2026-01-05", base_salary=130_000, pay_frequency="biweekly",
+              retirement={"match": "100%", "up_to": "6%", "vesting": "immediate"})
+    e = run(o)
+    assert cal(e, "retirement") == pytest.approx({2026: 7_500, 2027: 7_800, 2028: 7_800, 2029: 8_100})
+    assert e.figures.parts["retirement"].sum() == pytest.approx(31_200)  # spread back to offer years by earned pay
+    # leaving after 1 month: one pay date (19 January); after 2 months: three (2 and 16 February)
+    w = {r["month"]: r for r in offer_walkaway(e, 0, (1, 2))}
+    assert w[1]["cash_received"] == pytest.approx(5_000) and w[2]["cash_received"] == pytest.approx(15_000)
+    assert w[2]["retirement_vested"] == pytest.approx(900)
+
+
+def test_a_start_after_the_15th_anchors_pay_at_the_first_month_counted():
+    # start 20 January 2026 counts from February (§1): biweekly pay dates from 15 February 2026
+    # (1 Feb + 14): Feb 15; Mar 1, 15, 29; ... the 2026 count is 23 (15 Feb + 14 × 22 = 20 Dec)
+    e = run(offer("2026-01-20", base_salary=130_000, pay_frequency="biweekly"))
+    assert cal(e, "base")[2026] == pytest.approx(23 * 5_000)
+
+
+def test_a_biweekly_table_column_gives_the_same_figures_as_the_document(tmp_path):
+    from toolkit.offers.load import load_offers
+
+    path = tmp_path / "offers.csv"
+    path.write_text("id,company,currency,location,start_date,base_salary,pay_frequency\n"
+                    "a,A,USD,\"Austin, TX\",2026-01-05,130000,biweekly\nb,B,USD,\"Austin, TX\",2026-01-05,130000,\n", encoding="utf-8")
+    e = evaluate(load_offers(path), Assumptions(), {}, currency="USD", today=TODAY)
+    assert cal(e, "base", 0) == pytest.approx({2026: 125_000, 2027: 130_000, 2028: 130_000, 2029: 135_000})
+    assert cal(e, "base", 1) == pytest.approx({2026: 130_000, 2027: 130_000, 2028: 130_000, 2029: 130_000})

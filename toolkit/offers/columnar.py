@@ -415,6 +415,7 @@ class OfferColumns(Sequence[Offer]):
 
 _TERMS_FIELDS = {
     "col", "match", "up_to", "sign_on", "raises", "bonus_rules", "relocation_month", "iso", "dated", "grants", "refreshers",
+    "pay_periods",
 }
 _SCALARS = {
     "rate", "base1", "target", "fixed_bonus", "payout", "relocation", "pto", "flat", "fixed_benefits", "hsa", "family",
@@ -463,6 +464,8 @@ def _terms(t: OfferColumns, a, fx, Terms, default_start):
 
     n = len(t)
     if not t.col("raises").none().all():
+        return None
+    if t.col("pay_frequency").map(lambda v: v in ("weekly", "biweekly"), bool).any():  # pay dates: left to the models
         return None
     terms = {name: _term(t, name) for name in ("bonus", "sign_on", "relocation", "equity", "refresher", "retirement", "benefits")}
     for term, field, unused in _DATED_FIELDS:
@@ -579,6 +582,7 @@ def _terms(t: OfferColumns, a, fx, Terms, default_start):
     return Terms(
         col=col, match=match, up_to=up_to, sign_on=sign_on, raises=[], bonus_rules=[], relocation_month=[], iso=[],
         dated=set(), grants=grant_rows("equity", equity_values), refreshers=grant_rows("refresher", refresher_values),
+        pay_periods=[],
     )
 
 

@@ -16,7 +16,10 @@ import numpy as np
 
 from .fx import FxTable
 from .._util import paused_gc
-from .ledger import default_start, first_month, month_date, month_index, scatter, split_pay, to_calendar, to_offer_years
+from .ledger import (
+    PAY_PERIODS, default_start, first_month, month_date, month_index, pay_anchor, pay_dates_per_month, scatter, split_pay,
+    to_calendar, to_offer_years,
+)
 from .limits import limit, limit_arrays, newest_published, projected_rules
 from .models import Assumptions, Offer, _schedule, in_united_states
 from .money import Period
@@ -152,6 +155,8 @@ class Terms:
     dated: set  # offers using a dated term (raises, bonus rules, dated payments, vest_start, ...)
     grants: dict  # vesting key → rows of GRANT_COLUMNS
     refreshers: dict  # vesting key → rows of GRANT_COLUMNS (offset: months from the anniversary to the grant)
+    # weekly/biweekly pay: (offer index, days between pay dates, pay anchor in days since 1970-01-01, periods a year)
+    pay_periods: list
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -202,6 +207,8 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable, default_
     raises: list[tuple[int, int, float]] = []
     bonus_rules: list[tuple] = []
     relocation_month: list[tuple[int, int]] = []
+    pay_periods: list[tuple[int, int, int, int]] = []
+    epoch = dt.date(1970, 1, 1)
     iso: list[tuple] = []
     dated: set[int] = set()
     grants: dict[tuple, list] = {}
@@ -252,6 +259,10 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable, default_
                 sign_on.append((i, when, p.amount, p.installments))
                 if p.date is not None or p.month is not None or p.installments > 1:
                     dated.add(i)
+        if o.pay_frequency in PAY_PERIODS:
+            days, per_year = PAY_PERIODS[o.pay_frequency]
+            pay_periods.append((i, days, (pay_anchor(start_date or default_start_date) - epoch).days, per_year))
+            dated.add(i)
         if o.raises:
             dated.add(i)
             for rz in o.raises:
@@ -300,7 +311,7 @@ def extract_terms(offers: Sequence[Offer], a: Assumptions, fx: FxTable, default_
         match[i, k], up_to[i, k] = m, u
     return Terms(col=_columns(scalars, SCALARS), match=match, up_to=up_to, sign_on=sign_on, raises=raises,
                  bonus_rules=bonus_rules, relocation_month=relocation_month, iso=iso, dated=dated, grants=grants,
-                 refreshers=refreshers)
+                 refreshers=refreshers, pay_periods=pay_periods)
 
 
 def event_values(months: np.ndarray, fracs: np.ndarray, g: dict[str, np.ndarray]) -> np.ndarray:
@@ -419,14 +430,16 @@ def _iso_over_limit(t: Terms, n: int, horizon: int, shift: np.ndarray, years0: n
 
 
 def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, pay_cy: np.ndarray, pay_first: np.ndarray,
-            pay_second: np.ndarray, months_cy: np.ndarray, months_first: np.ndarray, months_second: np.ndarray) -> dict:
+            pay_second: np.ndarray, months_cy: np.ndarray, months_first: np.ndarray, months_second: np.ndarray,
+            pay_paid: np.ndarray) -> dict:
     """Retirement and benefits for the offers in `sl`, with the US limits per calendar year
     (docs/methodology.md §7-8). Row-independent, so compute_figures runs it in chunks of offers:
     its two dozen (offers × years) temporaries stay small however many offers there are."""
     col = {k: v[sl] for k, v in t.col.items()}
     t = Terms(col=col, match=t.match[sl], up_to=t.up_to[sl], sign_on=[], raises=[], bonus_rules=[], relocation_month=[],
-              iso=[], dated=set(), grants={}, refreshers={})
+              iso=[], dated=set(), grants={}, refreshers={}, pay_periods=[])
     year0, rates, pay_cy, pay_first, pay_second = year0[sl], rates[sl], pay_cy[sl], pay_first[sl], pay_second[sl]
+    paid = pay_paid[sl]  # salary by pay date: what the limits count (pay_cy, earned, spreads amounts back to offer years)
     months_cy, months_first, months_second = months_cy[sl], months_first[sl], months_second[sl]
     n = len(year0)
     years = year0[:, None] + np.arange(H + 1)[None, :]
@@ -438,8 +451,8 @@ def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, p
     with np.errstate(invalid="ignore"):
         catch = np.where((age >= 60) & (age <= 63), L["catch_up_60_63"], np.where(age >= 50, L["catch_up_50"], 0.0))
         catch55 = np.where(age >= 55, L["hsa_catch_up_55"], 0.0)
-    comp = np.where(usc, np.minimum(pay_cy, L["compensation_401a17"]), pay_cy)
-    desired = t.deferral_pct[:, None] * pay_cy + t.deferral_amount[:, None] * months_cy / 12.0
+    comp = np.where(usc, np.minimum(paid, L["compensation_401a17"]), paid)
+    desired = t.deferral_pct[:, None] * paid + t.deferral_amount[:, None] * months_cy / 12.0
     prior = np.zeros((n, H + 1))
     prior[:, 0] = t.prior_deferrals
     regular_room = np.maximum(L["deferral_402g"] - prior, 0.0)
@@ -454,7 +467,7 @@ def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, p
     room_415 = np.maximum(L["additions_415c"] - (deferral - catch_used), 0.0)
     has_money = employer > 0
     capped = {
-        "401a17": usc & has_money & (pay_cy > L["compensation_401a17"]),
+        "401a17": usc & has_money & (paid > L["compensation_401a17"]),
         "402g": usc & (desired > regular_room + catch + 0.005),
         "415c": usc & (employer > room_415 + 0.005),
     }
@@ -467,7 +480,7 @@ def _limits(t: Terms, sl: slice, H: int, year0: np.ndarray, rates: np.ndarray, p
     capped["hsa"] = usc & (hsa > hsa_cap + 0.005)
     hsa = np.where(usc, np.minimum(hsa, hsa_cap), hsa)
     d = t.espp_discount
-    spend = t.espp_contribution[:, None] * pay_cy
+    spend = t.espp_contribution[:, None] * paid
     under_423 = (t.espp_423 > 0)[:, None]
     spend_cap = L["espp_423"] * (1.0 - d)[:, None]
     capped["espp"] = under_423 & (spend > spend_cap + 0.005)
@@ -525,12 +538,11 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
         monthly = (who, t.base1[who, None] / 12.0 * factor)
         pay_off[who], pay_first[who] = split_pay(monthly[1], shift[who], H)
     pay_second = pay_off - pay_first
-    pay_cy = to_calendar(pay_first, pay_second)
+    pay_cy = to_calendar(pay_first, pay_second)  # earned by calendar year (= paid, with monthly pay)
     months_first = np.broadcast_to((12 - shift)[:, None].astype(float), (n, H))
     months_second = np.broadcast_to(shift[:, None].astype(float), (n, H))
     months_cy = to_calendar(months_first, months_second)
     base_off = pay_off * rates[:, None]
-    base_cy = pay_cy * rates[:, None]
     first12 = base_off[:, 0].copy()
     pv_exact = np.zeros(n)
     if discount is not None:  # salary paid at the end of each month
@@ -539,6 +551,25 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
         if monthly is not None:
             who, pay_m = monthly
             pv_exact[who] = (pay_m * rates[who, None]) @ discount[1:]
+    # weekly and biweekly pay: each calendar year is paid per period × its pay dates (docs §3),
+    # counted per month arithmetically, in chunks of offers (one offers × months array at a time)
+    pay_paid = pay_cy
+    salary_by_month: dict[int, np.ndarray] = {}  # offer → own-currency salary paid per month (by_month only)
+    if t.pay_periods:
+        pay_paid = pay_cy.copy()
+        periods = np.array(t.pay_periods, dtype=np.int64).reshape(-1, 4)
+        for lo in range(0, len(periods), LIMITS_CHUNK):
+            pp = periods[lo : lo + LIMITS_CHUNK]
+            who_p = pp[:, 0]
+            paid_m = _salary_by_pay_date(pp, pay_off, monthly, start, T)
+            pay_paid[who_p] = scatter(np.repeat(np.arange(len(who_p)), T), ((shift[who_p][:, None] + np.arange(T)[None, :]) // 12).ravel(),
+                                      paid_m.ravel(), len(who_p), H + 1)
+            first12[who_p] = paid_m[:, :12].sum(axis=1) * rates[who_p]
+            if discount is not None:  # each pay date at the end of its month, like monthly salary
+                pv_exact[who_p] = (paid_m * rates[who_p, None]) @ discount[1:]
+            if by_month:
+                salary_by_month.update(zip(who_p.tolist(), paid_m))
+    base_cy = pay_paid * rates[:, None]
 
     # ---- bonus: accrues with pay month by month; each bonus year is paid in its payout month
     tp, fp = t.target * t.payout, t.fixed_bonus * t.payout
@@ -612,7 +643,7 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
 
     # ---- US limits, per calendar year from the paid view, in chunks of offers (memory)
     chunks = [_limits(t, slice(lo, lo + LIMITS_CHUNK), H, year0, rates, pay_cy, pay_first, pay_second, months_cy,
-                      months_first, months_second) for lo in range(0, max(n, 1), LIMITS_CHUNK)]
+                      months_first, months_second, pay_paid) for lo in range(0, max(n, 1), LIMITS_CHUNK)]
     joined = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0] if k != "capped"}
     capped = {k: np.concatenate([c["capped"][k] for c in chunks]) for k in chunks[0]["capped"]}
     retirement_cy, retirement_off, benefits_cy, benefits_off = (joined[k] for k in ("retirement_cy", "retirement_off", "benefits_cy", "benefits_off"))
@@ -646,9 +677,11 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
         pay_m = np.repeat(pay_off / 12.0, 12, axis=1)  # own currency, month by month
         if monthly is not None:
             pay_m[monthly[0]] = monthly[1]
+        for i, paid_m in salary_by_month.items():
+            pay_m[i] = paid_m
         # employer money is paid with each month's pay: the calendar year's amount in proportion to pay
         cy_of = (shift[:, None] + np.arange(T)[None, :]) // 12
-        per_pay = np.divide(retirement_cy, pay_cy, out=np.zeros_like(retirement_cy), where=pay_cy > 0)
+        per_pay = np.divide(retirement_cy, pay_paid, out=np.zeros_like(retirement_cy), where=pay_paid > 0)
         months_paid = {
             "base": pay_m * rates[:, None],
             "bonus": _per_month(np.broadcast_to(rows[:, None], pay_month.shape), pay_month, amounts_rep, n, T),
@@ -658,6 +691,19 @@ def compute_figures(offers: Sequence[Offer], a: Assumptions, fx: FxTable, today:
         }
     return Figures(parts, tc, total_rewards, exercise, pto_value, rates, calendar, start, t.start_given > 0, first12,
                    pv_exact if discount is not None else None, undated, months_paid)
+
+
+def _salary_by_pay_date(pp: np.ndarray, pay_off: np.ndarray, monthly: Optional[tuple], start: np.ndarray, T: int) -> np.ndarray:
+    """Own-currency salary paid in each month (rows of `pp`, a slice of Terms.pay_periods, × T):
+    the pay dates in the month × the annual salary in effect that month ÷ periods a year."""
+    who = pp[:, 0]
+    annual = np.repeat(pay_off[who], 12, axis=1)  # the annual salary of each month's offer year
+    if monthly is not None:  # dated raises: that month's salary × 12
+        dated = {i: k for k, i in enumerate(monthly[0].tolist())}
+        for r, i in enumerate(who.tolist()):
+            if i in dated:
+                annual[r] = 12.0 * monthly[1][dated[i]]
+    return pay_dates_per_month(pp[:, 2], pp[:, 1], start[who], T) * annual / pp[:, 3][:, None]
 
 
 def _per_month(rows: np.ndarray, month: np.ndarray, values: np.ndarray, n: int, T: int) -> np.ndarray:

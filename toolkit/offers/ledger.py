@@ -83,3 +83,43 @@ def split_pay(monthly: np.ndarray, shift: np.ndarray, horizon: int) -> tuple[np.
     by_year = monthly.reshape(len(monthly), horizon, 12)
     inside = np.arange(12)[None, :] < (12 - np.asarray(shift))[:, None]
     return by_year.sum(axis=2), (by_year * inside[:, None, :]).sum(axis=2)
+
+
+# Pay frequencies whose pay dates are not tied to the month (docs/methodology.md §3): days between
+# pay dates, and pay periods a year (the per-period pay is the annual salary ÷ periods).
+PAY_PERIODS = {"biweekly": (14, 26), "weekly": (7, 52)}
+
+
+def pay_anchor(start: dt.date) -> dt.date:
+    """Where the pay periods begin: the start date, or the first day of the first month counted
+    when the start is after the 15th (the ledger counts that start from the next month).
+
+    Examples:
+        >>> pay_anchor(dt.date(2026, 1, 5)), pay_anchor(dt.date(2026, 1, 20))
+        (datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+    """
+    return start if start.day <= 15 else month_date(first_month(start))
+
+
+def _epoch_days(month: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of the first day of absolute months (year × 12 + month − 1)."""
+    return (np.asarray(month, dtype=np.int64) - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def pay_dates_per_month(anchor: np.ndarray, days: np.ndarray, first: np.ndarray, months: int) -> np.ndarray:
+    """How many pay dates fall in each month m = 0 … months − 1 from absolute month `first`, for pay
+    dates anchor + k × days (k = 1, 2, …: the first pay date one period after the anchor, paid in
+    arrears). Arithmetic only, no pay date is materialised: with K(x) the number of pay dates
+    before day x, K(x) = max(⌈(x − anchor) / days⌉ − 1, 0), a month [a, b) holds K(b) − K(a).
+
+    `anchor` is in days since 1970-01-01; one row per offer.
+
+    Examples:
+        >>> a = np.array([(np.datetime64("2026-01-05") - np.datetime64("1970-01-01")).astype(int)])
+        >>> pay_dates_per_month(a, np.array([14]), np.array([2026 * 12]), 12).tolist()  # 19 Jan, 2 and 16 Feb, ...
+        [[1, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2]]
+    """
+    bounds = _epoch_days(np.asarray(first)[:, None] + np.arange(months + 1)[None, :])
+    d = np.asarray(days, dtype=np.int64)[:, None]
+    before = np.maximum(-((np.asarray(anchor, dtype=np.int64)[:, None] - bounds) // d) - 1, 0)
+    return np.diff(before, axis=1)

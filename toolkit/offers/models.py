@@ -712,6 +712,8 @@ class Offer(Frozen):
     start_date: Optional[Date] = None
     deadline: Optional[Date] = None
     base_salary: Annotated[Pay, PaySchema]
+    # How often salary is paid (docs/methodology.md §3): the paid calendar-year view counts pay dates
+    pay_frequency: Literal["monthly", "semimonthly", "biweekly", "weekly"] = "monthly"
     raises: Optional[tuple[Raise, ...]] = None
     birth_year: Optional[int] = Field(default=None, ge=1900, le=2100)
     extra_months: Optional[float] = Field(default=None, ge=0, le=12)
