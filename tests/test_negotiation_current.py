@@ -212,6 +212,20 @@ def test_calendar_basis_shows_the_stay_baseline_paid_view(tmp_path):
     assert "—" not in months_row.split()[2]  # the baseline column has its months, not a dash
 
 
+def test_staying_from_january_is_paid_the_previous_years_bonus_in_march():
+    # The sample: offers start 2027-01-04, so staying counts from then. The 2026 bonus is paid in
+    # March 2027 to people still employed: the file's bonus_forfeited, 15,000, lands in calendar 2027;
+    # the 2027 bonus (15,000, a fixed amount) in March 2028, and so on; the 2030 one after the horizon.
+    doc = json.loads(compare("--format", "json"))
+    stay = doc["current"]
+    assert [y["year"] for y in stay["calendar_years"]] == [2027, 2028, 2029, 2030]
+    assert [y["bonus"] for y in stay["calendar_years"]] == pytest.approx([15_000] * 4)
+    assert stay["calendar_years"][0]["tc"] == pytest.approx(165_000 + 15_000 + 40_000)  # + the four 2027 tranches
+    assert stay["first_12_months_cash"] == pytest.approx(165_000 + 15_000)
+    assert stay["bonus_accrued_unpaid"] == pytest.approx(15_000)
+    assert stay["years"][0]["bonus"] == pytest.approx(15_000)  # earned view: 2027's own bonus
+
+
 def test_without_current_the_outputs_have_no_baseline():
     result = runner.invoke(app, ["compare", str(OFFERS), "--format", "json"])
     doc = json.loads(result.stdout)

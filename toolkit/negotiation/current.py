@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Optional, Sequence
 
+import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from ..bounds import BoundedDate
@@ -270,9 +271,9 @@ class Baseline:
         notes = [f"stay scenario: year k is the k-th 12 months from {self.start.isoformat()} (the earliest offer start date), "
                  "with the same raise, stock growth and FX as the offers; current grants vest on their dates"]
         if self.evaluation.offers[0].bonus is not None:
-            notes.append(f"stay scenario, calendar years: the bonus year in progress on {self.start.isoformat()} is paid in full on its "
-                         "payout date (you are not a new hire); a bonus for a year that ended before then is not counted "
-                         "(it is the current-job file's bonus_forfeited)")
+            notes.append(f"stay scenario, calendar years: you are not a new hire, so the bonus year in progress on {self.start.isoformat()} "
+                         "is paid in full on its payout date, and the bonus of the year that ended before it is counted when it is paid "
+                         f"on or after {self.start.isoformat()} (bonus_forfeited from the file, else a full year's bonus)")
         if self.vested_before_start:
             notes.append(f"{self.vested_before_start} tranche(s) vesting before {self.start.isoformat()} are paid whether you stay or move, so they are not counted")
         out["notes"] = notes
@@ -313,6 +314,58 @@ def paid_stay_offer(offer: Offer) -> Offer:
     return offer.model_copy(update={"bonus": offer.bonus.model_copy(update={"first_year": "full", "eligibility_cutoff": None})})
 
 
+def prior_bonus(job: CurrentJob, offer: Offer, start_month: int) -> Optional[tuple[int, float]]:
+    """The bonus of the bonus year that ended before the one `start_month` falls in, when it is paid
+    on or after `start_month`: (absolute month paid, amount in the job's currency); else None.
+
+    Paid in the bonus's payout month (the bonus year's last month, or the next such calendar month
+    after it). Amount: `bonus_forfeited` when the file gives it (the bonus earned and not yet paid),
+    else a full year's bonus at today's base (target × base, or the amount, × expected payout).
+
+    Examples:
+        >>> job = CurrentJob.model_validate({"currency": "USD", "base_salary": 120000, "bonus": "10%"}, context={"currency": "USD"})
+        >>> o = stay_offer(job, dt.date(2027, 1, 4))
+        >>> month, amount = prior_bonus(job, o, 2027 * 12)
+        >>> (month // 12, month % 12 + 1, amount)  # the 2026 bonus, paid in March 2027
+        (2027, 3, 12000.0)
+        >>> prior_bonus(job, o, 2027 * 12 + 3) is None  # from April 2027 on, it was paid before the start
+        True
+    """
+    b = offer.bonus
+    if b is None:
+        return None
+    year_start = start_month - ((start_month % 12) - (b.year_start_month - 1)) % 12  # the bonus year holding start_month
+    last = year_start - 1  # the prior bonus year's last month
+    paid = last + ((b.paid_in_month - 1) - last % 12) % 12
+    if paid < start_month:
+        return None
+    if job.bonus_forfeited is not None:
+        return paid, float(job.bonus_forfeited)
+    return paid, float(((b.target or 0.0) * offer.annual_base + (b.amount or 0.0)) * b.expected_payout)
+
+
+def _with_prior_bonus(paid: Evaluation, job: CurrentJob, offer: Offer) -> Evaluation:
+    """The stay's paid-view Evaluation with prior_bonus added in its calendar year (and in the
+    first 12 months' cash when it lands in them); unchanged when there is none within the horizon."""
+    f = paid.figures
+    c = f.calendar
+    if c is None or f.start is None:
+        return paid
+    start = int(f.start[0])
+    found = prior_bonus(job, offer, start)
+    if found is None or found[0] >= start + 12 * paid.horizon_years:
+        return paid
+    month, amount = found
+    col = month // 12 - int(c.first_year[0])
+    add = np.zeros_like(c.tc)
+    add[0, col] = amount * float(f.rates[0])
+    calendar = replace(c, parts={**c.parts, "bonus": c.parts["bonus"] + add}, tc=c.tc + add, total_rewards=c.total_rewards + add)
+    first12 = f.first_12_months_cash
+    if first12 is not None and month < start + 12:
+        first12 = first12 + add[:, col]
+    return replace(paid, figures=replace(f, calendar=calendar, first_12_months_cash=first12))
+
+
 def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, source: Optional[str] = None) -> Baseline:
     """The stay scenario for `evaluation`'s offers: same assumptions, FX table and reporting currency.
 
@@ -331,6 +384,7 @@ def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, so
         stay = evaluate([offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
         paid_offer = paid_stay_offer(offer)
         paid = stay if paid_offer is offer else evaluate([paid_offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
+        paid = _with_prior_bonus(paid, job, offer)
     except MissingFxRateError as exc:
         raise InputError([Issue(source=source or "current job", record="current job", field="currency", message=i.message, code=i.code)
                           for i in exc.issues]) from None
