@@ -270,10 +270,11 @@ class Baseline:
             out["first_12_months_cash"] = float(paid.figures.first_12_months_cash[0])
         notes = [f"stay scenario: year k is the k-th 12 months from {self.start.isoformat()} (the earliest offer start date), "
                  "with the same raise, stock growth and FX as the offers; current grants vest on their dates"]
-        if self.evaluation.offers[0].bonus is not None:
-            notes.append(f"stay scenario, calendar years: you are not a new hire, so the bonus year in progress on {self.start.isoformat()} "
-                         "is paid in full on its payout date, and the bonus of the year that ended before it is counted when it is paid "
-                         f"on or after {self.start.isoformat()} (bonus_forfeited from the file, else a full year's bonus)")
+        if self.evaluation.offers[0].bonus is not None:  # said beside the calendar years (compare --basis calendar-year)
+            out["calendar_notes"] = [
+                f"stay scenario, calendar years: you are not a new hire, so the bonus year in progress on {self.start.isoformat()} "
+                "is paid in full on its payout date, and the bonus of the year that ended before it is counted when it is paid "
+                f"on or after {self.start.isoformat()} (bonus_forfeited from the file, else a full year's bonus)"]
         if self.vested_before_start:
             notes.append(f"{self.vested_before_start} tranche(s) vesting before {self.start.isoformat()} are paid whether you stay or move, so they are not counted")
         out["notes"] = notes

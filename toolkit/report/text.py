@@ -251,9 +251,10 @@ def _tax_notes(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _notes(document: dict[str, Any]) -> list[str]:
+def _notes(document: dict[str, Any], basis: str = "offer-year") -> list[str]:
     lines = _market_notes(document) + _tax_notes(document)
-    lines += [f"now: {note}" for note in (document.get("current") or {}).get("notes", ())]
+    current = document.get("current") or {}
+    lines += [f"now: {note}" for note in (*current.get("notes", ()), *(current.get("calendar_notes", ()) if basis == "calendar-year" else ()))]
     for o in document["offers"]:
         for flag in o["flags"]:
             lines.append(f"{o['id']}: {flag}")
@@ -294,7 +295,7 @@ def render_table(document: dict[str, Any], *, width: int | None = None, color: b
     if fx:
         console.print()
         console.print(clean("Exchange rates: " + "; ".join(fx)))
-    notes = _notes(document)
+    notes = _notes(document, basis)
     if notes:
         console.print()
         for line in notes:
@@ -321,7 +322,7 @@ def render_markdown(document: dict[str, Any], *, basis: str = "offer-year") -> s
     fx = _fx_lines(document)
     if fx:
         out += ["", "Exchange rates:", *[f"- {sanitize.md_inline(line)}" for line in fx]]
-    notes = _notes(document)
+    notes = _notes(document, basis)
     if notes:
         out += ["", "Notes:", *[f"- {sanitize.md_inline(n)}" for n in notes]]
     return "\n".join(out) + "\n"
