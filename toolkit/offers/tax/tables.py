@@ -106,9 +106,11 @@ def _bracket_arrays(key: int, node: Mapping[str, Any]) -> tuple[np.ndarray, np.n
     return thresholds, rates
 
 
+@lru_cache(maxsize=None)
 def section(country: str, jurisdiction: str, name: str, year: int) -> Section | None:
     """The section for `year`: from that year's file, else the newest earlier file that has it,
-    else (for years before every table) the earliest file that has it. None if no file has it."""
+    else (for years before every table) the earliest file that has it. None if no file has it.
+    Cached: the engine asks for the same sections once per group of rows, hundreds of times a run."""
     files = _files(country, jurisdiction)
     having = sorted(y for y, doc in files.items() if name in doc)
     if not having:

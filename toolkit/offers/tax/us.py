@@ -14,6 +14,7 @@ AMT, ISOs, the OBBBA deductions for tips, overtime and seniors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -43,9 +44,10 @@ class UsGroup:
     spouse: np.ndarray  # the spouse's wages (0 unless filing jointly)
     dependents: np.ndarray
 
-    @property
+    @cached_property
     def agi(self) -> np.ndarray:
-        """Federal adjusted gross income: wages less the deferral, plus other income."""
+        """Federal adjusted gross income: wages less the deferral, plus other income (computed
+        once per group: the federal and state rules read it a dozen times)."""
         return np.maximum(self.wages - self.pretax, 0.0) + self.other + self.spouse
 
 
