@@ -137,3 +137,60 @@ def test_yaml_guards_hold_on_both_parsers(pure):
         load("a: 1\na: 2\n")
     assert load("role: 0777\nlevel: 5.10\nlocation: .inf\nother: 0777\nsalary: 80.000\n") == {
         "role": "0777", "level": "5.10", "location": ".inf", "other": 511, "salary": "80.000"}
+
+
+# ------------------------------------------------ read_table(numbers=...): pyarrow's reader
+
+NUMBER_CASES = {
+    "clean": "role,base,bonus\nSWE,100,5.5\nPM,2e3,\n",
+    "text amounts": "role,base,bonus\nSWE,\"$100,000\",5\nPM,N/A,-0\n",
+    "nan and inf": "role,base,bonus\nSWE,nan,inf\nPM,1e999,7\n",
+    "quoted keys": 'role,base\n"Engineer, Senior",100\n"say ""hi""",200\n',
+    "line break in a value": 'role,base\n"Soft\nware",100\nPM,3\n',
+    "initial spaces": "role, base\n SWE, 100\nPM,  \"7\"\n",
+    "ragged": "role,base\nSWE,1,2\nPM,3\n",
+    "repeated header": "role,base\nSWE,1\nrole,base\nPM,3\n",
+    "byte-order mark": "\ufeffrole,base\nSWE,1\n",
+    "latin-1": "role,base\nIng\xe9nieur,1\n",
+    "minus zero": "role,base\nSWE,-0\nPM,-0.0\n",
+    "formula": "role,base\n=HYPERLINK(\"x\"),1\n@SUM(A1),2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMBER_CASES))
+def test_numbers_read_like_the_text_they_hold(tmp_path, name):
+    """The pyarrow reader (or its fallback to pandas) gives the same rows, text and amounts
+    (as `to_number` parses them) and the same errors as reading every cell as text."""
+    from toolkit.market.importers.base import to_number
+
+    text = NUMBER_CASES[name]
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(text.encode("latin-1") if name == "latin-1" else text.encode("utf-8"))
+    try:
+        plain = read_table(path, as_text=True)
+    except InputError as exc:
+        with pytest.raises(InputError) as err:
+            read_table(path, as_text=True, numbers=("base", "bonus"))
+        assert str(err.value) == str(exc)
+        return
+    fast = read_table(path, as_text=True, numbers=("base", "bonus"))
+    assert list(fast.columns) == list(plain.columns)
+    assert fast.attrs["duplicate_columns"] == plain.attrs["duplicate_columns"]
+    for c in plain.columns:
+        if c.lower() in ("base", "bonus") and fast[c].dtype == "float64":
+            a, bad_a = to_number(fast[c], c, None)
+            b, bad_b = to_number(plain[c], c, None)
+            assert a.tolist() == pytest.approx(b.tolist(), nan_ok=True) and bad_a.tolist() == bad_b.tolist(), c
+        else:
+            assert fast[c].dtype == object and fast[c].tolist() == plain[c].tolist(), c
+
+
+def test_clean_numbers_come_back_as_numbers(write):
+    """The fast path is taken for a clean file (where pyarrow is installed): amounts are float64,
+    text stays text, empty cells are None / NaN."""
+    pytest.importorskip("pyarrow")
+    frame = read_table(write("clean.csv", "role,base,level\nSWE,100,\nPM,,L5\n"), as_text=True, numbers=("BASE",))
+    assert frame["base"].dtype == "float64" and frame["base"].isna().tolist() == [False, True]
+    assert frame["role"].tolist() == ["SWE", "PM"] and frame["level"].tolist() == [None, "L5"]
+    dirty = read_table(write("dirty.csv", "role,base\nSWE,100\nPM,n/a\n"), as_text=True, numbers=("base",))
+    assert dirty["base"].tolist() == ["100", "n/a"]

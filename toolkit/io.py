@@ -636,7 +636,74 @@ def _no_ragged_lines(p: Path, sep: str, encoding: str) -> Iterator[None]:
             raise
 
 
-def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_text: bool = False, max_bytes: int = MAX_TABLE_BYTES):
+def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]):
+    """A text CSV read by pyarrow's multi-threaded reader, or None to use the pandas reader.
+
+    Gives what `read_table(as_text=True)` gives (object columns of text as written, None for
+    empty cells; stripped header names) except that the columns named in `numbers` whose every
+    cell pyarrow reads as a finite number come back as float64. Anything this reader might read
+    differently from pandas sends the whole file back to pandas, whose errors are the ones
+    users see: any pyarrow error (ragged lines, bad UTF-8, no rows), a header that is empty,
+    repeated or not what the csv module reads, or a text cell that starts with a space or holds
+    a quote (pandas skips initial spaces and may unquote differently).
+    """
+    try:
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    names = [h.strip() for h in header]
+    if not names or any(not n for n in names) or len({n for n in names}) != len(names):
+        return None
+    import mmap
+
+    with p.open("rb") as fh:
+        if fh.read(3) == b"\xef\xbb\xbf":
+            return None  # a byte-order mark: pandas drops it (utf-8-sig)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+            quoted = whole.find(b'"') >= 0  # without quotes no value holds a line break: read in parallel blocks
+    try:
+        table = pcsv.read_csv(
+            p,
+            read_options=pcsv.ReadOptions(use_threads=True, column_names=names, skip_rows=1),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quoted),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                                strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if table.num_rows == 0 or [str(n) for n in table.column_names] != names:
+        return None
+    wanted = {n.lower() for n in numbers}
+    columns = {}
+    for name in names:
+        col = table[name]
+        if name.lower() in wanted:
+            try:
+                values = pc.cast(col, pa.float64()).to_numpy()
+            except (pa.ArrowException, ValueError):
+                values = None
+            # NaN or inf only from text like 'nan' or '1e999': the importer's text rules decide those
+            if values is not None and np.isfinite(values[~np.isnan(values)]).all() and not np.isnan(values).sum() > col.null_count:
+                columns[name] = pd.Series(values, copy=False)
+                continue
+        # text: each distinct value becomes one Python string, shared by its rows
+        encoded = pc.dictionary_encode(col).combine_chunks()
+        distinct = encoded.dictionary
+        if len(distinct) and pc.any(pc.match_substring_regex(distinct, r'^\s|"')).as_py():
+            return None
+        lookup = np.asarray(distinct.to_pylist() + [None], dtype=object)
+        codes = encoded.indices.fill_null(len(distinct)).to_numpy()
+        columns[name] = pd.Series(lookup[codes], dtype=object, copy=False)
+    frame = pd.DataFrame(columns, copy=False)
+    frame.attrs["duplicate_columns"] = []
+    return frame
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_text: bool = False, max_bytes: int = MAX_TABLE_BYTES,
+               numbers: Sequence[str] = ()):
     """Read a CSV or XLSX file into a pandas DataFrame.
 
     Args:
@@ -644,6 +711,10 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
         sheet: for XLSX, the sheet name or index (default: the first sheet).
         as_text: keep every cell as text (markers like '*' or '#' survive); empty cells are None.
         max_bytes: refuse larger files (offer tables use MAX_OFFER_TABLE_BYTES).
+        numbers: with `as_text`, names of columns (any case) that come back as float64 when
+            every cell is empty or a finite plain number; any other such column stays text. Only
+            a CSV read by pyarrow (when installed) uses it (see `_read_csv_arrow`); callers must
+            treat such a column as the same text parsed (market importers: `to_number`).
 
     Raises:
         InputError: missing, too large, malformed, a zip bomb, or no rows.
@@ -676,6 +747,9 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None, as_te
             sample = head.decode("latin-1")
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
         header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
+        fast = _read_csv_arrow(p, sep, header, numbers) if as_text and numbers else None
+        if fast is not None:
+            return fast
         try:
             with _no_ragged_lines(p, sep, "utf-8-sig"):
                 frame = pd.read_csv(

@@ -57,6 +57,9 @@ def format_named(name: str) -> Format:
     raise KeyError(f"no market format named {name!r}; known: {', '.join(f.name for f in FORMATS)}")
 
 
+AMOUNT_COLUMNS = (*M.COMPONENTS, "years_experience")  # canonical numeric columns, read by `to_number`
+
+
 def detect_format(columns) -> Format | None:
     """The first registered format whose detector accepts these column names, or None."""
     cols = frozenset(str(c).strip().lower() for c in columns)
@@ -73,9 +76,11 @@ def _drop_header_rows(frame: pd.DataFrame, tally: Tally) -> pd.DataFrame:
         return frame  # a repeated header makes number columns text; none here
 
     def same(c: str, rows: pd.DataFrame) -> np.ndarray:
-        # vectorised string methods: a million distinct amounts must not cost a Python call each
-        cells = rows[c].astype("string").str.strip().str.lower()
-        return (cells == c.lower()).fillna(False).to_numpy(dtype=bool)
+        # compared once per distinct cell (vectorised): a million rows of a few thousand distinct
+        # keys, or a million distinct amounts, must not cost a Python call each
+        codes, uniques = pd.factorize(rows[c])
+        hit = (pd.Series(uniques, dtype="string").str.strip().str.lower() == c.lower()).fillna(False).to_numpy(dtype=bool)
+        return np.append(hit, False)[codes]
 
     # a header row repeats most names; rows matching none of the first few text columns cannot
     # be one, so the full check runs on a handful of candidate rows only
@@ -216,7 +221,9 @@ def load_market(path: str | os.PathLike, *, mapping: Mapping[str, str] | None = 
 
     if str(path).lower().endswith((".parquet", ".pq")):
         return _load_parquet(path, mapping=mapping, options=options)
-    frame = read_table(path, as_text=True)
+    # amounts that are plain numbers in every row are read as numbers (to_number takes either);
+    # under a mapping a column's role is not known until it is applied, so all stays text
+    frame = read_table(path, as_text=True, numbers=() if mapping else AMOUNT_COLUMNS)
     fmt = detect_format(frame.columns)
     facts = fmt.file_facts(Path(path)) if fmt is not None and fmt.file_facts is not None else FileFacts()
     return market_from_frame(frame, source=str(path), mapping=mapping, options=options,
