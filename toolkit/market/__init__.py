@@ -23,11 +23,11 @@ from .importers import load_market, market_from_frame, parse_map, read_mapping, 
 from .model import COMPONENTS, ImportReport, MarketData, MarketOptions
 from .targets import offer_rows, place
 from .place import (
-    JSON_KEYS, RESULT_COLUMNS, STEPS, SUMMARY_STATS, WAGE_LEVEL_COLUMNS, place_offers, summarize, to_market_json, wage_levels,
+    JSON_KEYS, RESULT_COLUMNS, STEPS, SUMMARY_STATS, WAGE_LEVEL_COLUMNS, iter_placements, place_offers, summarize, to_market_json, wage_levels,
 )
 
 __all__ = [
     "COMPONENTS", "ImportReport", "JSON_KEYS", "MarketData", "MarketOptions", "RESULT_COLUMNS", "STEPS", "SUMMARY_STATS",
-    "WAGE_LEVEL_COLUMNS", "load_market", "market_from_frame", "parse_map", "place_offers", "read_mapping",
+    "WAGE_LEVEL_COLUMNS", "load_market", "market_from_frame", "iter_placements", "parse_map", "place_offers", "read_mapping",
     "offer_rows", "place", "resolve_map", "summarize", "to_market_json", "wage_levels",
 ]

@@ -20,7 +20,7 @@ Rules (see docs/market.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -365,18 +365,24 @@ def _place_samples(market: M.MarketData, table: SampleTable, comp: str, values: 
         pct[sel] = p
         pv[sel] = m.points
         size[sel] = m.size
-    out = pd.DataFrame({"value": values, "percentile": pct, "clamped": np.full(n, None, dtype=object)})
+    out = pd.DataFrame({"value": values, "percentile": pct, "clamped": _objects(np.full(n, None, dtype=object))})
     for j, k in enumerate(M.REPORTED_POINTS):
         out[M.pcol(k)] = pv[:, j]
     matched = step_of < NO_MATCH
     out["sample_size"] = size
-    out["source"] = np.where(matched, market.label, None)
-    out["as_of"] = np.where(matched, market.as_of, None)
-    out["top_coded"] = None
-    out["match_rows"] = rows
+    # text columns stay object arrays of shared strings (8 bytes a row): a million offers must
+    # not copy every string into pandas' str dtype
+    out["source"] = _objects(np.where(matched, market.label, None))
+    out["as_of"] = _objects(np.where(matched, market.as_of, None))
+    out["top_coded"] = _objects(np.full(n, None, dtype=object))
+    out["match_rows"] = _objects(rows)
     for col, column in found.items():
-        out[col] = column
+        out[col] = _objects(column)
     return _Placed(out, step_of, short)
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object, copy=False)
 
 
 def _pooled(G: Groups, geo: _Geography, gids: np.ndarray) -> dict:
@@ -435,13 +441,34 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
         >>> float(r.loc[0, "percentile"]), r.loc[0, "match"], float(r.loc[0, "gap_to_p50"])
         (62.5, 'exact', -15.0)
     """
+    frames = list(iter_placements(targets, markets, fx=fx, components=components, chunk_rows=None))
+    if len(frames) == 1:
+        return frames[0]
+    return pd.DataFrame(columns=list(RESULT_COLUMNS))
+
+
+PLACE_CHUNK_ROWS = 100_000  # offers per result block of `iter_placements`
+
+
+def iter_placements(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
+                    fx: Callable[[str], float] | None = None, components: Sequence[str] | None = None,
+                    chunk_rows: int | None = PLACE_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """`place_offers` in blocks: the same rows in the same order, as frames of the results of
+    `chunk_rows` offers at a time (None: one frame). Nothing is yielded when no market covers
+    any component.
+
+    Every question to the market engine is asked once, for all offers together (per component:
+    pool sizes, percentiles and counts below/equal, a few numbers per offer); only the result
+    frames, about 1 KB per offer and component with their text, are built block by block. A
+    caller placing a million offers writes each block out (e.g. to Parquet) and keeps its
+    memory to one block's results.
+    """
     if not len(targets):
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+        return
     targets = targets.reset_index(drop=True)
     force = set(components or ())
     components = [c for c in M.COMPONENTS if c in force or any(c in m.components for m in markets)]
-    frames: list[pd.DataFrame] = []
-    offer_of, step_of, market_of, short_of, comp_of = [], [], [], [], []
+    placed: list[tuple] = []  # (offer positions, _Placed, component, currency, market index, mismatch)
     currencies = targets["currency"].astype(str).str.upper() if "currency" in targets else pd.Series(["USD"] * len(targets))
     multi = currencies.nunique() > 1
     for target_cur in pd.unique(currencies):
@@ -455,7 +482,7 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
             table = sample_table(market)
             combo_order = np.argsort(inverse, kind="stable")
             by_combo = (combo_order, np.searchsorted(inverse[combo_order], np.arange(len(combos) + 1)))
-            for ci, comp in enumerate(components):
+            for comp in components:
                 vals = pd.to_numeric(part[comp], errors="coerce").to_numpy(dtype="float64") if comp in part else np.full(len(part), np.nan)
                 res = None
                 if market.percentiles is not None:
@@ -464,13 +491,33 @@ def place_offers(targets: pd.DataFrame, markets: Sequence[M.MarketData], *,
                     res = _place_samples(market, table, comp, vals, combos, factors, by_combo, forced=comp in force)
                 if res is None:
                     continue
-                frames.append(res.frame.assign(component=comp, currency=target_cur, market_file=market.source,
-                                               country_mismatch=mismatch))
-                offer_of.append(part_idx)
-                step_of.append(res.step)
-                short_of.append(res.shortfall)
-                market_of.append(np.full(len(part_idx), mi))
-                comp_of.append(np.full(len(part_idx), M.COMPONENTS.index(comp)))
+                placed.append((part_idx, res, comp, target_cur, mi, mismatch))
+    if not placed:
+        return
+    n = len(targets)
+    step = n if chunk_rows is None else max(1, int(chunk_rows))
+    for a in range(0, n, step):
+        yield _assemble(targets, markets, placed, a, min(n, a + step))
+
+
+def _assemble(targets: pd.DataFrame, markets: Sequence[M.MarketData], placed: list[tuple], a: int, b: int) -> pd.DataFrame:
+    """The result rows of offers a..b-1 (positions in `targets`): per offer and component the best
+    fallback step, then the earlier market; RESULT_COLUMNS with their final types."""
+    frames: list[pd.DataFrame] = []
+    offer_of, step_of, market_of, short_of, comp_of = [], [], [], [], []
+    for part_idx, res, comp, target_cur, mi, mismatch in placed:
+        lo, hi = np.searchsorted(part_idx, [a, b])  # part_idx is ascending
+        if lo == hi:
+            continue
+        whole = lo == 0 and hi == len(part_idx)
+        frame = res.frame if whole else res.frame.iloc[lo:hi].reset_index(drop=True)
+        frames.append(frame.assign(component=comp, currency=target_cur, market_file=markets[mi].source,
+                                   country_mismatch=mismatch[lo:hi]))
+        offer_of.append(part_idx[lo:hi])
+        step_of.append(res.step[lo:hi])
+        short_of.append(res.shortfall[lo:hi])
+        market_of.append(np.full(hi - lo, mi))
+        comp_of.append(np.full(hi - lo, M.COMPONENTS.index(comp)))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     allres = pd.concat(frames, ignore_index=True)

@@ -12,8 +12,10 @@ and a 40-million-row file costs a few thousand Python calls. Any other format (B
 levels.fyi, XLSX, ...) is imported in memory by its importer; `market convert` turns it into
 Parquet once.
 
-Ranks for placement count ties by value (GROUP BY value, then a running sum over the distinct
-values and an ASOF join), never by row number, so equal values are never split.
+Placement reads the samples role by role (pools never mix roles) out of a copy clustered by
+group, and measures them with the in-memory engine's code (values sorted within groups,
+percentiles by index arithmetic, ties counted by binary search, never by row number), so
+memory is one role's values of one component.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ...errors import InputError, Issue
 from .. import model as M
 from ..keys import compile_aliases_with_display, factorize_keys
 from .base import Groups, PoolMeasure, SUMMARY_STATS
+from .pandas_engine import measure_sorted, sorted_within_groups
 
 ENGINE = "duckdb"
 DEFAULT_MEMORY_LIMIT = "2GB"
@@ -103,6 +106,7 @@ class DuckDBSamples:
         self._currencies = currencies
         self._groups: Groups | None = None
         self._display: dict[str, dict[str, str]] = {}
+        self._clustered = False
 
     def components(self) -> tuple[str, ...]:
         return self._components
@@ -127,15 +131,6 @@ class DuckDBSamples:
                                         {c: g[f"n_{c}"].to_numpy(dtype=np.int64) for c in M.COMPONENTS})
         return self._groups
 
-    def _values_sql(self, comp: str, factors: Mapping[str, float] | None) -> str:
-        """gid, v (converted) for every non-missing value of `comp`."""
-        self._set_factors(factors)
-        scale = " * f.factor" if factors else ""
-        join = " JOIN factors f ON f.currency = s.currency" if factors else ""
-        return (f"SELECT g.gid, s.{comp}{scale} AS v FROM samples s "
-                f"JOIN groups g ON g._role = s._role AND g._level = s._level AND g._location = s._location{join} "
-                f"WHERE s.{comp} IS NOT NULL")
-
     def _set_factors(self, factors: Mapping[str, float] | None) -> None:
         if factors:
             frame = pd.DataFrame({"currency": list(factors), "factor": [float(v) for v in factors.values()]})
@@ -143,60 +138,49 @@ class DuckDBSamples:
             self.con.execute("CREATE OR REPLACE TEMP TABLE factors AS SELECT * FROM factors_df")
             self.con.unregister("factors_df")
 
+    def _by_group(self) -> None:
+        """The samples once, with their group id, ordered by it: a role's groups are consecutive
+        ids, so reading one role touches only its own row groups (DuckDB skips the others by
+        their min/max), whatever the order of the files."""
+        if not self._clustered:
+            self.groups()
+            comps = ", ".join(f"s.{c}" for c in M.COMPONENTS)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE by_group AS SELECT CAST(g.gid AS INTEGER) AS gid, s.currency, {comps} "
+                             "FROM samples s JOIN groups g ON g._role = s._role AND g._level = s._level AND g._location = s._location "
+                             "ORDER BY g.gid")
+            self._clustered = True
+
     def measure(self, comp: str, factors: Mapping[str, float], pools: Sequence[np.ndarray],
                 queries: Sequence[np.ndarray]) -> list[PoolMeasure]:
+        """Role by role (pools never mix roles): the role's values of `comp` come out of DuckDB
+        and are sorted within groups and measured by the in-memory engine's own code, so memory
+        is one role's values of one component and the numbers are the pandas engine's."""
         if not pools:
             return []
-        self.groups()
+        g = self.groups()
+        self._by_group()
         factors = factors if any(f != 1.0 for f in factors.values()) else None
-        members = pd.DataFrame({
-            "pool": np.repeat(np.arange(len(pools), dtype=np.int64), [len(p) for p in pools]),
-            "gid": np.concatenate(pools).astype(np.int64),
-        })
-        self.con.register("members_df", members)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE members AS SELECT * FROM members_df")
-        self.con.unregister("members_df")
-        values = self._values_sql(comp, factors)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE vals AS {values}")
-        stats = self.con.sql(
-            f"SELECT m.pool, count(*) AS n, quantile_cont(v.v, {_QS}) AS q FROM vals v JOIN members m USING (gid) "
-            "GROUP BY m.pool ORDER BY m.pool").fetchall()
-        by_pool = {int(p): (int(n), np.array(q, dtype="float64")) for p, n, q in stats}
-        # distinct queried values per pool, expanded to the pool's groups
-        uniq = [np.unique(v[~np.isnan(v)]) for v in queries]
-        lens = np.array([len(u) for u in uniq], dtype=np.int64)
-        offsets = np.cumsum(lens) - lens
-        q = pd.DataFrame({"pool": np.repeat(np.arange(len(uniq), dtype=np.int64), lens),
-                          "x": np.concatenate(uniq) if len(uniq) else np.array([], dtype="float64")})
-        q["qid"] = np.arange(len(q), dtype=np.int64)
-        self.con.register("q_df", q)
-        # per group: each distinct value, how many equal it, how many are <= it (a running sum);
-        # the ASOF join finds, per queried value, the largest distinct value not above it
-        counted = self.con.sql(
-            "WITH c AS (SELECT gid, v, count(*) AS eq FROM vals GROUP BY gid, v), "
-            "cum AS (SELECT gid, v, eq, sum(eq) OVER (PARTITION BY gid ORDER BY v ROWS UNBOUNDED PRECEDING) AS le FROM c), "
-            "qg AS (SELECT q.qid, m.gid, q.x FROM q_df q JOIN members m ON m.pool = q.pool) "
-            "SELECT qg.qid, sum(coalesce(cum.le, 0) - CASE WHEN cum.v = qg.x THEN cum.eq ELSE 0 END) AS below, "
-            "sum(CASE WHEN cum.v = qg.x THEN cum.eq ELSE 0 END) AS equal "
-            "FROM qg ASOF LEFT JOIN cum ON qg.gid = cum.gid AND qg.x >= cum.v GROUP BY qg.qid").df()
-        self.con.unregister("q_df")
-        below_all = np.zeros(len(q), dtype=np.int64)
-        equal_all = np.zeros(len(q), dtype=np.int64)
-        qid = counted["qid"].to_numpy(dtype=np.int64)
-        below_all[qid] = counted["below"].to_numpy(dtype=np.int64)
-        equal_all[qid] = counted["equal"].to_numpy(dtype=np.int64)
-        out = []
-        for pi, v in enumerate(queries):
-            n, points = by_pool.get(pi, (0, np.full(len(_QS), np.nan)))
-            below = np.zeros(len(v), dtype=np.int64)
-            equal = np.zeros(len(v), dtype=np.int64)
-            ok = ~np.isnan(v)
-            if lens[pi]:
-                xs = uniq[pi]
-                at = offsets[pi] + np.searchsorted(xs, v[ok])  # v is one of xs: an exact hit
-                below[ok], equal[ok] = below_all[at], equal_all[at]
-            out.append(PoolMeasure(n, points, below, equal))
-        return out
+        self._set_factors(factors)
+        scale = " * f.factor" if factors else ""
+        join = " JOIN factors f ON f.currency = s.currency" if factors else ""
+        by_role: dict[str, list[int]] = {}
+        for i, gids in enumerate(pools):
+            by_role.setdefault(str(g.role[gids[0]]), []).append(i)
+        out: list[PoolMeasure | None] = [None] * len(pools)
+        for role, idx in by_role.items():
+            members = g.by_role[role]
+            lo, hi = int(members.min()), int(members.max())
+            got = self.con.execute(f"SELECT s.gid, s.{comp}{scale} AS v FROM by_group s{join} "
+                                   f"WHERE s.gid BETWEEN {lo} AND {hi} AND s.{comp} IS NOT NULL AND NOT isnan(s.{comp})").fetchnumpy()
+            gid = np.asarray(got["gid"], dtype=np.int64) - lo
+            values = np.asarray(got["v"], dtype="float64")
+            del got
+            ordered, starts, counts = sorted_within_groups(gid.astype(np.int32), values, hi - lo + 1)
+            del gid, values
+            measured = measure_sorted(ordered, starts, counts, [pools[i] - lo for i in idx], [queries[i] for i in idx])
+            for i, m in zip(idx, measured):
+                out[i] = m
+        return out  # type: ignore[return-value]
 
     def summary(self, by: Sequence[str], keys: Mapping[str, str], factors: Mapping[str, float] | None,
                 currency: str | None) -> pd.DataFrame:

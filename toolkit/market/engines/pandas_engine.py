@@ -78,6 +78,33 @@ def group_percentiles(gid: np.ndarray, values: np.ndarray, qs: Sequence[float]) 
     return out
 
 
+def measure_sorted(values: np.ndarray, starts: np.ndarray, counts: np.ndarray, pools: Sequence[np.ndarray],
+                   queries: Sequence[np.ndarray], cache: dict | None = None, key=None) -> list[PoolMeasure]:
+    """`SampleTable.measure` over values sorted within groups (`sorted_within_groups`): each pool
+    is its groups' sorted runs merged; percentiles by index arithmetic (numpy's linear rule);
+    counts below and equal by binary search, so tied values are never split. Shared by the
+    pandas engine (all groups) and the DuckDB engine (one role's groups at a time)."""
+    out = []
+    for gids, v in zip(pools, queries):
+        pkey = (key, tuple(gids.tolist()))
+        hit = cache.get(pkey) if cache is not None else None
+        if hit is None:
+            parts = [values[starts[g]: starts[g] + counts[g]] for g in gids]
+            # concatenated sorted runs: the stable sort (timsort) merges them in linear time
+            pool = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts), kind="stable")
+            hit = (pool, sorted_percentiles(pool, M.REPORTED_POINTS) if len(pool) else np.full(len(M.REPORTED_POINTS), np.nan))
+            if cache is not None:
+                cache[pkey] = hit
+        pool, points = hit
+        lo = np.searchsorted(pool, v, side="left")
+        hi = np.searchsorted(pool, v, side="right")
+        nan = np.isnan(v)
+        lo[nan] = 0
+        hi[nan] = 0
+        out.append(PoolMeasure(len(pool), points, lo, hi - lo))
+    return out
+
+
 def currency_factor(currency: pd.Series, factors: Mapping[str, float]) -> np.ndarray:
     """Per-row multiplier from a (categorical) currency column, computed per category."""
     cat = currency.astype("category")
@@ -136,23 +163,7 @@ class InMemorySamples:
     def measure(self, comp: str, factors: Mapping[str, float], pools: Sequence[np.ndarray],
                 queries: Sequence[np.ndarray]) -> list[PoolMeasure]:
         key, (values, starts, counts) = self._sorted_values(comp, factors)
-        out = []
-        for gids, v in zip(pools, queries):
-            pkey = (key, tuple(gids.tolist()))
-            hit = self._pools.get(pkey)
-            if hit is None:
-                parts = [values[starts[g]: starts[g] + counts[g]] for g in gids]
-                # concatenated sorted runs: the stable sort (timsort) merges them in linear time
-                pool = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts), kind="stable")
-                hit = self._pools[pkey] = (pool, sorted_percentiles(pool, M.REPORTED_POINTS))
-            pool, points = hit
-            lo = np.searchsorted(pool, v, side="left")
-            hi = np.searchsorted(pool, v, side="right")
-            nan = np.isnan(v)
-            lo[nan] = 0
-            hi[nan] = 0
-            out.append(PoolMeasure(len(pool), points, lo, hi - lo))
-        return out
+        return measure_sorted(values, starts, counts, pools, queries, self._pools, key)
 
     def summary(self, by: Sequence[str], keys: Mapping[str, str], factors: Mapping[str, float] | None,
                 currency: str | None) -> pd.DataFrame:
