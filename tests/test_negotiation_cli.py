@@ -89,3 +89,47 @@ def test_unknown_offer_id_and_missing_current_file_exit_2():
     result = run(OFFERS, "--today", TODAY, "--current", "no/such/current.yaml")
     assert result.exit_code == 2
     assert result.stderr == "error: no/such/current.yaml: file not found\n"
+
+
+def _ranking(*args: str) -> dict:
+    result = run(OFFERS, "--today", TODAY, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["ranking"]
+
+
+def _compare(*args: str) -> dict:
+    result = runner.invoke(app, ["compare", OFFERS, "--today", TODAY, "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return {o["id"]: o for o in json.loads(result.stdout)["offers"]}
+
+
+def test_rank_by_after_tax_uses_the_tax_engines_figures():
+    """--rank-by after_tax (or its full name) ranks on the engine's average TC after tax, the
+    figure compare prints; with a flat --tax-rate it is the pre-tax average × (1 − rate)."""
+    offers = _compare()
+    for key in ("after_tax", "average_tc_after_tax"):
+        r = _ranking("--rank-by", key)
+        assert r["rank_by"] == "average_tc_after_tax"
+        rows = [(x["offer_id"], x["rank"], x["value"]) for x in r["offers"]]
+        want = sorted(offers.values(), key=lambda o: -o["average_tc_after_tax"])
+        assert [(oid, rank) for oid, rank, _ in rows] == [(o["id"], k) for k, o in enumerate(want, start=1)]
+        assert all(abs(v - offers[oid]["average_tc_after_tax"]) <= 0.005 for oid, _, v in rows)
+        assert offers["initech"]["average_tc_after_tax"] < offers["initech"]["average_tc"] * 0.7  # CA: more than 30% in tax
+    flat = _ranking("--rank-by", "after_tax", "--tax-rate", "30%")
+    pre = _compare()
+    assert all(abs(x["value"] - 0.7 * pre[x["offer_id"]]["average_tc"]) <= 0.01 for x in flat["offers"])
+
+
+def test_rank_by_after_tax_skips_an_offer_the_engine_cannot_tax(tmp_path):
+    """An offer in a country without tax tables has no after-tax figure: it is ranked last,
+    unranked, never on its pre-tax pay."""
+    path = tmp_path / "offers.yaml"
+    path.write_text("offers:\n"
+                    "  - {id: sea, company: Sea, currency: USD, base_salary: 200k, location: 'Seattle, WA', start_date: 2027-01-04}\n"
+                    "  - {id: tok, company: Tok, currency: USD, base_salary: 400k, location: 'Tokyo, Japan', start_date: 2027-01-04}\n",
+                    encoding="utf-8")
+    result = run(str(path), "--today", TODAY, "--format", "json", "--rank-by", "after_tax")
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.stdout)["ranking"]
+    assert r["top"] == "sea" and r["runner_up"] is None
+    assert [(x["offer_id"], x["rank"]) for x in r["offers"]] == [("sea", 1), ("tok", None)]

@@ -122,6 +122,24 @@ def test_the_pdf_text_has_every_headline_figure_and_yearly_tc_of_the_json(sample
         assert heading in text
 
 
+def test_the_after_tax_section_names_the_engine_and_each_tax_year(sample_pdf, sample_json):
+    """The engine and its tax years are named; every tax year's label, after-tax TC, tax and
+    effective rate from the JSON tax block is printed, each offer on one line."""
+    text = _text(sample_pdf)
+    cur = sample_json["currency"]
+    assert "Tax engine: built-in tax tables, tax years 2027–2030" in " ".join(text.split())
+    lines = text.splitlines()
+    for o in sample_json["offers"]:
+        t = o["tax"]
+        assert t["engine_version"] in text
+        row = next(line for line in lines if line.strip().startswith(o["id"]) and str(t["years"][0]["year"]) in line)
+        for y in t["years"]:
+            cell = f"{y['year']} {fmt.money(y['after_tax_tc'], cur)} ({fmt.money(y['total_tax'], cur)}, {fmt.percent(y['effective_rate'])})"
+            assert cell in row, f"{o['id']}: {cell!r} not on its line {row!r}"
+    assert "US · WA, single" in text and "DE, single" in text
+    assert "later years use the latest published tables" in text
+
+
 def test_the_links_in_the_pdf_work(sample_pdf):
     urls = subprocess.run(["pdfinfo", "-url", str(sample_pdf)], capture_output=True, text=True, check=True).stdout
     assert "https://www.ecb.europa.eu/" in urls  # the FX source
@@ -200,7 +218,8 @@ def test_the_html_has_headings_table_headers_and_alt_text_that_states_the_figure
     assert outline.th_scopes and all(scope in ("col", "row") for scope in outline.th_scopes)
     assert len(outline.img_alts) == 2
     year_chart, market_chart = outline.img_alts
-    assert "globex: $263,500, $289,605, $335,893, $342,370" in year_chart and "now (stay): $220,000" in year_chart
+    assert "globex: $263,500 ($188,171 after tax), $289,605 ($205,495 after tax)" in year_chart and "now (stay): $220,000" in year_chart
+    assert "after tax: the tax engine's figures, after tax (built-in tax tables, 2027–2030)" in year_chart
     assert "p37" in market_chart
     assert 'lang="en"' in html and "<script" not in html
     # each ask in its own unit and currency, as the negotiation plan states it
@@ -275,3 +294,21 @@ def test_brief_takes_every_option_of_compare_but_compares_own_outputs():
     assert flags("compare") - compare_only <= flags("brief")
     assert {"--output", "--paper"} <= flags("brief") and "--charts" not in flags("brief")
     assert "fmt" in NOT_FOR_BRIEF
+
+
+def test_after_tax_rows_name_their_own_engine_when_offers_differ():
+    """One offer with its own flat rate: no shared engine line; each row names its engine and
+    tax years, the flat one 'flat rate given by you'."""
+    import toolkit
+    from toolkit.report.brief import _after_tax
+    from toolkit.report.text import build_document, round_document
+
+    offer_set = toolkit.load_offers(OFFERS)
+    offers = list(offer_set.offers)
+    offers[1] = offers[1].model_copy(update={"tax_rate": 0.3})
+    e = toolkit.evaluate(offers, offer_set.assumptions)
+    block = _after_tax(round_document(build_document(e)))
+    assert block["engine"] == "" and all(r["own_engine"] for r in block["rows"])
+    assert [(r["engine"], r["span"]) for r in block["rows"]] == [
+        ("built-in tax tables", "2027–2030"), ("flat rate given by you: 30.0%", "2027–2030"), ("built-in tax tables", "2027–2030")]
+    assert block["rows"][1]["years"][0] == {"label": "2027", "after": "$165,200", "tax": "$70,800", "rate": "30.0%"}

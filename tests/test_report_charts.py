@@ -76,6 +76,56 @@ def test_tc_composition_for_one_year_and_refreshers(e):
     assert [c.get_label() for c in ax.containers][-1] == "Refreshers"
 
 
+@pytest.fixture(scope="module")
+def sample():
+    """The sample offers (Seattle, California, Berlin) with the built-in tax engine."""
+    from conftest import ROOT
+
+    return toolkit.evaluate(toolkit.load_offers(ROOT / "data" / "offers.yaml"))
+
+
+AFTER_TAX = "after tax (built-in tax tables, 2027–2030)"
+
+
+def test_tc_composition_has_an_after_tax_bar_beside_each_offer(sample):
+    ax = charts.plot_tc_composition(sample).axes[0]
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["Base", "Bonus", "Sign-on", "Equity", AFTER_TAX]
+    after = ax.containers[-1]
+    np.testing.assert_allclose([b.get_height() for b in after], sample.headlines["average_tc_after_tax"], atol=0.01)
+    stacks = [b.get_x() + b.get_width() / 2 for b in ax.containers[0]]
+    beside = [b.get_x() + b.get_width() / 2 for b in after]
+    assert all(0 < a - s < 0.5 for s, a in zip(stacks, beside))  # to the right of its own offer's stack, not the next one's
+    assert all(b.get_hatch() and b.get_facecolor()[:3] == (1, 1, 1) for b in after)  # white and hatched: clear in black and white
+    texts = {t.get_text() for t in ax.texts}
+    assert {f"${v:,.0f}" for v in sample.headlines["average_tc_after_tax"]} <= texts
+
+
+def test_tc_after_tax_bars_stand_beside_the_pre_tax_ones(sample):
+    fig = charts.plot_tc_after_tax(sample)
+    ax = fig.axes[0]
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == [f"{oid}: {kind}" for oid in sample.ids for kind in ("pre-tax", AFTER_TAX)]
+    for i in range(len(sample.ids)):
+        pre, post = ax.containers[2 * i], ax.containers[2 * i + 1]
+        np.testing.assert_allclose([b.get_height() for b in pre], sample.figures.tc[i], atol=0.01)
+        np.testing.assert_allclose([b.get_height() for b in post], sample.after_tax.after_tax_tc[i], atol=0.01)
+        assert all(abs(q.get_x() - (p.get_x() + p.get_width())) < 1e-9 for p, q in zip(pre, post))  # side by side
+        assert all(b.get_hatch() for b in post)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Year 1", "Year 2", "Year 3", "Year 4"]
+    assert _legend_outside_axes(fig)
+
+
+def test_tc_after_tax_without_figures_or_at_a_flat_rate(e, sample):
+    ax = charts.plot_tc_after_tax(e).axes[0]  # no location: no tax tables, no after-tax bars
+    assert [c.get_label() for c in ax.containers][1] == "front: no after-tax figure (see the tax notes)"
+    assert all(b.get_height() == 0 for b in ax.containers[1])
+    flat = sample.with_assumptions(tax_rate=0.3, tax_engine="flat")
+    ax = charts.plot_tc_after_tax(flat).axes[0]
+    assert ax.containers[1].get_label() == "globex: after tax (flat rate given by you: 30.0%, 2027–2030)"
+    np.testing.assert_allclose([b.get_height() for b in ax.containers[1]], flat.figures.tc[0] * 0.7, atol=0.01)
+
+
 def test_tc_by_year_lines_follow_the_engine(e):
     ax = charts.plot_tc_by_year(e).axes[0]
     data = line_data(ax)
@@ -209,7 +259,8 @@ def test_write_charts_saves_pngs_atomically(e, tmp_path):
     folder = tmp_path / "charts"
     paths = charts.write_charts(e, folder, paths=200)
     names = [p.name for p in paths]
-    assert names == ["tc_composition.png", "tc_by_year.png", "cumulative.png", "stock_sensitivity.png", "monte_carlo.png"]
+    assert names == ["tc_composition.png", "tc_by_year.png", "tc_after_tax.png", "cumulative.png", "stock_sensitivity.png",
+                     "monte_carlo.png"]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(x.name for x in folder.iterdir()) == sorted(names)  # no temporary files left

@@ -296,7 +296,7 @@ def test_flat_rate_offers_say_the_rate_is_yours(tmp_path):
     e = toolkit.evaluate(toolkit.load_offers(SAMPLE), {**toolkit.load_offers(SAMPLE).assumptions.model_dump(), "tax_rate": 0.3})
     wb = openpyxl.load_workbook(write_report(e, tmp_path / "r.xlsx"))
     text = _text(wb["Tax"])
-    assert "Globex Corporation (globex): flat rate given by you (30.0%); tax years 2027–2030" in text
+    assert "Globex Corporation (globex): flat rate given by you: 30.0%; tax years 2027–2030" in text
     header, rows = _table(wb["Tax"])
     assert [r[header.index("Effective rate")] for r in rows] == pytest.approx([0.3] * len(rows))
 

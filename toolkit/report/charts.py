@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .. import format as fmt
-from .palette import CURRENT_COLOR, CURRENT_LINESTYLE, CURRENT_MARKER, OFFER_COLORS, offer_color, offer_linestyle, offer_marker
+from .palette import (CURRENT_COLOR, CURRENT_LINESTYLE, CURRENT_MARKER, OFFER_COLORS, offer_color, offer_hatch, offer_linestyle,
+                      offer_marker)
 from ..sanitize import chart_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,6 +48,7 @@ DEFAULT_GROWTHS = tuple(np.round(np.linspace(-0.5, 1.0, 31), 10))
 CHART_FILES = (
     "tc_composition.png",
     "tc_by_year.png",
+    "tc_after_tax.png",
     "cumulative.png",
     "market_band.png",
     "stock_sensitivity.png",
@@ -111,15 +113,29 @@ def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) ->
         raise ValueError(f"year must be between 1 and {h}, got {year!r}")
     fig, ax = _figure()
     x = np.arange(len(evaluation.ids))
+    after = _after_tax(evaluation)
+    taxed = after is not None and not np.isnan(after[0]).all()
+    # with after-tax figures, each offer's stack moves left and its after-tax bar stands beside it
+    width, shift = (0.36, 0.19) if taxed else (0.6, 0.0)
     bottom = np.zeros(len(x))
     for comp in tc_parts(evaluation):
         arr = evaluation.figures.parts[comp]
         heights = arr.mean(axis=1) if year is None else arr[:, year - 1]
-        ax.bar(x, heights, bottom=bottom, label=COMPONENT_LABELS[comp], color=COMPONENT_COLORS[comp], width=0.6)
+        ax.bar(x - shift, heights, bottom=bottom, label=COMPONENT_LABELS[comp], color=COMPONENT_COLORS[comp], width=width)
         bottom = bottom + heights
     for xi, total in zip(x, bottom):
-        ax.annotate(fmt.money(total, evaluation.currency), (xi, total), ha="center", va="bottom",
-                    xytext=(0, 3), textcoords="offset points", fontsize=9)
+        ax.annotate(fmt.money(total, evaluation.currency), (xi - shift, total), ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points", fontsize=9 if not taxed else 7)
+    if taxed:
+        values, labels = after
+        heights = np.nanmean(values, axis=1) if year is None else values[:, year - 1]
+        for label in dict.fromkeys(labels):  # one bar container per distinct label (engine and tax years)
+            mask = np.array([lab == label for lab in labels]) & ~np.isnan(heights)
+            ax.bar((x + shift)[mask], heights[mask], width=width, label=chart_label(label), **AFTER_TAX_STYLE)
+        for xi, v in zip(x, heights):
+            if not np.isnan(v):
+                ax.annotate(fmt.money(v, evaluation.currency), (xi + shift, v), ha="center", va="bottom",
+                            xytext=(0, 3), textcoords="offset points", fontsize=7)
     ax.set_xticks(x, [chart_label(i) for i in evaluation.ids])
     _money_axis(ax.yaxis, evaluation.currency)
     when = f"year {year}" if year is not None else f"average per year over {h} years"
@@ -128,6 +144,79 @@ def plot_tc_composition(evaluation: "Evaluation", *, year: int | None = None) ->
     # outside the axes: inside, it covers the label of whichever bar stands tallest under it
     _legend_outside(ax)
     ax.margins(y=0.12)
+    return fig
+
+
+# After-tax bars: white with the hatch in black (composition chart) or in the offer's colour
+# (by-year chart), so that before and after tax stay apart on a black-and-white print.
+AFTER_TAX_STYLE = {"facecolor": "white", "edgecolor": "#333333", "hatch": "////", "linewidth": 0.8}
+
+
+def _after_tax(evaluation: "Evaluation") -> tuple[np.ndarray, list[str]] | None:
+    """(offers × offer years after-tax TC, each offer's 'after tax (engine, tax years)' label), or
+    None when the evaluation has no tax step."""
+    from .taxlabels import after_tax_label
+
+    after = getattr(evaluation, "after_tax", None)
+    if after is None:
+        return None
+    labels = [after_tax_label(after.offer_block(i)) for i in range(len(evaluation.ids))]
+    return np.asarray(after.after_tax_tc, dtype=float), labels
+
+
+def plot_tc_after_tax(evaluation: "Evaluation", *, baseline: "Evaluation | None" = None, compact: bool = False,
+                      figsize: tuple[float, float] = FIGSIZE) -> Figure:
+    """TC by offer year, before and after tax: per year, each offer's TC (solid, its colour and
+    hatch) beside its TC after tax (white, hatched in its colour), the after-tax bars labelled
+    'after tax (engine, tax years)' from the offer's tax block. An offer the engine cannot tax
+    has no after-tax bar and its legend entry says so.
+
+    `baseline`: the stay scenario's evaluation, drawn as the grey "now (stay)" line of pre-tax TC.
+    `compact`: a short legend for small figures (the brief): one entry per offer and one per
+    distinct after-tax label, instead of two per offer.
+    """
+    from matplotlib.patches import Patch
+
+    f = evaluation.figures
+    after = _after_tax(evaluation)
+    values, labels = after if after is not None else (np.full_like(f.tc, np.nan), [""] * len(evaluation.ids))
+    n, h = len(evaluation.ids), evaluation.horizon_years
+    fig, ax = _figure(figsize)
+    years = np.arange(1, h + 1)
+    width = 0.8 / (2 * n)
+    handles: list[Any] = []
+    for i, oid in enumerate(evaluation.ids):
+        left = years - 0.4 + 2 * i * width + width / 2
+        color = offer_color(i)
+        pre = ax.bar(left, f.tc[i], width=width, color=color, edgecolor="black", linewidth=0.4, hatch=offer_hatch(i),
+                     label=chart_label(oid if compact else f"{oid}: pre-tax"))
+        handles.append(pre)
+        if np.isnan(values[i]).all():
+            none = ax.bar(left + width, np.zeros(h), width=width, facecolor="white", edgecolor="none",
+                          label=chart_label(f"{oid}: no after-tax figure" + ("" if compact else " (see the tax notes)")))
+            handles.append(none)
+            continue
+        post = ax.bar(left + width, values[i], width=width, label=chart_label(f"{oid}: {labels[i]}"),
+                      **{**AFTER_TAX_STYLE, "edgecolor": color, "linewidth": 1.0})
+        if not compact:
+            handles.append(post)
+    if compact:  # one white hatched key per distinct engine and tax years
+        handles += [Patch(label=chart_label(label), **AFTER_TAX_STYLE)
+                    for label in dict.fromkeys(lab for lab, v in zip(labels, values) if not np.isnan(v).all())]
+    if baseline is not None:
+        line, = ax.plot(years, baseline.figures.tc[0], marker=CURRENT_MARKER, linestyle=CURRENT_LINESTYLE, color=CURRENT_COLOR,
+                        label="now (stay), pre-tax")
+        handles.insert(0, line)
+    _money_axis(ax.yaxis, evaluation.currency)
+    ax.set_title(f"TC by year, before and after tax ({evaluation.currency})")
+    ax.set_ylabel(f"TC ({evaluation.currency})")
+    if compact:  # a small figure: plain year numbers, and the legend below the axes where it has the full width
+        ax.set_xticks(years)
+        ax.set_xlabel("Year")
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=6.5, frameon=False)
+    else:
+        ax.set_xticks(years, [f"Year {k}" for k in years])
+        _legend_outside(ax, handles=handles, fontsize=7)
     return fig
 
 
@@ -357,6 +446,7 @@ def build_charts(
     charts = {
         "tc_composition.png": plot_tc_composition(evaluation),
         "tc_by_year.png": plot_tc_by_year(evaluation),
+        "tc_after_tax.png": plot_tc_after_tax(evaluation),
         "cumulative.png": plot_cumulative(evaluation),
     }
     if evaluation.market is not None and len(evaluation.market):

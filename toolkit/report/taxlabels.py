@@ -1,7 +1,7 @@
 """How the reports name a tax engine and its tax years, from an offer's JSON `tax` block.
 
 One home for the wording the workbook's Tax sheet and charts, the matplotlib charts and the
-brief share ("after tax (built-in tax tables, 2027–2030)", "flat rate given by you (30%)").
+brief share ("after tax (built-in tax tables, 2027–2030)", "flat rate given by you: 30.0%").
 Pure: plain dicts in, strings out.
 """
 
@@ -23,11 +23,11 @@ def _rate(value: Any) -> float | None:
 
 
 def engine_name(block: Mapping[str, Any]) -> str:
-    """'built-in tax tables', 'PolicyEngine-US', or for a flat rate 'flat rate given by you (30%)'."""
+    """'built-in tax tables', 'PolicyEngine-US', or for a flat rate 'flat rate given by you: 30.0%'."""
     engine = str(block.get("engine") or "")
     if engine == "flat":
         rate = _rate((block.get("profile") or {}).get("flat_rate"))
-        return "flat rate given by you" + (f" ({fmt.percent(rate)})" if rate is not None else "")
+        return "flat rate given by you" + (f": {fmt.percent(rate)}" if rate is not None else "")
     return ENGINE_NAMES.get(engine, engine or "no tax engine")
 
 

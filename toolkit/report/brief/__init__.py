@@ -84,21 +84,35 @@ def _chart_style() -> dict[str, Any]:
 def brief_charts(evaluation, stay=None) -> list[dict[str, str]]:
     """The year-by-year chart (with the stay line) and the market band chart (TC, else base)."""
     import matplotlib
+    import numpy as np
     from matplotlib.ticker import MaxNLocator
 
     from .. import charts
+    from ..taxlabels import after_tax_label
 
     out = []
     cur = evaluation.currency
     with matplotlib.rc_context(_chart_style()):
-        fig = charts.plot_tc_by_year(evaluation, baseline=stay, figsize=(4.6, 2.5))
-        fig.axes[0].set_title(f"TC by year ({cur})")
-        lines = [f"{oid}: " + ", ".join(fmt.money(v, cur) for v in evaluation.figures.tc[i]) for i, oid in enumerate(evaluation.ids)]
+        after = evaluation.after_tax.after_tax_tc
+        if np.isnan(after).all():  # no tax figure for any offer: the plain TC lines
+            fig = charts.plot_tc_by_year(evaluation, baseline=stay, figsize=(4.6, 2.5))
+            fig.axes[0].set_title(f"TC by year ({cur})")
+            lines = [f"{oid}: " + ", ".join(fmt.money(v, cur) for v in evaluation.figures.tc[i]) for i, oid in enumerate(evaluation.ids)]
+            kind = "Line chart of total compensation"
+        else:  # the TC chart carries the after-tax bars (issue 14): one chart, so the brief keeps its pages
+            fig = charts.plot_tc_after_tax(evaluation, baseline=stay, compact=True, figsize=(4.6, 2.5))
+            fig.axes[0].set_title(f"TC by year, before and after tax ({cur})")
+            lines = [f"{oid}: " + ", ".join(fmt.money(v, cur) + ("" if a != a else f" ({fmt.money(a, cur)} after tax)")
+                                            for v, a in zip(evaluation.figures.tc[i], after[i]))
+                     for i, oid in enumerate(evaluation.ids)]
+            kind = ("Bar chart of total compensation before and after tax (after tax: the tax engine's figures, "
+                    + "; ".join(dict.fromkeys(after_tax_label(evaluation.after_tax.offer_block(i)) for i in range(len(evaluation.ids))))
+                    + ")")
         if stay is not None:
             lines.insert(0, "now (stay): " + ", ".join(fmt.money(v, cur) for v in stay.figures.tc[0]))
         out.append({"title": "Year by year", "uri": svg_data_uri(fig),
-                    "alt": f"Line chart of total compensation in each of years 1 to {evaluation.horizon_years}, one line per offer"
-                           f"{' and one for staying' if stay is not None else ''}: " + "; ".join(lines) + "."})
+                    "alt": f"{kind} in each of years 1 to {evaluation.horizon_years}, per offer"
+                           f"{' and a line for staying' if stay is not None else ''}: " + "; ".join(lines) + "."})
         market = evaluation.market
         if market is not None and len(market):
             components = set(market["component"])
@@ -294,20 +308,39 @@ def _tax_caveats(t: dict[str, Any]) -> str:
 
 
 def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """After-tax figures from the tax engine's per-offer `tax` block, when the document has one.
-    (A flat --tax-rate is already the headline table's "Average TC after tax" row.)"""
+    """After-tax figures from the tax engine's per-offer `tax` block, when the document has one:
+    per offer the engine, place and filing status, the tax years covered, the average after-tax
+    TC, and per tax year (as the engine labels it: 2027, 2026/27) the after-tax TC, the tax and
+    the effective rate. (A flat --tax-rate is also the headline table's "Average TC after tax" row.)"""
+    from ..taxlabels import engine_name, tax_years
+
     cur = doc["currency"]
     if not any(o.get("tax") for o in doc["offers"]):
         return None
     rows = []
     for o in doc["offers"]:
         t = o.get("tax") or {}
-        years = t.get("years") or []
-        rows.append({"offer": o["id"], "engine": " ".join(str(x) for x in (t.get("engine"), t.get("engine_version")) if x),
-                     "years": "; ".join(f"{y.get('year')}: {fmt.money(y.get('after_tax_tc'), cur)} after {fmt.money(y.get('total_tax'), cur)} tax"
-                                        f" ({fmt.percent(y.get('effective_rate'))})" for y in years),
-                     "average": fmt.money(o.get("average_tc_after_tax"), cur), "notes": _tax_caveats(t)})
-    return {"kind": "engine", "rows": rows}
+        p = t.get("profile") or {}
+        place = " · ".join(str(p[k]) for k in ("country", "state", "locality") if p.get(k))
+        status = str(p.get("filing_status") or "").replace("_", " ")
+        years = [{"label": str(y.get("year")), "after": fmt.money(y.get("after_tax_tc"), cur), "tax": fmt.money(y.get("total_tax"), cur),
+                  "rate": fmt.percent(y.get("effective_rate")) if y.get("effective_rate") is not None else "—"}
+                 for y in t.get("years") or ()]
+        rows.append({"offer": o["id"], "engine": engine_name(t), "where": ", ".join(x for x in (place, status) if x),
+                     "span": tax_years(t), "years": years, "notes": _tax_caveats(t)})
+    # a caveat every offer shares is said once below the table, not on each row
+    shared = set.intersection(*(set(r["notes"].split("; ")) if r["notes"] else set() for r in rows)) if rows else set()
+    for r in rows:
+        r["notes"] = "; ".join(n for n in r["notes"].split("; ") if n and n not in shared)
+    versions = list(dict.fromkeys(str((o.get("tax") or {}).get("engine_version")) for o in doc["offers"]
+                                  if (o.get("tax") or {}).get("engine") not in (None, "flat") and (o.get("tax") or {}).get("engine_version")))
+    # one engine and one span of tax years for every offer (the usual case): named once, above the table
+    engines = {(r["engine"], r["span"]) for r in rows}
+    common = next(iter(engines)) if len(engines) == 1 else None
+    for r in rows:
+        r["own_engine"] = common is None
+    return {"kind": "engine", "rows": rows, "versions": "; ".join(versions), "shared": "; ".join(sorted(shared)),
+            "engine": common[0] if common else "", "span": common[1] if common else ""}
 
 
 def _actions(followups) -> tuple[list[dict[str, str]], int]:
