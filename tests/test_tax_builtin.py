@@ -78,3 +78,39 @@ def test_zero_pay_is_zero_tax():
     r = BuiltinEngine().compute(TaxHouseholds.build(year=2025, country=["US", "DE", "GB"], region=["CA", "", ""], wages=0.0))
     np.testing.assert_allclose(r.total_tax, 0.0)
     np.testing.assert_allclose(r.effective_rate, 0.0)
+
+
+def _fresh(text: str) -> str:
+    """An equal string that is a distinct object (the engine groups by object first)."""
+    return "".join(list(text))
+
+
+@pytest.mark.parametrize("rows", [12, 6_000])  # a few distinct objects, and more than the identity limit
+def test_equal_strings_held_by_distinct_objects_group_as_one(rows):
+    cols = dict(
+        year=np.tile([2025, 2026, 2027], rows // 3),
+        country=[["US", "DE", "GB"][i % 3] for i in range(rows)],
+        region=[["NY", "", "SCT"][i % 3] for i in range(rows)],
+        locality=[["NYC", "", ""][i % 3] for i in range(rows)],
+        filing_status=[["single", "married_joint"][i % 2] for i in range(rows)],
+        wages=np.linspace(20_000.0, 400_000.0, rows), equity=np.linspace(0.0, 50_000.0, rows),
+        other_income=np.where(np.arange(rows) % 5 == 0, 3_000.0, 0.0),
+    )
+    shared = TaxHouseholds.build(**cols)
+    fresh = TaxHouseholds.build(**{k: [_fresh(s) for s in v] if isinstance(v, list) else v for k, v in cols.items()})
+    assert fresh.country[0] is not fresh.country[3]
+    a, b = BuiltinEngine().compute(shared), BuiltinEngine().compute(fresh)
+    for name in ("total_tax", "income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax",
+                 "marginal_rate", "withholding_gap", "table_year"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert list(a.notes) == list(b.notes) and list(a.currency) == list(b.currency)
+    assert dict(a.components.items()).keys() == dict(b.components.items()).keys()
+
+
+def test_components_are_full_columns_in_the_callers_order():
+    h = mixed()
+    r = BuiltinEngine().compute(h)
+    assert len(r.components) == len(list(r.components)) and "us_federal_income_tax" in r.components
+    total = sum(r.components[k] for k in r.components)
+    np.testing.assert_allclose(total, r.total_tax)
+    assert r.components["de_income_tax"][2] > 0 and r.components["de_income_tax"][0] == 0
