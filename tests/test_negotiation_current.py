@@ -226,6 +226,15 @@ def test_staying_from_january_is_paid_the_previous_years_bonus_in_march():
     assert stay["years"][0]["bonus"] == pytest.approx(15_000)  # earned view: 2027's own bonus
 
 
+def test_a_biweekly_current_job_is_paid_by_pay_date_in_the_calendar_years():
+    # 130,000 biweekly from the offer's start 5 January 2026: 25 pay dates of 5,000 in 2026 (methodology §3)
+    e = toolkit.evaluate([toolkit.offers.models.Offer.model_validate(
+        {"id": "a", "company": "A", "currency": "USD", "start_date": "2026-01-05", "base_salary": 150_000})])
+    stay = evaluate_stay(job(base_salary=130_000, pay_frequency="biweekly"), e, today=dt.date(2025, 12, 1)).to_dict()
+    assert [y["base"] for y in stay["calendar_years"]] == pytest.approx([125_000, 130_000, 130_000, 135_000])
+    assert stay["years"][0]["base"] == pytest.approx(130_000)
+
+
 def test_without_current_the_outputs_have_no_baseline():
     result = runner.invoke(app, ["compare", str(OFFERS), "--format", "json"])
     doc = json.loads(result.stdout)

@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import os
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Optional, Sequence
+from typing import Annotated, Any, Literal, Optional, Sequence
 
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
@@ -52,6 +52,7 @@ class CurrentJob(Frozen):
     location: Optional[Text] = None
     currency: Currency
     base_salary: Optional[Annotated[Pay, PaySchema]] = None
+    pay_frequency: Literal["monthly", "semimonthly", "biweekly", "weekly"] = "monthly"  # as in an offer file
     extra_months: Optional[float] = Field(default=None, ge=0, le=12)
     hours_per_year: Optional[float] = Field(default=None, gt=0, le=8784)
     bonus: Optional[Bonus] = None  # an amount a year (`15k`), a target (`15%`) or an offer-file bonus mapping
@@ -227,7 +228,7 @@ def stay_offer(job: CurrentJob, start: dt.date) -> Optional[Offer]:
         "base_salary": {"amount": job.base_salary.amount, "per": job.base_salary.per.value},
         "equity": grants or None,
     }
-    for name in ("role", "level", "location", "extra_months", "hours_per_year", "pto_days", "col_index", "tax_rate"):
+    for name in ("role", "level", "location", "pay_frequency", "extra_months", "hours_per_year", "pto_days", "col_index", "tax_rate"):
         if getattr(job, name) is not None:
             data[name] = getattr(job, name)
     for name in ("bonus", "refresher", "retirement", "benefits"):
