@@ -213,6 +213,8 @@ _WORLD_CITIES: dict[str, str] = {
     "london": "GB", "edinburgh": "GB", "manchester": "GB", "dublin": "IE", "amsterdam": "NL",
     "paris": "FR", "zurich": "CH", "zürich": "CH", "toronto": "CA", "vancouver": "CA",
     "montreal": "CA", "waterloo": "CA", "bangalore": "IN", "bengaluru": "IN", "hyderabad": "IN",
+    "mumbai": "IN", "pune": "IN", "chennai": "IN", "delhi": "IN", "new delhi": "IN", "gurugram": "IN",
+    "gurgaon": "IN", "noida": "IN",
     "singapore": "SG", "sydney": "AU", "melbourne": "AU", "tel aviv": "IL", "tokyo": "JP",
     "stockholm": "SE", "warsaw": "PL",
 }

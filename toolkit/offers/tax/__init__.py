@@ -1,7 +1,7 @@
 """Tax engines: after-tax figures per person and tax year, vectorised over a whole run.
 
 `TaxHouseholds` (inputs) and `TaxResult` (outputs) are the seam; `BuiltinEngine` uses the
-tables shipped in `data/` (US federal and 13 states with NYC, Germany, the UK, France, Canada with Ontario),
+tables shipped in `data/` (US federal and 13 states with NYC, Germany, the UK, France, Canada with Ontario, India),
 `FlatEngine` one rate given by the user, and `policyengine.PolicyEngineUS` the optional
 PolicyEngine-US model (the `tax-us` extra, imported only when asked for). docs/tax.md lists
 every rule, jurisdiction, year and source.

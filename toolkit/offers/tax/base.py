@@ -2,9 +2,9 @@
 
 One row is one person in one tax year. Engines are vectorised: `compute(households)` works on
 all rows of a run at once and returns a `TaxResult` of equal-length arrays. Amounts are in the
-jurisdiction's own currency (USD for US rows, EUR for DE and FR, GBP for GB, CAD for CA); converting an offer's
+jurisdiction's own currency (USD for US rows, EUR for DE and FR, GBP for GB, CAD for CA, INR for IN); converting an offer's
 pay into that currency is the caller's job. This module holds data shapes only: no tables, no
-jurisdiction rules (those live in `tables.py`, `us.py`, `us_states.py`, `de.py`, `uk.py`, `fr.py`, `ca.py`).
+jurisdiction rules (those live in `tables.py`, `us.py`, `us_states.py`, `de.py`, `uk.py`, `fr.py`, `ca.py`, `india.py`).
 """
 
 from __future__ import annotations
@@ -52,9 +52,13 @@ COMPONENT_LEVEL: dict[str, str] = {
     "ca_cpp": "payroll",
     "ca_cpp2": "payroll",
     "ca_ei": "payroll",
+    "in_income_tax": "national",
+    "in_surcharge": "national",
+    "in_cess": "national",
+    "in_epf": "payroll",
 }
 
-CURRENCY = {"US": "USD", "DE": "EUR", "GB": "GBP", "FR": "EUR", "CA": "CAD"}
+CURRENCY = {"US": "USD", "DE": "EUR", "GB": "GBP", "FR": "EUR", "CA": "CAD", "IN": "INR"}
 
 # Countries whose tax year is not the calendar year: the year a tax year starts in names it.
 TAX_YEAR_START = {"GB": (4, 6), "IN": (4, 1)}

@@ -24,7 +24,7 @@ from typing import Callable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from . import ca, de, fr, uk, us
+from . import ca, de, fr, india, uk, us
 from .base import COMPONENT_LEVEL, CURRENCY, FILING_STATUSES, LEVELS, TaxHouseholds, TaxResult, combine_notes
 from .tables import section
 from .us_states import US_STATES, state_tax
@@ -94,7 +94,13 @@ def compute_ca(h: TaxHouseholds, year: int, status: str, region: str, locality: 
     return ca.compute(h, year, status, region)
 
 
-COUNTRIES: dict[str, GroupFn] = {"US": compute_us, "DE": compute_de, "GB": compute_gb, "FR": compute_fr, "CA": compute_ca}
+def compute_in(h: TaxHouseholds, year: int, status: str, region: str, locality: str):
+    return india.compute(h, year, status, region)
+
+
+COUNTRIES: dict[str, GroupFn] = {
+    "US": compute_us, "DE": compute_de, "GB": compute_gb, "FR": compute_fr, "CA": compute_ca, "IN": compute_in,
+}
 
 
 def _total(components: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -301,7 +307,7 @@ PACKED = (*LEVELS, "total", "marginal", "gap")
 
 
 class BuiltinEngine:
-    """Tables shipped with the toolkit: US federal + 13 states + NYC, DE, GB, FR, CA with Ontario (see docs/tax.md)."""
+    """Tables shipped with the toolkit: US federal + 13 states + NYC, DE, GB, FR, CA with Ontario, IN (see docs/tax.md)."""
 
     name = "builtin"
 
