@@ -850,8 +850,18 @@ def _coded(frames, names: list[str]) -> tuple[tuple, tuple, int]:
                     vals.append(u)
                 remap[k] = g
             parts[c].append(remap[codes])
-    codes = tuple(np.concatenate(p) if p else np.zeros(0, dtype=np.int32) for p in parts)
+    codes = tuple(_narrow(np.concatenate(p), len(v)) if p else np.zeros(0, dtype=np.int32) for p, v in zip(parts, values))
     return codes, tuple(tuple(v) for v in values), rows
+
+
+def _narrow(codes, count: int):
+    """Codes (-1 … count − 1) in int8 or int16 when they fit: the table is kept while its offers are."""
+    import numpy as np
+
+    for dtype in (np.int8, np.int16):
+        if count + 1 <= np.iinfo(dtype).max:
+            return codes.astype(dtype)
+    return codes
 
 
 def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,

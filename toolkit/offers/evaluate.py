@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from ..errors import InputError, Issue, MissingFxRateError
+from .chunks import in_chunks
 from .engine import compute_figures
 from .fx import FxRate, FxTable, build_fx_table, rates_from_section
 from .load import OfferSet
@@ -98,7 +101,10 @@ def evaluate(
         _as_fx(fx, reporting, _currency_uses(offers, also, origins), assumptions.fx_date, section_rates, why)
         raise
     today = today or dt.date.today()
-    figures = compute_figures(offers, assumptions, table, today)
+    # The engine is row-independent: run on chunks of offers so that its temporaries stay small
+    # however many offers there are (offers/chunks.py); months employed (0-12) fit in int8.
+    figures = in_chunks(lambda rows: compute_figures(rows, assumptions, table, today), offers,
+                        compact={("calendar", "months"): np.int8})
     _check_finite(figures, offers, origins)
 
     def recompute(new: Assumptions, more: Mapping[str, Sequence[tuple[str, str, str]]] | None = None) -> Evaluation:
@@ -127,11 +133,10 @@ def _currency_uses(offers: Sequence[Offer], also: Mapping[str, Sequence[tuple[st
 def _check_finite(figures: Any, offers: Sequence[Offer], origins: Sequence[str] = ()) -> None:
     """Refuse figures that overflowed (an extreme FX rate times a large amount, compounded):
     nothing downstream may print `$inf` or hand JSON a NaN. Names each offer affected."""
-    import numpy as np
-
     arrays = [figures.tc, figures.total_rewards, *figures.parts.values()]
     if figures.calendar is not None:  # the paid view and its headline too
         arrays += [figures.calendar.tc, figures.calendar.total_rewards, figures.calendar.bonus_accrued_unpaid, figures.first_12_months_cash]
+    arrays = [a for a in arrays if a.strides[0] != 0]  # an array of zeros held as one value is finite
     bad = ~np.isfinite(np.stack([a.reshape(len(offers), -1).sum(axis=1) for a in arrays]).sum(axis=0))
     bad |= ~np.isfinite(figures.exercise_cost)
     if bad.any():

@@ -21,6 +21,7 @@ from ..format import is_missing
 from ..errors import InputError
 from ..validation import issues_from_validation
 from .aftertax import AfterTax, compute_after_tax
+from .chunks import in_chunks
 from .engine import COMPONENTS, CalendarFigures, Figures, dated_notes, flags, present_value, vest_events
 from .ledger import month_date
 from .fx import FxTable
@@ -159,7 +160,8 @@ class Evaluation:
     @cached_property
     def after_tax(self) -> AfterTax:
         """Tax per offer and year by the chosen engine (offers/aftertax.py; docs/tax.md)."""
-        return compute_after_tax(self.offers, self.assumptions, self.figures, self.fx)
+        # row-independent: in chunks of offers, so that the engine's households stay small (offers/chunks.py)
+        return in_chunks(lambda rows, figures: compute_after_tax(rows, self.assumptions, figures, self.fx), self.offers, self.figures)
 
     @cached_property
     def missing_terms(self) -> list[list[str]]:
@@ -184,7 +186,8 @@ class Evaluation:
                 "offer_currency": field_values(self.offers, "currency"),
                 "currency": self.currency,
                 **{k: v for k, v in self.headlines.items()},
-            }
+            },
+            copy=False,  # the headline arrays as they are (read-only; copy-on-write), not a second copy
         )
         return frame
 
