@@ -420,3 +420,19 @@ def test_a_biweekly_table_column_gives_the_same_figures_as_the_document(tmp_path
     e = evaluate(load_offers(path), Assumptions(), {}, currency="USD", today=TODAY)
     assert cal(e, "base", 0) == pytest.approx({2026: 125_000, 2027: 130_000, 2028: 130_000, 2029: 135_000})
     assert cal(e, "base", 1) == pytest.approx({2026: 130_000, 2027: 130_000, 2028: 130_000, 2029: 130_000})
+
+
+@settings(max_examples=40, deadline=None)
+@given(o=offer_strategy(), start=st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)), horizon=st.integers(1, 5),
+       freq=st.sampled_from(["monthly", "biweekly", "weekly"]), located=st.booleans())
+def test_the_walk_away_ledger_month_by_month_adds_up_to_the_paid_view(o, start, horizon, freq, located):
+    from toolkit.offers.engine import paid_by_month
+
+    o = o.model_copy(update={"start_date": start, "pay_frequency": freq, "location": "Austin, TX" if located else None})
+    e = run(o, horizon_years=horizon)
+    f = e.figures
+    paid = paid_by_month(e.offers, e.assumptions, e.fx, f.start)
+    cy = (int(f.start[0]) % 12 + np.arange(12 * horizon)) // 12  # each month's calendar-year column
+    for part, months in paid.items():
+        by_year = np.bincount(cy, weights=months[0], minlength=horizon + 1)
+        assert by_year == pytest.approx(f.calendar.parts[part][0], rel=1e-9, abs=1e-6), part
