@@ -88,7 +88,8 @@ evaluation.years_wide
         md("""
 ## What each offer is made of
 
-Stacked bars: the average yearly TC of each offer split into base, bonus, sign-on and equity.
+Stacked bars: the average yearly TC of each offer split into base, bonus, sign-on and equity;
+beside each stack, hatched, the same offer's average TC after tax from the tax engine.
 """),
         code("""
 from toolkit.report import charts
@@ -103,6 +104,17 @@ the dip in year 2. A line per offer makes such steps visible.
 """),
         code("""
 charts.plot_tc_by_year(evaluation)
+"""),
+        md("""
+## Before and after tax
+
+Each year's TC beside what is left after income tax and payroll contributions, as the tax
+engine computes them where the offer is (Seattle: no state income tax; California; Berlin). The
+legend names the engine and the tax years; `evaluation.to_dict()["offers"][i]["tax"]` has every
+component.
+"""),
+        code("""
+charts.plot_tc_after_tax(evaluation)
 """),
         md("""
 ## Cumulative pay

@@ -246,11 +246,13 @@ def test_tax_sheet_holds_the_engines_figures_per_offer_and_tax_year(evaluation, 
     wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
     ws = wb["Tax"]
     header, rows = _table(ws)
+    # local income tax is zero for every offer (Seattle, California, Berlin): left out, and said so
     assert header == ["Offer #", "Offer id", "Company", "Tax year", "Offer year", "Taxed pay", "Income tax: national", "Income tax: state",
-                      "Income tax: local", "Payroll and social contributions", "Total tax", "TC after tax", "Effective rate",
-                      "Marginal rate", "US withholding gap"]
+                      "Payroll and social contributions", "Total tax", "TC after tax", "Effective rate", "Marginal rate",
+                      "US withholding gap"]
+    assert "Not shown, being zero for every offer and tax year: Income tax: local." in _text(ws)
     doc = build_compare_document(evaluation)
-    keys = ["year", "offer_year", "taxable_wages", "income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax",
+    keys = ["year", "offer_year", "taxable_wages", "income_tax_national", "income_tax_state", "payroll_tax",
             "total_tax", "after_tax_tc", "effective_rate", "marginal_rate", "withholding_gap"]
     expected = [[i + 1, o["id"], o["company"]] + [y[k] for k in keys] for i, o in enumerate(doc["offers"]) for y in o["tax"]["years"]]
     assert len(rows) == len(expected) == sum(len(o["tax"]["years"]) for o in doc["offers"])
@@ -306,6 +308,8 @@ def test_calendar_years_sheet_is_the_paid_view(evaluation, tmp_path):
     ws = wb["Calendar years"]
     header, rows = _table(ws)
     assert header[:6] == ["Offer #", "Offer id", "Company", "Calendar year", "Months employed", "Period"]
+    assert "Refresh equity" not in header and "Your pre-tax deferral" in header  # refreshers are zero everywhere here
+    assert "Not shown, being zero for every offer and calendar year: Refresh equity, ISO value over the $100,000 limit." in _text(ws)
     assert {"Base", "Bonus", "Sign-on", "Equity", "TC (paid)", "Total rewards (paid)"} <= set(header)
     want = [(i, y) for i in range(len(evaluation.offers)) for y in evaluation.calendar_dict(i)["calendar_years"]]
     assert len(rows) == len(want)
@@ -355,3 +359,15 @@ def test_offer_without_tax_figures_shows_na_never_its_pre_tax_pay(evaluation, tm
         assert wb["Summary"].cell(L.summary.row(key), L.offer_col(1)).value == "n/a"
         assert wb["Summary"].cell(L.summary.row(key), L.offer_col(0)).data_type == "f"
     assert "no tax tables for JP" in _text(wb["Tax"])
+
+
+def test_left_out_columns_are_only_those_zero_everywhere():
+    from toolkit.report.excel.layout import TAX_KEYS, block_spec, left_out
+
+    rows = [{"year": "2027", "income_tax_local": 0.0, "income_tax_state": 0.0, "withholding_gap": None},
+            {"year": "2028", "income_tax_local": 0.0, "income_tax_state": 12.5, "withholding_gap": 0.0}]
+    assert left_out(rows, ["year", "income_tax_local", "income_tax_state", "withholding_gap"]) == ["income_tax_local", "withholding_gap"]
+    spec = block_spec("Tax", (), TAX_KEYS, rows, frozenset({"year"}))
+    assert [c.key for c in spec.columns] == ["year", "income_tax_state"]
+    assert [c.key for c in block_spec("Tax", (), TAX_KEYS, rows, frozenset(TAX_KEYS)).columns] == [
+        "year", "income_tax_state", "income_tax_local", "withholding_gap"]

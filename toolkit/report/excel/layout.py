@@ -199,17 +199,43 @@ def _key_header(key: str) -> str:
 
 
 def block_spec(sheet: str, lead: Sequence[tuple[str, str, float]], known: dict[str, tuple[str, float]],
-               rows: Sequence[dict[str, Any]]) -> TableSpec:
+               rows: Sequence[dict[str, Any]], keep: frozenset[str] = frozenset()) -> TableSpec:
     """A table spec for rows of plain dicts: the lead columns, the known keys present in any row
-    (in the known order), then any other scalar key in the order first seen."""
+    (in the known order), then any other scalar key in the order first seen. A key outside `keep`
+    whose value is zero (or missing) in every row is left out, so the sheet prints larger; the
+    sheet names what it left out (`left_out`)."""
     seen: list[str] = []
     for r in rows:
         for k, v in r.items():
             if k not in seen and not isinstance(v, (dict, list, tuple)):
                 seen.append(k)
     keys = [k for k in known if k in seen] + [k for k in seen if k not in known]
+    keys = [k for k in keys if k in keep or k not in left_out(rows, [k])]
     cols = [*lead] + [(k, *known.get(k, (_key_header(k), 12))) for k in keys]
     return TableSpec(sheet, _cols(*cols))
+
+
+def left_out(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[str]:
+    """The keys whose value is a number equal to zero, or missing, in every row (and a number in some)."""
+    out = []
+    for k in keys:
+        values = [r.get(k) for r in rows]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if numbers and all(v == 0 for v in numbers) and all(v is None or v in numbers for v in values):
+            out.append(k)
+    return out
+
+
+def left_out_headers(spec: TableSpec, known: dict[str, tuple[str, float]], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Headers of the row keys `block_spec` left out of `spec` (zero in every row)."""
+    have = {c.key for c in spec.columns}
+    keys = list(dict.fromkeys(k for r in rows for k, v in r.items() if not isinstance(v, (dict, list, tuple))))
+    return [known.get(k, (_key_header(k),))[0] for k in keys if k not in have]
+
+
+TAX_KEEP = frozenset({"year", "offer_year", "taxable_wages", "income_tax_national", "payroll_tax", "total_tax", "after_tax_tc",
+                      "effective_rate", "marginal_rate"})
+CALENDAR_KEEP = frozenset({"year", "months_employed", "partial", "base", "bonus", "sign_on", "equity", "tc", "total_rewards"})
 
 
 ASSUMPTION_COLS = TableSpec(ASSUMPTIONS, _cols(
@@ -328,8 +354,8 @@ class Layout:
         tax_rows = [row for i in range(len(e.offers)) for row in (e.after_tax.offer_block(i).get("years") or ())]
         calendar_rows = [row for i in range(len(e.offers)) for row in (e.calendar_dict(i).get("calendar_years") or ())]
         base = dict(inputs=inputs_spec(e.horizon_years, tiers, cur), assumptions=assumption_rows(fx_codes),
-                    tax=block_spec(TAX, TAX_LEAD, TAX_KEYS, tax_rows),
-                    calendar=block_spec(CALENDAR, CALENDAR_LEAD, CALENDAR_KEYS, calendar_rows),
+                    tax=block_spec(TAX, TAX_LEAD, TAX_KEYS, tax_rows, TAX_KEEP),
+                    calendar=block_spec(CALENDAR, CALENDAR_LEAD, CALENDAR_KEYS, calendar_rows, CALENDAR_KEEP),
                     summary=summary_spec(e.horizon_years, stay is not None), fx_codes=fx_codes, tiers=tiers, stay=stay)
         return cls(e=e, **{**base, **specs})
 

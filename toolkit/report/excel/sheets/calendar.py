@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ....format import money as show_money
-from ..layout import Layout
+from ..layout import CALENDAR_KEYS, Layout, left_out_headers
 from ..styles import INT, money_format
 from ..writer import SheetWriter, number
 
@@ -60,7 +60,10 @@ def write(sh: SheetWriter, L: Layout) -> None:
     if not rows:
         sh.values([("No calendar-year view for these offers.", "note")])
     last = max(spec.first_row, spec.first_row + rows - 1)
+    dropped = left_out_headers(spec, CALENDAR_KEYS, [y for b in L.calendar_blocks for y in b.get("calendar_years") or ()])
     sh.values([])
+    if dropped:
+        sh.values([(f"Not shown, being zero for every offer and calendar year: {', '.join(dropped)}.", "note")])
     sh.values([("Start dates and bonus not yet paid at the horizon's end", "section")])
     for o, block in zip(e.offers, L.calendar_blocks):
         if not block:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...taxlabels import engine_label, tax_years
-from ..layout import Layout
+from ..layout import TAX_KEYS, Layout, left_out_headers
 from ..styles import INT, PCT, money_format
 from ..writer import SheetWriter, number
 
@@ -71,7 +71,13 @@ def write(sh: SheetWriter, L: Layout) -> None:
     if not rows:
         sh.values([("No offer has tax figures.", "note")])
     last = max(spec.first_row, spec.first_row + rows - 1)
+    dropped = left_out_headers(spec, TAX_KEYS, [y for b in L.tax_blocks for y in b.get("years") or ()])
     sh.values([])
+    sh.values([(f"Money in {L.cur}. Effective rate = total tax ÷ taxed pay; marginal rate = the share of the next 100 of "
+                "wages that every tax together takes."
+                + (f" Not shown, being zero for every offer and tax year: {', '.join(dropped)}." if dropped else "")
+                + " Market placement compares pre-tax pay (market data is pre-tax). Rules, jurisdictions, years and sources: "
+                  "docs/tax.md.", "note")])
     sh.values([("How each offer is taxed", "section")])
     for i, (o, block) in enumerate(zip(e.offers, L.tax_blocks)):
         years = tax_years(block) or "none"
@@ -81,7 +87,4 @@ def write(sh: SheetWriter, L: Layout) -> None:
             sh.values([(f"Basis: {block['basis']}", "note")])
         for note in block.get("notes") or ():
             sh.values([(f"• {note}", "note")])
-    sh.values([])
-    sh.values([("Money in the reporting currency; rates as shares of the taxed pay. Market placement compares pre-tax pay "
-                "(market data is pre-tax). The rules, jurisdictions, years and sources are in docs/tax.md.", "note")])
     sh.finish(header_row=spec.header_row, filter_area=(spec.header_row, 1, last, spec.last_col))
