@@ -151,6 +151,19 @@ def test_every_figure_matches_the_golden_grid():
         GOLDEN_FILE.write_text(csv_text, encoding="utf-8")
         NOTES_FILE.write_text(notes_text, encoding="utf-8")
     assert GOLDEN_FILE.exists(), f"{GOLDEN_FILE} is missing; run pytest --update-golden once and review it"
+    _check(csv_text, notes_text)
+
+
+def test_groups_run_in_chunks_give_the_same_figures_and_notes(monkeypatch):
+    # Groups of the grid hold 10-30 rows; chunks of 4 split every one of them, with notes that
+    # only some chunks need (a spouse's income, dependents, church tax).
+    from toolkit.offers.tax import builtin
+
+    monkeypatch.setattr(builtin, "CHUNK_ROWS", 4)
+    _check(*render(grid()))
+
+
+def _check(csv_text: str, notes_text: str) -> None:
     assert notes_text == NOTES_FILE.read_text(encoding="utf-8")
     want = list(csv.reader(io.StringIO(GOLDEN_FILE.read_text(encoding="utf-8"))))
     got = list(csv.reader(io.StringIO(csv_text)))

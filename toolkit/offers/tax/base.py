@@ -137,7 +137,9 @@ class TaxHouseholds:
         strings = {}
         for name, value in (("country", country), ("region", region), ("locality", locality), ("filing_status", filing_status)):
             if isinstance(value, str):
-                strings[name] = np.full(n, value, dtype=object)
+                column = np.empty(n, dtype=object)
+                column.fill(value)  # one shared object (np.full would make n copies of the str)
+                strings[name] = column
             else:
                 strings[name] = _column(np.asarray(value, dtype=object), n, object, name)
         return cls(
