@@ -4,7 +4,8 @@ Prints, each as a ratio to `pandas.read_csv` of the engine benchmark's offer fil
 `bench_engine.py` writes) measured in the same run, best of REPEAT runs each:
   1. the built-in engine alone: `BuiltinEngine.compute` on 400,000 person-years in 11
      jurisdictions and 3 filing statuses (goal for its share of the after-tax step: <= 0.5x);
-     also with every component column read (the engine puts components in order only when read);
+     also with every component column read (the engine puts components in order only when read),
+     and on 400,000 rows of one jurisdiction (all WA, single: few, large groups);
   2. what the after-tax figures add to `evaluate` for that file's 100,000 offers (goal < 1x);
 and, when the tax-us extra is installed, the cold and warm times of a 3-offer PolicyEngine-US run
 (cold in a fresh cache directory, warm from that cache in a new engine). The load average is
@@ -35,17 +36,19 @@ def best_of(fn, repeat: int = 3, clock=time.perf_counter):
     return best, result
 
 
-def households(n: int, years: int = 4, seed: int = 11):
+PLACES = [("US", "CA", ""), ("US", "NY", "NYC"), ("US", "WA", ""), ("US", "TX", ""), ("US", "MA", ""), ("US", "IL", ""),
+          ("US", "NJ", ""), ("US", "OR", ""), ("DE", "", ""), ("GB", "", ""), ("GB", "SCT", "")]
+
+
+def households(n: int, years: int = 4, seed: int = 11, places=PLACES, statuses=("single", "married_joint", "head_of_household")):
     from toolkit.offers.tax import TaxHouseholds
 
     rng = np.random.default_rng(seed)
-    places = [("US", "CA", ""), ("US", "NY", "NYC"), ("US", "WA", ""), ("US", "TX", ""), ("US", "MA", ""), ("US", "IL", ""),
-              ("US", "NJ", ""), ("US", "OR", ""), ("DE", "", ""), ("GB", "", ""), ("GB", "SCT", "")]
     pick = rng.integers(0, len(places), n)
     base = rng.integers(80, 300, n) * 1000.0
     bonus = base * rng.integers(0, 25, n) / 100.0
     equity = rng.integers(0, 150, n) * 1000.0
-    status = np.array(["single", "married_joint", "head_of_household"], dtype=object)[rng.integers(0, 3, n)]
+    status = np.array(list(statuses), dtype=object)[rng.integers(0, len(statuses), n)]
     rep = lambda a: np.repeat(a, years)  # noqa: E731
     return TaxHouseholds.build(
         year=np.tile(np.arange(2025, 2025 + years), n),
@@ -89,6 +92,10 @@ def main() -> None:
     c_csv, _ = best_of(lambda: pd.read_csv(path), repeat, clock=time.process_time)
     c_tax, _ = best_of(lambda: engine.compute(h), repeat, clock=time.process_time)
 
+    one = households(n, places=[("US", "WA", "")], statuses=["single"])
+    engine.compute(one)
+    c_one, _ = best_of(lambda: engine.compute(one), repeat, clock=time.process_time)
+
     def with_components():
         r = engine.compute(h)
         return [r.components[k] for k in r.components]
@@ -99,6 +106,7 @@ def main() -> None:
     print(f"builtin tax engine:                     {t_tax:8.3f} s = {t_tax / t_csv:5.2f}x read_csv   goal <= 0.5x")
     print(f"  the same in CPU time:                 {c_tax:8.3f} s = {c_tax / c_csv:5.2f}x read_csv's {c_csv:.3f} s")
     print(f"  ... and every component column read:  {t_comps:8.3f} s = {t_comps / t_csv:5.2f}x read_csv")
+    print(f"  one jurisdiction (all WA, single), CPU: {c_one:6.3f} s = {c_one / c_csv:5.2f}x read_csv's CPU time")
     print(f"check: mean effective rate {float(result.effective_rate.mean()):.6f}, mean marginal rate {float(result.marginal_rate.mean()):.6f}")
     print(f"after-tax figures in evaluate ({n:,} offers x {evaluation.horizon_years} years, the engine file's offers, all Seattle, WA): "
           f"{t_after:8.3f} s = {t_after / t_csv:5.2f}x read_csv   goal < 1x")
