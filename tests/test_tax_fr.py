@@ -5,12 +5,16 @@ contributions (URSSAF taux secteur privé; AGIRC-ARRCO; PASS 47,100 in 2025, 48,
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from toolkit.offers.evaluate import evaluate
 from toolkit.offers.load import load_offers
 from toolkit.offers.tax import BuiltinEngine, TaxHouseholds
+from toolkit.offers.tax import fr as france
 from toolkit.offers.tax.fr import income_tax, parts
 from toolkit.offers.tax.tables import section
 
@@ -140,3 +144,29 @@ def test_a_paris_offer_is_taxed_in_france_in_euros(write):
     assert year1["year"] == "2025"
     assert year1["income_tax_national"] == pytest.approx(6_404.33, abs=0.01)
     assert not any("no tax tables" in n for n in block["notes"])
+
+
+ORACLE = json.loads((Path(__file__).parent / "fixtures" / "openfisca_france_2025_2026.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", ORACLE["cases"], ids=lambda c: f"{c['year']}-{c['filing_status']}-{c['wages']:.0f}")
+def test_agrees_with_frozen_openfisca_france_outputs(case):
+    """OpenFisca-France 176.1.8 (a development-time oracle, outputs frozen in tests/fixtures with the
+    script that made them) agrees with the built-in figures component by component. OpenFisca
+    rounds each month's contributions to the cent, hence the tolerances of a few cents a year (and
+    under a euro on the tax, which it also rounds to the euro in ip_net)."""
+    h = TaxHouseholds.build(year=case["year"], country="FR", wages=case["wages"], filing_status=case["filing_status"],
+                            dependents=case["dependents"], spouse_income=case["spouse_income"])
+    # household-level figures straight from the jurisdiction function (the engine reports the tax on
+    # this pay, which differs from the household's when a spouse earns)
+    c, _, _ = france.compute(h, case["year"], case["filing_status"], "")
+    of = case["openfisca"]
+    got = {k: float(v[0]) for k, v in c.items()}
+    assert got["fr_old_age"] == pytest.approx(-(of["vieillesse_plafonnee_salarie"] + of["vieillesse_deplafonnee_salarie"]), abs=0.10)
+    agirc = of["agirc_arrco_salarie"] + of["contribution_equilibre_general_salarie"] + of["contribution_equilibre_technique_salarie"]
+    assert got["fr_agirc_arrco"] == pytest.approx(-agirc, abs=0.10)
+    assert got["fr_apec"] == pytest.approx(-of["apec_salarie"], abs=0.10)
+    assert got["fr_csg_deductible"] == pytest.approx(-of["csg_deductible_salaire"], abs=0.10)
+    assert got["fr_csg_crds_non_deductible"] == pytest.approx(-(of["csg_imposable_salaire"] + of["crds_salaire"]), abs=0.10)
+    assert got["fr_income_tax"] == pytest.approx(of["ip_net"], abs=1.0)
+    assert got["fr_high_income_contribution"] == pytest.approx(of["contribution_exceptionnelle_hauts_revenus"], abs=1.0)
