@@ -113,7 +113,8 @@ def test_2026_uses_the_2026_pass_and_says_the_barème_is_projected():
     c = r["components"]
     assert c["fr_old_age"] == pytest.approx(0.069 * 48_060 + 0.004 * 60_000, abs=0.01)
     assert c["fr_agirc_arrco"] == pytest.approx(0.0401 * 48_060 + 0.0972 * 11_940 + 0.0014 * 60_000, abs=0.01)
-    assert any("projected: the barème for 2026 income" in n for n in r["notes"])
+    assert "France income tax for 2026 uses the 2025 figures, projected: the barème for later income (set by the next " \
+           "loi de finances) was not yet published when the toolkit's tables were written" in r["notes"]
     assert r["currency"] == "EUR" and r["table_year"] == 2025
 
 

@@ -101,9 +101,10 @@ def compute(h: TaxHouseholds, year: int, status: str, region: str) -> tuple[dict
     it, per, hi, soc = secs["income_tax"], secs["retirement_savings"], secs["high_income"], secs["social"]
     notes = []
     if it.year < year:
-        notes.append(f"France income tax for {year} uses the barème for {it.year} income (projected: the barème for "
-                     f"{year} income, set by the loi de finances pour {year + 1}, was not yet published when the "
-                     "toolkit's tables were written)")
+        # Worded like tables.Section.note so that the evaluation merges the years into one sentence.
+        notes.append(f"France income tax for {year} uses the {it.year} figures, projected: the barème for later "
+                     "income (set by the next loi de finances) was not yet published when the toolkit's tables "
+                     "were written")
     if (n := soc.note("France social contributions")) is not None:
         notes.append(n)
     pay = h.gross_pay

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import TaxHouseholds, tax_year_label
+from .base import TaxHouseholds
 from .tables import Section, bracket_tax, section
 
 NOT_MODELLED = (
@@ -56,11 +56,7 @@ def surcharge(income: np.ndarray, tax: np.ndarray, it: Section) -> np.ndarray:
 def compute(h: TaxHouseholds, year: int, status: str, region: str) -> tuple[dict[str, np.ndarray], list[str], list[int]]:
     it = section("in", "national", "income_tax", year)
     epf = section("in", "national", "epf", year)
-    notes = []
-    for s, label in ((it, "India income tax"), (epf, "India EPF")):
-        if s.year != year:
-            notes.append(f"{label} for {tax_year_label('IN', year)} uses the {tax_year_label('IN', s.year)} figures, "
-                         "the latest in the toolkit's tables")
+    notes = [n for s, label in ((it, "India income tax"), (epf, "India EPF")) if (n := s.note(label))]
     pay = h.gross_pay
     income = np.maximum(pay - np.minimum(it["standard_deduction"], pay), 0.0) + h.other_income
     tax = after_rebate(income, slab_tax(income, it), it)
