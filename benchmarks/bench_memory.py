@@ -11,7 +11,8 @@ Stages:
   evaluate   `evaluate`: the engine, offer years and calendar years with the US limits
   after-tax  `Evaluation.headlines`: the after-tax step (built-in tax engine, the default) and every headline
   summary    `Evaluation.summary`, the one-row-per-offer DataFrame
-  --frames   also `years` (tidy: offer × year × component) and `years_wide` (offer × year)
+  --frames   also `years` (tidy: offer × year × component), `years_wide` (offer × year) and
+             `calendar_years` (offer × calendar year employed)
 
 Run: python benchmarks/bench_memory.py [N] [--frames] [--csv FILE]   (N default 1,000,000)
 Goal: process peak through `summary` ≤ 2,048 MB.
@@ -82,6 +83,7 @@ def child(path: str, frames: bool) -> None:
     if frames:
         stage("years", lambda: state["ev"].years)
         stage("years_wide", lambda: state["ev"].years_wide)
+        stage("calendar_years", lambda: state["ev"].calendar_years)
     print(json.dumps({"offers": len(state["offers"]), "mean": state["mean"]}), flush=True)
 
 
@@ -95,9 +97,9 @@ def run(path: Path, frames: bool = False) -> tuple[list[dict], dict]:
 
 def report(stages: list[dict], totals: dict, csv_mb: float) -> None:
     print(f"{totals['offers']:,} offers from a {csv_mb:.0f} MB CSV, one fresh process; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'stage':12s} {'time':>8s} {'RSS before':>11s} {'stage peak':>11s} {'added':>8s} {'RSS after':>10s}")
+    print(f"{'stage':14s} {'time':>8s} {'RSS before':>11s} {'stage peak':>11s} {'added':>8s} {'RSS after':>10s}")
     for s in stages[1:]:
-        print(f"{s['stage']:12s} {s['seconds']:7.1f}s {s['before']:9,} MB {s['peak']:9,} MB {s['peak'] - s['before']:+6,} MB "
+        print(f"{s['stage']:14s} {s['seconds']:7.1f}s {s['before']:9,} MB {s['peak']:9,} MB {s['peak'] - s['before']:+6,} MB "
               f"{s['after']:8,} MB")
     upto = [s for s in stages if s["stage"] in ("start", "load", "evaluate", "after-tax", "summary")]
     peak = max(s["peak"] for s in upto)

@@ -191,9 +191,22 @@ class Evaluation:
         )
         return frame
 
+    def _id_column(self, codes: np.ndarray):
+        """offer_id for rows that hold these offer indices: a categorical over the offers' ids
+        (a small code per row, each id stored once: a million offers × years would otherwise
+        hold one text per row)."""
+        import pandas as pd
+
+        ids = self.ids
+        if len(set(ids)) != len(ids):  # an Evaluation built by hand may repeat an id
+            return np.array(ids, dtype=object)[codes]
+        return pd.Categorical.from_codes(codes, categories=ids)
+
     @cached_property
     def years(self):
-        """Tidy: one row per offer × year × component (components as in COMPONENTS, plus tc and total_rewards)."""
+        """Tidy: one row per offer × year × component (components as in COMPONENTS, plus tc and
+        total_rewards). offer_id and component are categoricals, year is int16 (1 … horizon):
+        at a million offers this frame has 40 million rows."""
         import pandas as pd
 
         n, h = len(self.offers), self.horizon_years
@@ -201,24 +214,31 @@ class Evaluation:
         stack = np.stack([self.figures.parts[c] for c in COMPONENTS] + [self.figures.tc, self.figures.total_rewards], axis=2)
         return pd.DataFrame(
             {
-                "offer_id": np.repeat(np.array(self.ids, dtype=object), h * len(names)),
-                "year": np.tile(np.repeat(np.arange(1, h + 1), len(names)), n),
-                "component": np.tile(np.array(names, dtype=object), n * h),
+                "offer_id": self._id_column(np.repeat(np.arange(n, dtype=np.int32), h * len(names))),
+                "year": np.tile(np.repeat(np.arange(1, h + 1, dtype=np.int16), len(names)), n),
+                "component": pd.Categorical.from_codes(np.tile(np.arange(len(names), dtype=np.int8), n * h), categories=names),
                 "amount": stack.reshape(-1),
-            }
+            },
+            copy=False,
         )
 
     @cached_property
     def years_wide(self):
-        """One row per offer × year with a column per component, tc and total_rewards."""
-        frame = self.years.pivot(index=["offer_id", "year"], columns="component", values="amount")
-        order = list(COMPONENTS) + ["tc", "total_rewards"]
-        frame = frame[order].reset_index()
-        frame["offer_id"] = frame["offer_id"].astype(object)
-        key = {oid: i for i, oid in enumerate(self.ids)}
-        frame = frame.sort_values(["offer_id", "year"], key=lambda s: s.map(key) if s.name == "offer_id" else s)
-        frame.columns.name = None
-        return frame.reset_index(drop=True)
+        """One row per offer × year with a column per component, tc and total_rewards (offer_id a
+        categorical; the component columns are views of the figures, not copies)."""
+        import pandas as pd
+
+        n, h = len(self.offers), self.horizon_years
+        f = self.figures
+        arrays = {**f.parts, "tc": f.tc, "total_rewards": f.total_rewards}
+        return pd.DataFrame(
+            {
+                "offer_id": self._id_column(np.repeat(np.arange(n, dtype=np.int32), h)),
+                "year": np.tile(np.arange(1, h + 1), n),
+                **{c: arrays[c].reshape(-1) for c in list(COMPONENTS) + ["tc", "total_rewards"]},
+            },
+            copy=False,
+        )
 
     @cached_property
     def calendar_years(self):
@@ -234,7 +254,7 @@ class Evaluation:
         if c is None:
             return pd.DataFrame(columns=["offer_id", *CALENDAR_KEYS])
         cols, rows = _calendar_columns(c, slice(None))
-        return pd.DataFrame({"offer_id": np.array(self.ids, dtype=object)[rows], **cols})
+        return pd.DataFrame({"offer_id": self._id_column(rows), **cols}, copy=False)
 
     @cached_property
     def vest_events(self):
