@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
-CHUNK = 65_536  # offers per call: near 100 MB of the engine's temporaries
+CHUNK = 65_536  # offers per call: near 100 MB of temporaries in the engine, 60 MB in the after-tax step
 R = TypeVar("R")
 
 

@@ -137,6 +137,8 @@ def _check_finite(figures: Any, offers: Sequence[Offer], origins: Sequence[str] 
     if figures.calendar is not None:  # the paid view and its headline too
         arrays += [figures.calendar.tc, figures.calendar.total_rewards, figures.calendar.bonus_accrued_unpaid, figures.first_12_months_cash]
     arrays = [a for a in arrays if a.strides[0] != 0]  # an array of zeros held as one value is finite
+    if np.isfinite(sum(float(a.sum()) for a in arrays) + float(figures.exercise_cost.sum())):
+        return  # no element is NaN or infinite (one would make the total so): the common case, one fast pass
     bad = ~np.isfinite(np.stack([a.reshape(len(offers), -1).sum(axis=1) for a in arrays]).sum(axis=0))
     bad |= ~np.isfinite(figures.exercise_cost)
     if bad.any():
