@@ -54,18 +54,33 @@ WAGE_LEVEL_COLUMNS = (
 
 @dataclass(frozen=True)
 class _Placed:
-    """One market's placement of one component for a block of offers.
+    """One market's placement of one component for a block of offers, kept compact: what depends
+    only on an offer's key (its pool or percentile row, names, fallback step) is held once per
+    distinct key (combo), the rest once per offer, and rows are spelled out only by `frame`.
 
     Attributes:
-        frame: the result columns (value, percentile, clamped, p10…p90, sample_size, source,
-            as_of, top_coded, match_rows), one row per offer of the block.
-        step: the fallback step that matched, per offer (NO_MATCH when none did).
-        shortfall: per offer, a note when a pool existed but was below min_samples, else None.
+        combo: per offer, the index of its distinct key into the per-combo arrays.
+        per_offer: value, percentile, clamped: one entry per offer.
+        per_combo: p10…p90, sample_size, source, as_of, top_coded, match_rows and the matched_*
+            columns: one entry per combo.
+        step: per combo, the fallback step that matched (NO_MATCH when none did).
+        shortfall: per combo, a note when a pool existed but was below min_samples, else None.
     """
 
-    frame: pd.DataFrame
+    combo: np.ndarray
+    per_offer: dict
+    per_combo: dict
     step: np.ndarray
     shortfall: np.ndarray
+
+    def frame(self, lo: int, hi: int) -> pd.DataFrame:
+        """The result columns of offers lo..hi-1 of the block; text as shared object strings."""
+        at = self.combo[lo:hi]
+        cols = {}
+        for name, values in (*self.per_offer.items(), *self.per_combo.items()):
+            v = values[lo:hi] if name in self.per_offer else values[at]
+            cols[name] = pd.Series(v, dtype=object, copy=False) if v.dtype == object else v
+        return pd.DataFrame(cols, copy=False)
 
 
 def _step_masks(lvl: np.ndarray, loc: np.ndarray, L: str, X: str, wide: np.ndarray | None = None,
@@ -224,11 +239,9 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
                 combo_row[ci], combo_step[ci] = cand[order[0]], step
                 break
     row = combo_row[inverse]
-    step = combo_step[inverse]
     n = len(values)
     pct = np.full(n, np.nan)
     clamped = np.full(n, None, dtype=object)
-    pv = np.full((n, len(M.REPORTED_POINTS)), np.nan)
     matched = row >= 0
     for r in np.unique(row[matched]):
         sel = np.flatnonzero(row == r)
@@ -245,32 +258,31 @@ def _place_percentile_table(market: M.MarketData, comp: str, values: np.ndarray,
             c[below] = "below"
             c[above] = "above"
         pct[sel], clamped[sel] = p, c
-        for j, k in enumerate(M.REPORTED_POINTS):
-            if k in pts:
-                pv[sel, j] = mat[r][pts.index(k)]
-    out = pd.DataFrame({"value": values, "percentile": pct, "clamped": clamped})
+    # everything else depends on the combo's row only
+    cm = combo_row >= 0
+    safe = np.where(cm, combo_row, 0)
+    per_combo: dict[str, np.ndarray] = {}
     for j, k in enumerate(M.REPORTED_POINTS):
-        out[M.pcol(k)] = pv[:, j]
-    safe = np.where(matched, row, 0)
-    out["sample_size"] = np.where(matched, size[safe], np.nan)
+        per_combo[M.pcol(k)] = np.where(cm, mat[safe, pts.index(k)], np.nan) if k in pts else np.full(len(combos), np.nan)
+    per_combo["sample_size"] = np.where(cm, size[safe], np.nan)
     src = table["source"].astype(str).replace("", market.label).to_numpy()
-    out["source"] = np.where(matched, src[safe], None)
+    per_combo["source"] = np.where(cm, np.asarray(src, dtype=object)[safe], None)
     asof = table["as_of"].astype(str).replace("", market.as_of or "").to_numpy()
-    out["as_of"] = np.where(matched, asof[safe], None)
-    out["top_coded"] = np.where(matched, table["top_coded"].astype(str).to_numpy()[safe], None)
-    out["top_coded"] = out["top_coded"].replace("", None)
+    per_combo["as_of"] = np.where(cm, np.asarray(asof, dtype=object)[safe], None)
+    top = np.asarray(table["top_coded"].astype(str).to_numpy(), dtype=object)[safe]
+    per_combo["top_coded"] = np.where(cm & (top != ""), top, None)
     desc = np.array([
         f"row {rw}: " + show_key(a, b, c)
         for rw, a, b, c in zip(table["row"], table["role"].astype(str), table["level"].astype(str), table["location"].astype(str))
     ], dtype=object)
-    out["match_rows"] = np.where(matched, desc[safe], None)
-    for col, values in (("matched_role", table["role"].astype(str).to_numpy()), ("matched_level", table["level"].astype(str).to_numpy()),
+    per_combo["match_rows"] = np.where(cm, desc[safe], None)
+    for col, column in (("matched_role", table["role"].astype(str).to_numpy()), ("matched_level", table["level"].astype(str).to_numpy()),
                         ("matched_location", table["location"].astype(str).to_numpy()), ("matched_scope", scopes),
                         ("matched_country", countries)):
-        out[col] = np.where(matched, np.asarray(values, dtype=object)[safe], None)
-    out["matched_levels"] = np.where(matched, 1, 0)
-    out["matched_locations"] = np.where(matched, 1, 0)
-    return _Placed(out, step, combo_short[inverse])
+        per_combo[col] = np.where(cm, np.asarray(column, dtype=object)[safe], None)
+    per_combo["matched_levels"] = np.where(cm, 1, 0)
+    per_combo["matched_locations"] = np.where(cm, 1, 0)
+    return _Placed(np.asarray(inverse), {"value": values, "percentile": pct, "clamped": clamped}, per_combo, combo_step, combo_short)
 
 
 # ---------------------------------------------------------------- raw samples
@@ -331,58 +343,54 @@ def _place_samples(market: M.MarketData, table: SampleTable, comp: str, values: 
     groups = table.groups()
     geo = _Geography(groups, market)
     min_n = market.options.min_samples
-    n = len(values)
+    n, k = len(values), len(combos)
     pct = np.full(n, np.nan)
-    pv = np.full((n, len(M.REPORTED_POINTS)), np.nan)
-    size = np.full(n, np.nan)
-    step_of = np.full(n, NO_MATCH)
-    rows = np.full(n, None, dtype=object)
-    short = np.full(n, None, dtype=object)
-    found = {c: np.full(n, None, dtype=object) for c in MATCHED}
+    pv = np.full((k, len(M.REPORTED_POINTS)), np.nan)
+    size = np.full(k, np.nan)
+    step_of = np.full(k, NO_MATCH)
+    rows = np.full(k, None, dtype=object)
+    short = np.full(k, None, dtype=object)
+    found = {c: np.full(k, None, dtype=object) for c in MATCHED}
     order, bounds = by_combo
     # one batch per distinct pool, so an engine answers every question about a pool at once
-    pools: dict[tuple, tuple[np.ndarray, list[np.ndarray]]] = {}
+    pools: dict[tuple, tuple[np.ndarray, list[np.ndarray], list[int]]] = {}
     for ci, (step, gids, note) in enumerate(_choose_pools(groups, geo, comp, combos, min_n)):
         sel = order[bounds[ci]: bounds[ci + 1]]
         if not len(sel):
             continue
         if gids is None:
-            short[sel] = note
+            short[ci] = note
             continue
-        step_of[sel] = step
+        step_of[ci] = step
         shown = sorted((groups.shown[g] for g in gids), key=lambda t: (t.casefold(), t))[:3]  # by name: the same in every engine
-        rows[sel] = f"{len(gids)} group(s): " + "; ".join(shown) + ("; ..." if len(gids) > 3 else "")
+        rows[ci] = f"{len(gids)} group(s): " + "; ".join(shown) + ("; ..." if len(gids) > 3 else "")
         used = gids[groups.counts[comp][gids] > 0]
         for col, value in _pooled(groups, geo, used).items():
-            found[col][sel] = value
-        pools.setdefault(tuple(gids.tolist()), (gids, []))[1].append(sel)
+            found[col][ci] = value
+        entry = pools.setdefault(tuple(gids.tolist()), (gids, [], []))
+        entry[1].append(sel)
+        entry[2].append(ci)
     currency_factors = {cur: f for (src, cur), f in factors.items() if src == market.source}
-    sels = [np.concatenate(parts) for _, parts in pools.values()]
-    measured = table.measure(comp, currency_factors, [g for g, _ in pools.values()], [values[sel] for sel in sels])
-    for sel, m in zip(sels, measured):
+    sels = [np.concatenate(parts) for _, parts, _ in pools.values()]
+    measured = table.measure(comp, currency_factors, [g for g, _, _ in pools.values()], [values[sel] for sel in sels])
+    for sel, (_, _, cis), m in zip(sels, pools.values(), measured):
         p = 100.0 * (m.below + 0.5 * m.equal) / m.size
         p[np.isnan(values[sel])] = np.nan
         pct[sel] = p
-        pv[sel] = m.points
-        size[sel] = m.size
-    out = pd.DataFrame({"value": values, "percentile": pct, "clamped": _objects(np.full(n, None, dtype=object))})
-    for j, k in enumerate(M.REPORTED_POINTS):
-        out[M.pcol(k)] = pv[:, j]
+        pv[cis] = m.points
+        size[cis] = m.size
     matched = step_of < NO_MATCH
-    out["sample_size"] = size
-    # text columns stay object arrays of shared strings (8 bytes a row): a million offers must
-    # not copy every string into pandas' str dtype
-    out["source"] = _objects(np.where(matched, market.label, None))
-    out["as_of"] = _objects(np.where(matched, market.as_of, None))
-    out["top_coded"] = _objects(np.full(n, None, dtype=object))
-    out["match_rows"] = _objects(rows)
-    for col, column in found.items():
-        out[col] = _objects(column)
-    return _Placed(out, step_of, short)
-
-
-def _objects(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object, copy=False)
+    per_combo: dict[str, np.ndarray] = {M.pcol(kk): pv[:, j] for j, kk in enumerate(M.REPORTED_POINTS)}
+    per_combo["sample_size"] = size
+    per_combo["source"] = np.where(matched, market.label, None).astype(object)
+    per_combo["as_of"] = np.where(matched, market.as_of, None).astype(object)
+    per_combo["top_coded"] = np.full(k, None, dtype=object)
+    per_combo["match_rows"] = rows
+    per_combo.update(found)
+    combo = np.empty(n, dtype=np.int64)
+    for ci in range(k):
+        combo[order[bounds[ci]: bounds[ci + 1]]] = ci
+    return _Placed(combo, {"value": values, "percentile": pct, "clamped": np.full(n, None, dtype=object)}, per_combo, step_of, short)
 
 
 def _pooled(G: Groups, geo: _Geography, gids: np.ndarray) -> dict:
@@ -509,13 +517,12 @@ def _assemble(targets: pd.DataFrame, markets: Sequence[M.MarketData], placed: li
         lo, hi = np.searchsorted(part_idx, [a, b])  # part_idx is ascending
         if lo == hi:
             continue
-        whole = lo == 0 and hi == len(part_idx)
-        frame = res.frame if whole else res.frame.iloc[lo:hi].reset_index(drop=True)
-        frames.append(frame.assign(component=comp, currency=target_cur, market_file=markets[mi].source,
-                                   country_mismatch=mismatch[lo:hi]))
+        frames.append(res.frame(lo, hi).assign(component=comp, currency=target_cur, market_file=markets[mi].source,
+                                               country_mismatch=mismatch[lo:hi]))
         offer_of.append(part_idx[lo:hi])
-        step_of.append(res.step[lo:hi])
-        short_of.append(res.shortfall[lo:hi])
+        at = res.combo[lo:hi]
+        step_of.append(res.step[at])
+        short_of.append(res.shortfall[at])
         market_of.append(np.full(hi - lo, mi))
         comp_of.append(np.full(hi - lo, M.COMPONENTS.index(comp)))
     if not frames:
