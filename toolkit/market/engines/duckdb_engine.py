@@ -12,8 +12,8 @@ and a 40-million-row file costs a few thousand Python calls. Any other format (B
 levels.fyi, XLSX, ...) is imported in memory by its importer; `market convert` turns it into
 Parquet once.
 
-Placement reads the samples role by role (pools never mix roles) out of a copy clustered by
-group, and measures them with the in-memory engine's code (values sorted within groups,
+Placement reads one component's samples role by role (pools never mix roles) out of a copy
+ordered by group, and measures them with the in-memory engine's code (values sorted within groups,
 percentiles by index arithmetic, ties counted by binary search, never by row number), so
 memory is one role's values of one component.
 """
@@ -106,7 +106,6 @@ class DuckDBSamples:
         self._currencies = currencies
         self._groups: Groups | None = None
         self._display: dict[str, dict[str, str]] = {}
-        self._clustered = False
 
     def components(self) -> tuple[str, ...]:
         return self._components
@@ -138,48 +137,45 @@ class DuckDBSamples:
             self.con.execute("CREATE OR REPLACE TEMP TABLE factors AS SELECT * FROM factors_df")
             self.con.unregister("factors_df")
 
-    def _by_group(self) -> None:
-        """The samples once, with their group id, ordered by it: a role's groups are consecutive
-        ids, so reading one role touches only its own row groups (DuckDB skips the others by
-        their min/max), whatever the order of the files."""
-        if not self._clustered:
-            self.groups()
-            comps = ", ".join(f"s.{c}" for c in M.COMPONENTS)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE by_group AS SELECT CAST(g.gid AS INTEGER) AS gid, s.currency, {comps} "
-                             "FROM samples s JOIN groups g ON g._role = s._role AND g._level = s._level AND g._location = s._location "
-                             "ORDER BY g.gid")
-            self._clustered = True
-
     def measure(self, comp: str, factors: Mapping[str, float], pools: Sequence[np.ndarray],
                 queries: Sequence[np.ndarray]) -> list[PoolMeasure]:
         """Role by role (pools never mix roles): the role's values of `comp` come out of DuckDB
-        and are sorted within groups and measured by the in-memory engine's own code, so memory
-        is one role's values of one component and the numbers are the pandas engine's."""
+        and are sorted within groups and measured by the in-memory engine's own code, so Python
+        holds one role's values and the numbers are the pandas engine's.
+
+        The values of `comp` (converted, with their group id) are first copied into a temp
+        table ordered by group id: a role's groups are consecutive ids, so reading one role
+        touches only its own row groups (DuckDB skips the others by their min/max), whatever the
+        order of the files. The copy is 12 bytes a value and dropped afterwards."""
         if not pools:
             return []
         g = self.groups()
-        self._by_group()
         factors = factors if any(f != 1.0 for f in factors.values()) else None
         self._set_factors(factors)
         scale = " * f.factor" if factors else ""
         join = " JOIN factors f ON f.currency = s.currency" if factors else ""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE comp_values AS SELECT CAST(g.gid AS INTEGER) AS gid, s.{comp}{scale} AS v "
+                         f"FROM samples s JOIN groups g ON g._role = s._role AND g._level = s._level AND g._location = s._location{join} "
+                         f"WHERE s.{comp} IS NOT NULL AND NOT isnan(s.{comp}) ORDER BY gid")
         by_role: dict[str, list[int]] = {}
         for i, gids in enumerate(pools):
             by_role.setdefault(str(g.role[gids[0]]), []).append(i)
         out: list[PoolMeasure | None] = [None] * len(pools)
-        for role, idx in by_role.items():
-            members = g.by_role[role]
-            lo, hi = int(members.min()), int(members.max())
-            got = self.con.execute(f"SELECT s.gid, s.{comp}{scale} AS v FROM by_group s{join} "
-                                   f"WHERE s.gid BETWEEN {lo} AND {hi} AND s.{comp} IS NOT NULL AND NOT isnan(s.{comp})").fetchnumpy()
-            gid = np.asarray(got["gid"], dtype=np.int64) - lo
-            values = np.asarray(got["v"], dtype="float64")
-            del got
-            ordered, starts, counts = sorted_within_groups(gid.astype(np.int32), values, hi - lo + 1)
-            del gid, values
-            measured = measure_sorted(ordered, starts, counts, [pools[i] - lo for i in idx], [queries[i] for i in idx])
-            for i, m in zip(idx, measured):
-                out[i] = m
+        try:
+            for role, idx in by_role.items():
+                members = g.by_role[role]
+                lo, hi = int(members.min()), int(members.max())
+                got = self.con.execute(f"SELECT gid, v FROM comp_values WHERE gid BETWEEN {lo} AND {hi}").fetchnumpy()
+                gid = np.asarray(got["gid"], dtype=np.int32) - lo
+                values = np.asarray(got["v"], dtype="float64")
+                del got
+                ordered, starts, counts = sorted_within_groups(gid, values, hi - lo + 1)
+                del gid, values
+                measured = measure_sorted(ordered, starts, counts, [pools[i] - lo for i in idx], [queries[i] for i in idx])
+                for i, m in zip(idx, measured):
+                    out[i] = m
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS comp_values")
         return out  # type: ignore[return-value]
 
     def summary(self, by: Sequence[str], keys: Mapping[str, str], factors: Mapping[str, float] | None,
@@ -283,6 +279,27 @@ def load(path: str | os.PathLike, *, options: M.MarketOptions | None = None, mem
                         table=table, currencies=currencies, as_of=as_of)
 
 
+def _read_csv_rows(con, scan: str, lower: dict[str, str], comps: list[str]) -> set[str]:
+    """The CSV into the temp table `src_rows`; the source columns read as DOUBLE.
+
+    First with explicit types: the amount columns DOUBLE (DuckDB's own number parser, the one
+    TRY_CAST uses, so a value reads the same either way), every other column VARCHAR (text kept
+    as written). A cell that is not a plain number makes that read fail; then every column is
+    read as text and the importer's rules sort the cells out (see `_canonical_view`)."""
+    import duckdb
+
+    amounts = {lower[c] for c in comps}
+    if amounts and "all_varchar = true" in scan:
+        types = "{" + ", ".join(f"{_literal(c)}: '{'DOUBLE' if c in amounts else 'VARCHAR'}'" for c in lower.values()) + "}"
+        try:
+            con.execute(f"CREATE TEMP TABLE src_rows AS SELECT * FROM {scan.replace('all_varchar = true', 'types = ' + types)}")
+            return amounts
+        except duckdb.Error:
+            con.execute("DROP TABLE IF EXISTS src_rows")
+    con.execute(f"CREATE TEMP TABLE src_rows AS SELECT * FROM {scan}")
+    return set()
+
+
 def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: list[str], options: M.MarketOptions,
                     source: str) -> tuple[M.ImportReport, int]:
     """The `samples` view over a raw-sample table, with the importer's rules applied per distinct value."""
@@ -290,8 +307,9 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
     from ...offers.money import AmountError, parse_currency
 
     aliases = compile_aliases_with_display(options.alias_map)
+    typed: set[str] = set()  # source columns DuckDB read as DOUBLE
     if kind == "csv":  # parse the text once; the distinct-value questions below then read a table
-        con.execute(f"CREATE TEMP TABLE src_rows AS SELECT * FROM {scan}")
+        typed = _read_csv_rows(con, scan, lower, comps)
         scan = "src_rows"
     joins, selects = [], []
     for key in M.KEYS:
@@ -333,7 +351,7 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
             continue
         c = _quote(lower[comp])
         num = f"TRY_CAST(src.{c} AS DOUBLE)"
-        if kind == "csv":
+        if kind == "csv" and lower[comp] not in typed:
             raw = con.sql(f"SELECT DISTINCT src.{c} AS v FROM {scan} src WHERE {num} IS NULL AND src.{c} IS NOT NULL").df()["v"]
             values, bad = to_number(raw.astype(object), comp, None) if len(raw) else (np.array([]), np.array([], bool))
             _register(con, f"amt_{comp}", pd.DataFrame({"raw": raw.astype(object), "value": values, "bad": bad}))
@@ -346,9 +364,9 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
         selects.append(f"CASE WHEN {value} >= 0 THEN {value} END AS {comp}, {bad_expr} AS {comp}_bad, "
                        f"coalesce({value} < 0, false) AS {comp}_neg")
     header = ""
-    text_cols = list(lower.values())
-    need = max(2, (len(text_cols) + 1) // 2)
-    if kind == "csv":
+    text_cols = [c for c in lower.values() if c not in typed]  # a repeated header row is text everywhere
+    need = max(2, (len(lower) + 1) // 2)
+    if kind == "csv" and len(text_cols) >= need:
         hits = " + ".join(f"(lower(trim(coalesce(src.{_quote(c)}, ''))) = {_literal(c.lower())})::INT" for c in text_cols)
         header = f", ({hits}) >= {need} AS is_header"
     else:
