@@ -278,3 +278,23 @@ def test_current_job_column_and_vs_now_rows_equal_the_stay_scenario(tmp_path):
             assert abs(S[ref(None, L.summary.row(f"vs:{key}"), L.offer_col(i))] - want["difference"]) <= CENT
             assert abs(S[ref(None, L.summary.row(f"vs%:{key}"), L.offer_col(i))] - want["fraction"]) <= 0.00005
     _no_error_values(path, values)
+
+
+def test_an_offer_under_dated_rules_keeps_its_after_tax_columns(tmp_path):
+    """An offer with a dated raise takes the engine's component values on the Year-by-year sheet
+    (docs/excel.md); its tax rate and TC after tax are there too, and recalculate to the engine."""
+    offer_set = toolkit.load_offers(SAMPLE)
+    offers = list(offer_set.offers)
+    offers[1] = offers[1].model_validate({**offers[1].model_dump(exclude_none=True), "raises": [{"month": 6, "percent": 0.05}]},
+                                         context={"currency": offers[1].currency, "parsed": True})
+    e = toolkit.evaluate(offers, offer_set.assumptions)
+    assert not e.figures.undated[1]
+    path = write_report(e, tmp_path / "r.xlsx")
+    L = X.Layout.of(e)
+    wb = openpyxl.load_workbook(path)
+    r = L.year_row(1, 1)
+    assert wb[X.YEARS][L.years.ref("base", r)].data_type == "n"  # the engine's value
+    assert isinstance(wb[X.YEARS][L.years.ref("tax_rate", r)].value, float)
+    values = recalculated_values(path)
+    assert_matches(values, e, L)  # after-tax cells included
+    assert abs(values[X.YEARS][L.years.ref("tc_after_tax", r)] - float(e.after_tax.after_tax_tc[1, 0])) <= CENT
