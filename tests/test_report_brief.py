@@ -306,9 +306,12 @@ def test_after_tax_rows_name_their_own_engine_when_offers_differ():
     offer_set = toolkit.load_offers(OFFERS)
     offers = list(offer_set.offers)
     offers[1] = offers[1].model_copy(update={"tax_rate": 0.3})
+    offers[2] = offers[2].model_copy(update={"location": "Tokyo, Japan"})
     e = toolkit.evaluate(offers, offer_set.assumptions)
     block = _after_tax(round_document(build_document(e)))
     assert block["engine"] == "" and all(r["own_engine"] for r in block["rows"])
     assert [(r["engine"], r["span"]) for r in block["rows"]] == [
         ("built-in tax tables", "2027–2030"), ("flat rate given by you: 30.0%", "2027–2030"), ("built-in tax tables", "2027–2030")]
     assert block["rows"][1]["years"][0] == {"label": "2027", "after": "$165,200", "tax": "$70,800", "rate": "30.0%"}
+    assert block["rows"][1]["notes"] == ""  # the engine cell already says the rate is yours
+    assert block["rows"][2]["years"] == [] and "no tax tables for JP" in block["rows"][2]["notes"]  # printed as "no after-tax figure"

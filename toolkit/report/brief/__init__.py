@@ -325,9 +325,10 @@ def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
         status = str(p.get("filing_status") or "").replace("_", " ")
         years = [{"label": str(y.get("year")), "after": fmt.money(y.get("after_tax_tc"), cur), "tax": fmt.money(y.get("total_tax"), cur),
                   "rate": fmt.percent(y.get("effective_rate")) if y.get("effective_rate") is not None else "—"}
-                 for y in t.get("years") or ()]
+                 for y in t.get("years") or () if y.get("after_tax_tc") is not None]  # none at all: the row says "no after-tax figure"
+        notes = "; ".join(n for n in _tax_caveats(t).split("; ") if n and not (t.get("engine") == "flat" and n == "flat rate given by you"))
         rows.append({"offer": o["id"], "engine": engine_name(t), "where": ", ".join(x for x in (place, status) if x),
-                     "span": tax_years(t), "years": years, "notes": _tax_caveats(t)})
+                     "span": tax_years(t), "years": years, "notes": notes})
     # a caveat every offer shares is said once below the table, not on each row
     shared = set.intersection(*(set(r["notes"].split("; ")) if r["notes"] else set() for r in rows)) if rows else set()
     for r in rows:
