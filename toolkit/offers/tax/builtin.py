@@ -103,13 +103,6 @@ COUNTRIES: dict[str, GroupFn] = {
 }
 
 
-def _total(components: dict[str, np.ndarray], n: int) -> np.ndarray:
-    total = np.zeros(n)
-    for v in components.values():
-        total = total + v
-    return total
-
-
 @lru_cache(maxsize=1)
 def tables_digest() -> str:
     """A short hash of every table file: the built-in engine's version changes with its data."""
