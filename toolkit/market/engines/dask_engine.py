@@ -33,13 +33,31 @@ def _local(part: pd.DataFrame) -> pd.DataFrame:
     """A partition as the in-memory engine expects it: key and display columns categorical."""
     part = part.reset_index(drop=True)
     for key in M.KEYS:  # the display column shares the key's codes, as the importers build them
-        codes, keys = pd.factorize(part[M.key_column(key)].astype(str))
-        first = pd.Series(part[key].astype(str).to_numpy()).groupby(codes).first()
-        shown = first.reindex(range(len(keys))).to_numpy()
+        kc = part[M.key_column(key)]
+        if isinstance(kc.dtype, pd.CategoricalDtype):  # the cluster's compact form (see `_compact`)
+            kc = kc.cat.remove_unused_categories()
+            codes, keys = kc.cat.codes.to_numpy(), [str(k) for k in kc.cat.categories]
+        else:
+            codes, keys = pd.factorize(kc.astype(str))
+        _, first_row = np.unique(codes, return_index=True)  # each key's display: that of its first row
+        shown = part[key].iloc[first_row].astype(str).to_numpy()
         part[M.key_column(key)] = pd.Categorical.from_codes(codes, categories=list(keys))
         part[key] = pd.Categorical.from_codes(codes, categories=_distinct_names(shown))
-    part["currency"] = part["currency"].astype(str).astype("category")
+    cur = part["currency"]
+    part["currency"] = cur.cat.remove_unused_categories() if isinstance(cur.dtype, pd.CategoricalDtype) else cur.astype(str).astype("category")
     return part
+
+
+def _compact(frame):
+    """Text columns as categoricals with the same known categories in every partition: a
+    sample then takes a few bytes of codes instead of ~100 bytes of text, in the shuffle and
+    on the workers. The distinct values are found in one pass first."""
+    import dask
+
+    uniques = dask.compute(*[frame[c].unique() for c in _TEXT])
+    for c, u in zip(_TEXT, uniques):
+        frame[c] = frame[c].astype(pd.CategoricalDtype(sorted({str(x) for x in u})))
+    return frame
 
 
 def _distinct_names(names) -> list[str]:
@@ -214,7 +232,7 @@ def adopt(market: M.MarketData, client) -> M.MarketData:
 
 def _finish(frame, client, source: str, options: M.MarketOptions, market: M.MarketData | None, files=()) -> M.MarketData:
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    frame = frame.shuffle(on="_role", npartitions=max(2, n_workers * 2)).persist()
+    frame = _compact(frame).shuffle(on="_role", npartitions=max(2, n_workers * 2)).persist()
     stats = frame[list(M.COMPONENTS)].count().compute()
     components = tuple(c for c in M.COMPONENTS if int(stats[c]))
     currencies = tuple(sorted(str(c) for c in frame["currency"].unique().compute() if str(c)))
