@@ -4,6 +4,8 @@ The samples are shuffled by role, so that every group of a role, and therefore e
 pool (pools never mix roles), lives in one partition; each partition is then measured and
 summarised by the in-memory engine's own code (`pandas_engine.InMemorySamples`,
 `summarize_frame`). Summaries grouped without the role are shuffled again by their keys.
+Before the shuffle the text columns become categoricals with the same known categories in
+every partition (`_compact`), so the shuffle and the workers hold codes, not text.
 
 Input: Parquet written by `market convert` (one file or a glob) is read by the workers
 directly; any other market file is imported in memory by its importer and scattered to the
