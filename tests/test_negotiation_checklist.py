@@ -32,7 +32,7 @@ def test_a_complete_offer_is_confirmed_throughout():
     o = offer(
         status="written", start_date="2027-01-04", deadline="2026-12-10", bonus="10%",
         equity={"shares": 100, "share_price": 100, "vesting": "4y-quarterly"}, refresher=20_000,
-        retirement={"match": "50%", "up_to": "6%"}, benefits={"health": 8_000},
+        retirement={"match": "50%", "up_to": "6%", "vesting": "immediate"}, benefits={"health": 8_000},
         relocation={"amount": 10_000, "grossed_up": True, "clawback_months": 12, "clawback": "prorata", "repay_basis": "net"},
         sign_on={"amount": 20_000, "clawback_months": 12, "clawback": "prorata", "repay_basis": "net"},
         visa={"sponsorship": "h1b-transfer", "fees_paid_by": "employer", "green_card": True},
@@ -73,3 +73,27 @@ def test_a_passed_deadline_is_to_confirm():
     items = {c.item: c for c in build_checklist(offer(deadline="2026-11-20"), TODAY)}
     assert items["deadline"].status == "to_confirm"
     assert items["deadline"].reason == "the deadline 2026-11-20 has passed: confirm with the employer that the offer still stands"
+
+
+def test_employer_retirement_money_without_vesting_asks_for_the_schedule_in_writing():
+    # The walk-away counts none of it (walkaway.retirement_note); the checklist asks for the schedule.
+    item = {c.item: c for c in build_checklist(offer(retirement={"match": "50%", "up_to": "6%"}), TODAY)}["retirement"]
+    assert item.status == "to_confirm"
+    assert item.reason == ("50% match up to 6%; vesting not in the file: confirm the 401(k) vesting schedule in writing "
+                           "(immediate, a cliff or graded)")
+    berlin = offer(location="Berlin, Germany", currency="EUR", retirement={"employer_contribution": "4%"})
+    item = {c.item: c for c in build_checklist(berlin, TODAY)}["retirement"]
+    assert item.status == "to_confirm" and "pension vesting schedule" in item.reason and "401(k)" not in item.reason
+
+
+def test_stated_retirement_vesting_or_no_employer_money_is_confirmed():
+    def retirement(**r):
+        return {c.item: c for c in build_checklist(offer(retirement=r), TODAY)}["retirement"]
+
+    assert retirement(match="100%", up_to="4%", vesting={"cliff_years": 3}).reason == "100% match up to 4%; vests after a 3-year cliff"
+    assert retirement(employer_contribution="5%", vesting={"graded": [20, 40, 60, 80, 100]}).reason == (
+        "5% employer contribution; vests graded 20/40/60/80/100% by year")
+    assert retirement(match="50%", up_to="6%", vesting="immediate").status == "confirmed"
+    # No employer money: nothing vests, so nothing to ask about vesting.
+    assert retirement(employer_contribution="0%").status == "confirmed"
+    assert retirement(employee_deferral="6%").reason == "employee deferral only: no employer money in the file"

@@ -315,3 +315,9 @@ def test_after_tax_rows_name_their_own_engine_when_offers_differ():
     assert block["rows"][1]["years"][0] == {"label": "2027", "after": "$165,200", "tax": "$70,800", "rate": "30.0%"}
     assert block["rows"][1]["notes"] == ""  # the engine cell already says the rate is yours
     assert block["rows"][2]["years"] == [] and "no tax tables for JP" in block["rows"][2]["notes"]  # printed as "no after-tax figure"
+
+
+def test_a_flag_several_offers_share_is_noted_once_naming_them(sample_pdf):
+    text = " ".join(_text(sample_pdf).split())
+    assert "globex, initech: us-limits-projected:" in text
+    assert "• initech: us-limits-projected" not in text

@@ -17,6 +17,7 @@ from ..geography import resolve_location
 from ..offers.models import Offer
 from .. import format as fmt
 from .visa import US_KINDS
+from .walkaway import vesting_unstated
 
 CONFIRMED, MISSING, TO_CONFIRM = "confirmed", "missing", "to_confirm"
 ITEMS = (
@@ -132,7 +133,23 @@ def _retirement(o: Offer, today: dt.date) -> ChecklistItem:
     bits = [f"{fmt.percent(t.match, 0)} match up to {fmt.percent(t.up_to, 0)}" for t in r.tiers]
     if r.employer_contribution is not None:
         bits.append(f"{fmt.percent(r.employer_contribution, 0)} employer contribution")
-    return ChecklistItem("retirement", CONFIRMED, "; ".join(bits))
+    if vesting_unstated(o):
+        # The walk-away counts none of this money until the schedule is known (docs/negotiation.md).
+        plan = "401(k)" if offer_country(o) == "US" else "pension"
+        return ChecklistItem("retirement", TO_CONFIRM, "; ".join(bits) + f"; vesting not in the file: confirm the {plan} vesting "
+                             "schedule in writing (immediate, a cliff or graded)")
+    if r.vesting is not None:
+        bits.append(retirement_vesting_phrase(r.vesting))
+    return ChecklistItem("retirement", CONFIRMED, "; ".join(bits) or "employee deferral only: no employer money in the file")
+
+
+def retirement_vesting_phrase(v: Any) -> str:
+    """'vests immediately', 'vests after a 3-year cliff', 'vests graded 20/40/60/80/100% by year'."""
+    if v.graded is not None:
+        return "vests graded " + "/".join(fmt.number(100 * f) for f in v.graded) + "% by year"
+    if not v.cliff_years:
+        return "vests immediately"
+    return f"vests after a {v.cliff_years}-year cliff"
 
 
 def _health(o: Offer, today: dt.date) -> ChecklistItem:

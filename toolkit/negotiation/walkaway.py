@@ -115,10 +115,16 @@ def _repayables(o: Offer, start: int, T: int, rate: float) -> list[tuple[int, in
     return out
 
 
+def vesting_unstated(o: Offer) -> bool:
+    """True when the offer has employer retirement money (a match or a non-zero contribution) and
+    `retirement.vesting` is not stated: the walk-away counts none of it, the checklist asks."""
+    r = o.retirement
+    return r is not None and r.vesting is None and bool(r.tiers or r.employer_contribution)
+
+
 def retirement_note(o: Offer) -> Optional[str]:
     """What the walk-away says about employer retirement money whose vesting is not stated, else None."""
-    r = o.retirement
-    if r is None or r.vesting is not None or not (r.tiers or r.employer_contribution):
+    if not vesting_unstated(o):
         return None
     return ("retirement.vesting is not stated: the walk-away counts none of the employer's 401(k)/pension money "
             "(the worst case); ask whether it vests immediately, after a cliff or graded")
@@ -138,4 +144,4 @@ def forfeit_rows(current: CurrentJob, today: dt.date, rate: float) -> list[dict[
     return rows
 
 
-__all__ = ["COLUMNS", "DEFAULT_MONTHS", "FORFEIT_COLUMNS", "forfeit_rows", "offer_walkaway", "repayment", "retirement_note"]
+__all__ = ["COLUMNS", "DEFAULT_MONTHS", "FORFEIT_COLUMNS", "forfeit_rows", "offer_walkaway", "repayment", "retirement_note", "vesting_unstated"]

@@ -394,9 +394,12 @@ def _fine_print(doc: dict[str, Any]) -> dict[str, Any]:
         fx.append({"text": f"1 {code} = {fmt.rate(r['rate'])} {doc['currency']} ({r['source']}{', ' + r['date'] if r.get('date') else ''})",
                    "url": ECB_URL if "European Central Bank" in str(r.get("source")) else ""})
     market = sorted({f"{m['source']}" for o in doc["offers"] for m in o.get("market") or () if m.get("source")})
-    notes = []
+    # A flag several offers share (the projected 401(k) limits) is written once, naming them all.
+    by_flag: dict[str, list[str]] = {}
     for o in doc["offers"]:
-        notes += [f"{o['id']}: {flag}" for flag in o.get("flags") or ()]
+        for flag in o.get("flags") or ():
+            by_flag.setdefault(str(flag), []).append(o["id"])
+    notes = [f"{', '.join(ids)}: {flag}" for flag, ids in by_flag.items()]
     stay = doc.get("current")
     if stay:
         notes += [f"now: {n}" for n in stay.get("notes") or ()]
