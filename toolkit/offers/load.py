@@ -126,7 +126,7 @@ def _clean_cell(value: Any) -> Any:
 # dotted columns cannot hold: several grants or sign-on payments, matching tiers, a custom
 # vesting schedule (`equity.vesting: "{yearly: [25, 25, 25, 25], frequency: quarterly}"`).
 YAML_CELLS = frozenset({"bonus", "sign_on", "equity", "refresher", "retirement", "benefits", "relocation", "visa",
-                        "factors", "vesting", "espp", "other", "tiers", "weights"})
+                        "factors", "vesting", "espp", "other", "tiers", "weights", "raises"})
 
 
 Column = tuple[tuple[str, ...], str, bool]  # (path, dotted name, may hold a YAML cell)

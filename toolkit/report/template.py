@@ -25,33 +25,58 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("id", "text", "short unique id (optional; made from the company when empty)"),
     ("company", "text", "required"),
     ("role", "text", ""), ("level", "text", ""), ("location", "text", ""),
+    ("market_location", "text", "the place whose market data to use when it is not location (e.g. U.S.)"),
+    ("oflc_area", "text", "OFLC wage area code (5-7 digits), for prevailing-wage levels"),
+    ("county", "text", "county, for the OFLC wage area when the location does not decide it"),
     ("currency", "text", "required: a 3-letter code"),
     ("status", "text", "verbal or written"),
     ("start_date", "date", "YYYY-MM-DD"), ("deadline", "date", "YYYY-MM-DD"),
     ("base_salary", "money", "required: a yearly number, or text like 7300/month or 95/hour"),
     ("extra_months", "num", "monthly pay only: extra salaries a year"),
     ("hours_per_year", "num", "hourly pay only (default 2080)"),
+    ("pay_frequency", "text", "monthly (default), semimonthly, biweekly or weekly: when salary is paid"),
+    ("raises", "text", "dated raises as YAML, like [{percent: 4%, month: 12}, {percent: 3%, date: 2028-04-01}]"),
+    ("birth_year", "int", "for age-based limits (401(k) catch-up)"),
     ("bonus.target", "pct", "fraction of base, like 10%"), ("bonus.amount", "money", "or a fixed amount"),
     ("bonus.expected_payout", "pct", "default 100%"),
+    ("bonus.year", "text", "calendar (default) or fiscal: the year the bonus is earned over"),
+    ("bonus.fiscal_start_month", "int", "fiscal bonus year only: its first month, 1-12"),
+    ("bonus.payout_month", "int", "month the bonus is paid, 1-12"),
+    ("bonus.first_year", "text", "prorated (default), full or none: the first bonus"),
+    ("bonus.eligibility_cutoff", "text", "MM-DD: start after it and the first year earns no bonus"),
     ("sign_on.amount", "money", ""), ("sign_on.year", "int", "employment year it is paid in (default 1)"),
     ("sign_on.clawback_months", "int", ""), ("sign_on.clawback", "text", "prorata or cliff"),
     ("sign_on.repay_basis", "text", "gross or net"),
+    ("sign_on.month", "int", "or: months after the start it is paid"), ("sign_on.date", "date", "or: the date it is paid"),
+    ("sign_on.installments", "int", "equal monthly payments (default 1)"),
     ("equity.type", "text", "rsu or option"), ("equity.grant_value", "money", "RSUs: value of the whole grant"),
     ("equity.shares", "num", ""), ("equity.share_price", "money", ""), ("equity.strike", "money", "options only"),
     ("equity.option_kind", "text", "iso or nso"), ("equity.vesting", "text", "a vesting preset"),
     ("equity.private", "bool", "TRUE for a private company"), ("equity.currency", "text", "when the stock is priced in another currency"),
     ("equity.stock_growth", "pct", "overrides the stock-growth assumption"),
+    ("equity.vest_start", "date", "vesting start date (default: the start date)"),
     ("refresher.annual_value", "money", "expected refresh grant a year"), ("refresher.vesting", "text", "a vesting preset"),
     ("refresher.private", "bool", ""), ("refresher.currency", "text", ""), ("refresher.stock_growth", "pct", ""),
+    ("refresher.month", "int", "month of the year refreshers are granted, 1-12"),
     ("retirement.match", "pct", "employer match"), ("retirement.up_to", "pct", "on pay up to"),
     ("retirement.employer_contribution", "pct", "flat contribution, fraction of base"),
+    ("retirement.vesting", "text", "employer money: immediate, {cliff_years: 3} or {graded: [20, 40, 60, 80, 100]}"),
+    ("retirement.employee_deferral", "text", "what you put in: 6% of pay or an amount a year (default: enough for the full match)"),
+    ("retirement.prior_deferrals_this_year", "money", "deferred at a previous employer in the start year"),
     ("benefits.health", "money", "annual"), ("benefits.hsa", "money", "annual"),
+    ("benefits.hsa_coverage", "text", "self (default) or family: the HSA limit that applies"),
     ("benefits.espp.discount", "pct", ""), ("benefits.espp.contribution", "pct", ""),
+    ("benefits.espp.qualified", "bool", "TRUE for a qualified (section 423) plan"),
     ("pto_days", "num", ""),
     ("relocation.amount", "money", ""), ("relocation.grossed_up", "bool", ""), ("relocation.clawback_months", "int", ""),
     ("relocation.clawback", "text", "prorata or cliff"), ("relocation.repay_basis", "text", "gross or net"),
+    ("relocation.month", "int", "or: months after the start it is paid"), ("relocation.date", "date", "or: the date it is paid"),
     ("visa.sponsorship", "text", "see the dropdown"), ("visa.green_card", "bool", ""), ("visa.fees_paid_by", "text", "employer, employee or unknown"),
     ("col_index", "num", "cost-of-living index (100 = reference)"), ("tax_rate", "pct", "effective tax rate"),
+    ("tax.country", "text", "tax country (default: from location)"), ("tax.state", "text", "US state, UK nation or German state"),
+    ("tax.locality", "text", "like NYC"), ("tax.filing_status", "text", "single, married_joint, married_separate or head_of_household"),
+    ("tax.dependents", "int", ""), ("tax.other_income", "money", "a year"), ("tax.spouse_income", "money", "a year"),
+    ("tax.church_tax", "bool", "Germany: TRUE if you pay church tax"),
     ("notes", "text", ""),
 ]
 # dynamic columns: benefits.other.<name> and factors.<name>, inserted before pto_days / notes
@@ -64,6 +89,9 @@ def _choices() -> dict[str, list[str]]:
 
     presets = list(vesting.PRESETS)
     return {
+        # closed choices from the models' own Literal types (one home)
+        **{column: _literal(column) for column in ("pay_frequency", "bonus.year", "bonus.first_year",
+                                                   "benefits.hsa_coverage", "tax.filing_status")},
         "currency": sorted(set(SYMBOL) | {"SEK", "NOK", "DKK", "PLN", "SGD", "HKD", "NZD", "BRL", "MXN", "CNY", "KRW", "ZAR"}),
         "equity.currency": [], "refresher.currency": [],
         "status": ["verbal", "written"],
@@ -74,6 +102,20 @@ def _choices() -> dict[str, list[str]]:
         "sign_on.clawback": ["prorata", "cliff"], "relocation.clawback": ["prorata", "cliff"],
         "sign_on.repay_basis": ["gross", "net"], "relocation.repay_basis": ["gross", "net"],
     }
+
+
+def _literal(column: str) -> list[str]:
+    """The values a Literal field allows, found from the offer model by its dotted column."""
+    from ..offers.models import Offer
+
+    model: Any = Offer
+    *parents, name = column.split(".")
+    for part in parents:
+        model = next(a for a in typing.get_args(model.model_fields[part].annotation) if isinstance(a, type))
+    annotation = model.model_fields[name].annotation
+    if typing.get_origin(annotation) is typing.Union:
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    return [str(v) for v in typing.get_args(annotation)]
 
 
 def _yaml(value: Any) -> str:
@@ -92,21 +134,24 @@ def offer_row(offer: Any) -> dict[str, Any]:
     from ..offers.models import DEFAULT_VESTING
 
     o = offer
-    row: dict[str, Any] = {k: getattr(o, k) for k in ("id", "company", "role", "level", "location", "currency", "status",
-                                                     "start_date", "deadline", "extra_months", "hours_per_year", "pto_days",
-                                                     "col_index", "tax_rate", "notes")}
-    for key in ("start_date", "deadline"):  # as ISO text: a date column with blanks reads back as NaT
-        if row[key] is not None:
-            row[key] = row[key].isoformat()
+    row: dict[str, Any] = {k: getattr(o, k) for k in ("id", "company", "role", "level", "location", "market_location",
+                                                     "oflc_area", "county", "currency", "status",
+                                                     "start_date", "deadline", "extra_months", "hours_per_year", "birth_year",
+                                                     "pto_days", "col_index", "tax_rate", "notes")}
+    row.update(_changed(o, "pay_frequency"))
+    if o.raises:
+        row["raises"] = _yaml([_term(r) for r in o.raises])
     pay = o.base_salary
     row["base_salary"] = pay.amount if pay.per.value == "year" else f"{pay.amount!r}/{pay.per.value}"
     if o.bonus:
         row.update({"bonus.target": o.bonus.target, "bonus.amount": o.bonus.amount, "bonus.expected_payout": o.bonus.expected_payout})
+        row.update(_changed(o.bonus, "year", "fiscal_start_month", "payout_month", "first_year", "eligibility_cutoff", prefix="bonus."))
     if o.sign_on and len(o.sign_on) > 1:
         row["sign_on"] = _yaml([_term(s) for s in o.sign_on])
     elif o.sign_on:
         s = o.sign_on[0]
         row.update({f"sign_on.{k}": getattr(s, k) for k in ("amount", "year", "clawback_months", "clawback", "repay_basis")})
+        row.update(_changed(s, "month", "date", "installments", prefix="sign_on."))
     if o.equity and len(o.equity) > 1:
         row["equity"] = _yaml([_term(g) for g in o.equity])
     elif o.equity:
@@ -114,35 +159,70 @@ def offer_row(offer: Any) -> dict[str, Any]:
         row.update({f"equity.{k}": getattr(g, k) for k in ("type", "grant_value", "shares", "share_price", "strike", "option_kind", "currency", "stock_growth")})
         row["equity.private"] = g.private if g.private else None
         row["equity.vesting"] = _vesting_cell(g, DEFAULT_VESTING)
+        row.update(_changed(g, "vest_start", prefix="equity."))
     if o.refresher:
         r = o.refresher
         row.update({f"refresher.{k}": getattr(r, k) for k in ("annual_value", "currency", "stock_growth")})
         row["refresher.private"] = r.private if r.private else None
         row["refresher.vesting"] = _vesting_cell(r, DEFAULT_VESTING)
+        row.update(_changed(r, "month", prefix="refresher."))
     if o.retirement and len(o.retirement.tiers) > 1:
-        row["retirement"] = _yaml(_term(o.retirement))
+        term = _term(o.retirement)
+        if o.retirement.vesting is not None:
+            term["vesting"] = _retirement_vesting(o.retirement.vesting)
+        row["retirement"] = _yaml(term)
     elif o.retirement:
-        tiers = o.retirement.tiers
+        ret = o.retirement
+        tiers = ret.tiers
         if tiers:
             row["retirement.match"], row["retirement.up_to"] = tiers[0].match, tiers[0].up_to
-        row["retirement.employer_contribution"] = o.retirement.employer_contribution
+        row["retirement.employer_contribution"] = ret.employer_contribution
+        if ret.vesting is not None:
+            v = _retirement_vesting(ret.vesting)
+            row["retirement.vesting"] = v if isinstance(v, str) else _yaml(v)
+        if ret.employee_deferral is not None:
+            d = ret.employee_deferral
+            row["retirement.employee_deferral"] = f"{d.percent * 100:g}%" if d.percent is not None else d.amount
+        row["retirement.prior_deferrals_this_year"] = ret.prior_deferrals_this_year
     if o.benefits:
         b = o.benefits
         if not (b.health is not None or b.hsa is not None or b.espp or b.other):
             row["benefits"] = "{}"  # an empty but present section stays present
         row.update({"benefits.health": b.health, "benefits.hsa": b.hsa})
+        row.update(_changed(b, "hsa_coverage", prefix="benefits."))
         if b.espp:
-            row.update({"benefits.espp.discount": b.espp.discount, "benefits.espp.contribution": b.espp.contribution})
+            row.update({"benefits.espp.discount": b.espp.discount, "benefits.espp.contribution": b.espp.contribution,
+                        "benefits.espp.qualified": b.espp.qualified})
         row.update(_named_cells("benefits.other", b.other))
     if o.relocation:
         rel = o.relocation
         row.update({f"relocation.{k}": getattr(rel, k) for k in ("amount", "grossed_up", "clawback_months", "clawback", "repay_basis")})
+        row.update(_changed(rel, "month", "date", prefix="relocation."))
     if o.visa:
         if o.visa.sponsorship is None and o.visa.green_card is None and o.visa.fees_paid_by is None:
             row["visa"] = "{}"
         row.update({f"visa.{k}": getattr(o.visa, k) for k in ("sponsorship", "green_card", "fees_paid_by")})
+    if o.tax:
+        row.update({f"tax.{k}": v for k, v in _term(o.tax).items()})
     row.update(_named_cells("factors", o.factors or {}))
+    for key, value in row.items():  # dates as ISO text: a date column with blanks reads back as NaT
+        if hasattr(value, "isoformat"):
+            row[key] = value.isoformat()
     return {k: v for k, v in row.items() if v is not None}
+
+
+def _changed(model: Any, *names: str, prefix: str = "") -> dict[str, Any]:
+    """{prefix+name: value} for the fields that differ from their defaults (a default stays an empty cell)."""
+    fields = type(model).model_fields
+    return {prefix + n: getattr(model, n) for n in names if getattr(model, n) != fields[n].default}
+
+
+def _retirement_vesting(v: Any) -> Any:
+    """Retirement vesting in the form the offer file takes: `immediate`, {cliff_years: N} or
+    {graded: [cumulative percentages]} (the model holds the graded shares as fractions)."""
+    if v.graded is not None:
+        return {"graded": [round(f * 100, 10) for f in v.graded]}
+    return "immediate" if not v.cliff_years else {"cliff_years": v.cliff_years}
 
 
 def _named_cells(prefix: str, mapping: dict[str, Any]) -> dict[str, Any]:
