@@ -133,3 +133,28 @@ def test_rank_by_after_tax_skips_an_offer_the_engine_cannot_tax(tmp_path):
     r = json.loads(result.stdout)["ranking"]
     assert r["top"] == "sea" and r["runner_up"] is None
     assert [(x["offer_id"], x["rank"]) for x in r["offers"]] == [("sea", 1), ("tok", None)]
+
+
+def test_market_based_talking_points_carry_compares_market_entry_as_structured_data():
+    """`talking_points[].market` on base-below-market / total-below-market: the same source,
+    as-of date, matched row, percentile and sample size as compare's `market[]` entry."""
+    from toolkit.market.place import REFERENCE_KEYS
+
+    args = (OFFERS, "--today", TODAY, "--format", "json", "--market", str(ROOT / "data" / "market" / "percentiles.csv"))
+    negotiate = run(*args)
+    assert negotiate.exit_code == 0, negotiate.output
+    compare = runner.invoke(app, ["compare", *args])
+    assert compare.exit_code == 0, compare.output
+    market = {o["id"]: {m["component"]: m for m in o["market"]} for o in json.loads(compare.stdout)["offers"]}
+    cited = 0
+    for o in json.loads(negotiate.stdout)["offers"]:
+        for t in o["talking_points"]:
+            if t["rule"] in ("base-below-market", "total-below-market"):
+                ref = t["market"]
+                assert list(ref) == list(REFERENCE_KEYS)
+                assert ref == {k: market[o["id"]][ref["component"]][k] for k in REFERENCE_KEYS}
+                assert ref["matched"]["role"] and ref["source"] and ref["percentile"] is not None
+                cited += 1
+            else:
+                assert "market" not in t
+    assert cited >= 2

@@ -137,6 +137,20 @@ def test_total_below_market_without_public_rsus_asks_for_a_sign_on():
     assert_ask(p, 0, 26_000)  # p65 = 176,000 − 150,000
 
 
+def test_total_below_market_carries_the_matched_market_row_as_structured_data():
+    rows = market(base=(150_000, 140_000, 145_000, 155_000), total=(150_000, 160_000, 170_000, 180_000)).assign(
+        matched_role="Software Developers", matched_level="", matched_location="Seattle, WA", matched_scope="city",
+        matched_country="US", matched_levels=3, matched_locations=1, country_mismatch=False, as_of="2025-05-01",
+        basis="Seattle, WA Example survey 2026 data for Software Developers (all levels)")
+    p = one(rule_total_below_market(ctx(offer(), market_rows=rows)))
+    assert p.market == {
+        "component": "total", "source": "Example survey 2026", "as_of": "2025-05-01",
+        "matched": {"role": "Software Developers", "level": None, "location": "Seattle, WA", "scope": "city", "country": "US",
+                    "levels_pooled": 3, "locations_pooled": 1},
+        "percentile": 40.0, "clamped": None, "sample_size": 40}
+    assert rule_deadline_extension(ctx(offer(deadline="2026-11-27"))).market is None  # no market data cited
+
+
 def test_total_below_market_silent_when_base_is_below_median_or_total_is_fine():
     low_base = market(base=(150_000, 150_000, 160_000, 175_000), total=(150_000, 160_000, 170_000, 180_000))
     assert rule_total_below_market(ctx(offer(), market_rows=low_base)) is None  # R1's job

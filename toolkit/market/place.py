@@ -20,7 +20,7 @@ Rules (see docs/market.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -836,3 +836,16 @@ def to_market_json(placed: pd.DataFrame, *, extra: Sequence[str] = ()) -> dict[s
                           "basis": rec.get("basis") if isinstance(rec.get("basis"), str) else None})
         out.setdefault(str(rec["offer_id"]), []).append(entry)
     return out
+
+
+# What a talking point that cites market data carries as structured data (negotiate JSON
+# `talking_points[].market`): the keys of compare's `market[]` entry that say where the figure came from.
+REFERENCE_KEYS = ("component", "source", "as_of", "matched", "percentile", "clamped", "sample_size")
+
+
+def market_reference(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One placed market row (a row of `place_offers` output, as a mapping) → its REFERENCE_KEYS,
+    built by `to_market_json` so the values are exactly those of compare's `market[]` entry."""
+    frame = pd.DataFrame([{**dict(row), "offer_id": row.get("offer_id", "")}])
+    entry = next(iter(to_market_json(frame).values()))[0]
+    return {k: entry.get(k) for k in REFERENCE_KEYS}

@@ -51,6 +51,8 @@ class NegotiationPlan:
     bundles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # offer id → {"asks": [...], "terms": [...]}
     forfeit: Optional[pd.DataFrame] = None
     current: Optional[CurrentJob] = None
+    # (offer id, priority) → the structured market reference of a talking point that cites market data
+    point_markets: Mapping[tuple[str, int], Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -66,7 +68,10 @@ class NegotiationPlan:
         return {
             "id": offer_id, "company": o.company, "currency": o.currency,
             "checklist": _records(pick(self.checklist)),
-            "talking_points": _records(pick(self.talking_points)),
+            # `market` only on the points that cite market data (docs/negotiation.md)
+            "talking_points": [{**t, **({"market": fmt.plain(self.point_markets[offer_id, t["priority"]])}
+                                        if (offer_id, t["priority"]) in self.point_markets else {})}
+                               for t in _records(pick(self.talking_points))],
             "counter": {**(counter[0] if counter else {}), **fmt.plain(dict(self.bundles.get(offer_id, {})))},
             "walkaway": _records(pick(self.walkaway)),
             "walkaway_notes": [n for n in (W.retirement_note(o),) if n],
@@ -173,6 +178,7 @@ def build_plan(
     forfeit_rate = evaluation.fx.rate(current.currency) if current is not None else 1.0
 
     checklist_rows, point_rows, drafts_rows, walk_rows = [], [], [], []
+    point_markets: dict[tuple[str, int], dict[str, Any]] = {}
     points_by: dict[str, list[RU.TalkingPoint]] = {}
     events = evaluation.vest_events
     for i, o in enumerate(evaluation.offers):
@@ -189,6 +195,7 @@ def build_plan(
         points = RU.run_rules(ctx)
         points_by[o.id] = points
         point_rows.extend(p.as_dict() for p in points)
+        point_markets.update({(o.id, p.priority): dict(p.market) for p in points if p.market is not None})
         walk_rows.extend(W.offer_walkaway(evaluation, i, months, events))
     counter_rows, bundles, lands = K.build_counters(evaluation, points_by, float(target_percentile))
     for i, o in enumerate(evaluation.offers):
@@ -209,7 +216,7 @@ def build_plan(
     return NegotiationPlan(
         evaluation=evaluation, today=today, target_percentile=float(target_percentile), rank_by=rank_key, offer_ids=ids,
         checklist=pd.DataFrame(checklist_rows, columns=list(C.COLUMNS)),
-        talking_points=_typed(pd.DataFrame(point_rows, columns=list(RU.COLUMNS))),
+        talking_points=_typed(pd.DataFrame(point_rows, columns=list(RU.COLUMNS))), point_markets=point_markets,
         counters=pd.DataFrame(counter_rows, columns=list(K.COLUMNS)),
         walkaway=pd.DataFrame(walk_rows, columns=list(W.COLUMNS)),
         ranking=pd.DataFrame(ranking_rows, columns=list(R.COLUMNS)).astype({"rank": "Int64", "score_rank": "Int64"}),

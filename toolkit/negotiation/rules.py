@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from ..market.place import market_reference
 from ..offers.results import Evaluation
 from ..offers.models import Offer
 from .. import format as fmt
@@ -71,6 +72,9 @@ class TalkingPoint:
     tc_target: Optional[float] = None
     tc_target_label: str = ""
     currency: Optional[str] = None  # with unit "money": the ISO code (kept last so positional construction is unchanged)
+    # A point that cites market data: where its figure came from, as compare's `market[]` entry
+    # says it (`toolkit.market.place.market_reference`); None for every other point.
+    market: Optional[Mapping[str, Any]] = None
 
     def __post_init__(self) -> None:
         if self.unit is not None and self.unit not in UNITS:  # a currency code: money in that currency
@@ -266,7 +270,8 @@ def rule_base_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
                 f"offer at {fmt.percentile(row.get('percentile'))} [S58][S54]")
     script = (f"Based on {basis(row)}, the {tp} percentile for base is about "
               f"{ctx.money(market_target)}. Could you bring the base to {ctx.money(target)}?")
-    return TalkingPoint("base-below-market", "base", rationale, evidence, script, current, target, ctx.currency)
+    return TalkingPoint("base-below-market", "base", rationale, evidence, script, current, target, ctx.currency,
+                        market=market_reference(row))
 
 
 def round_money_at_least(value: float, floor_value: float) -> float:
@@ -315,7 +320,8 @@ def rule_total_below_market(ctx: RuleContext) -> Optional[TalkingPoint]:
     script = (f"The base works for me. On total compensation the offer is below the median of {basis(total)}; "
               f"would {what} be possible to bring it to the {tp} percentile?")
     return TalkingPoint("total-below-market", component, rationale, evidence, script, current, target, unit,
-                        tc_target=tc_target, tc_target_label=f"the {tp} percentile of the market total")
+                        tc_target=tc_target, tc_target_label=f"the {tp} percentile of the market total",
+                        market=market_reference(total))
 
 
 def rule_make_whole(ctx: RuleContext) -> Optional[TalkingPoint]:
