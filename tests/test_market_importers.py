@@ -118,3 +118,58 @@ def test_two_spellings_of_one_percentile_are_refused():
     frame = pd.DataFrame({"role": ["SWE"], "component": ["base"], "currency": ["USD"], "p50": ["1"], "median": ["2"], "p75": ["3"]})
     with pytest.raises(InputError, match=r"two columns give percentile 50: \['p50', 'median'\]"):
         market_from_frame(frame, source="t.csv")
+
+
+def _load(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_market(path)
+
+
+def test_absurd_sample_amounts_are_dropped_or_ignored_and_counted_like_negative_ones(tmp_path):
+    """The offers' amount bound (toolkit/bounds.py, 1e12) and "a zero base is no salary" hold for
+    market samples too: the cell is ignored and counted, the row dropped when no amount is left."""
+    market = _load(tmp_path, "samples.csv", "role,currency,base,bonus\n"
+                   "SWE,USD,150000,10000\n"   # kept
+                   "SWE,USD,1e15,\n"          # dropped: no amount left
+                   "SWE,USD,1e15,5000\n"      # kept on its bonus, the base ignored
+                   "SWE,USD,0,\n"             # dropped: a zero base is no salary
+                   "SWE,USD,160000,0\n"       # kept: a zero bonus is real
+                   "SWE,USD,NaN,\n"           # 'NaN' is a missing cell: no amount
+                   "SWE,USD,-5,\n")
+    r = market.report
+    assert dict(r.dropped) == {"negative amount in 'base'": 1, "amount above 1,000,000,000,000 in 'base'": 1,
+                               "zero amount in 'base'": 1, "no amount in any of base, bonus, equity, total": 1}
+    assert dict(r.values_dropped) == {"amount above 1,000,000,000,000 in 'base'": 1}
+    assert r.rows_read == 7 and r.rows_kept == 3
+    assert sorted(market.samples["base"].dropna()) == [150_000, 160_000]
+    assert sorted(market.samples["bonus"].dropna()) == [0, 5_000, 10_000]
+
+
+def test_absurd_percentile_values_and_wage_levels_drop_their_rows(tmp_path):
+    table = _load(tmp_path, "pct.csv", "role,level,component,currency,p25,p50,p75\n"
+                  "SWE,L5,base,USD,140000,150000,160000\n"
+                  "SWE,L6,base,USD,0,150000,160000\n"
+                  "SWE,L7,base,USD,140000,150000,1e15\n"
+                  "SWE,L8,bonus,USD,0,5000,10000\n")
+    assert dict(table.report.dropped) == {"percentile value above 1,000,000,000,000": 1, "zero base or total percentile value": 1}
+    assert sorted(table.percentiles["level"].astype(str)) == ["L5", "L8"]
+    levels = _load(tmp_path, "levels.csv", "occupation,location,level_1,level_2,level_3,level_4\n"
+                   "15-1252 Software Developers,Seattle,0,100000,120000,130000\n"
+                   "15-1252 Software Developers,Austin,90000,100000,120000,2e12\n"
+                   "15-1252 Software Developers,Boston,90000,100000,120000,130000\n")
+    assert dict(levels.report.dropped) == {"zero wage": 1, "wage above 1,000,000,000,000": 1}
+    assert list(levels.wage_levels["location"].astype(str)) == ["Boston"]
+
+
+def test_a_market_file_of_absurd_amounts_only_is_an_error_naming_the_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    path = tmp_path / "absurd.csv"
+    path.write_text("role,currency,base\nSWE,USD,1e15\nSWE,USD,0\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["market", "summary", str(path)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert str(path) in r.stderr and "no usable rows" in r.stderr
+    assert "1 amount above 1,000,000,000,000 in 'base'" in r.stderr and "1 zero amount in 'base'" in r.stderr

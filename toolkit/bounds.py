@@ -42,6 +42,20 @@ def check(kind: str, value: float) -> float:
     return value
 
 
+def above(kind: str, values: Any) -> Any:
+    """Mask of the values of an array above the upper bound of `kind` (NaN, a missing value, is
+    never flagged). The market importers drop or ignore such amounts, counted (docs/market.md)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        return np.asarray(values, dtype="float64") > BOUNDS[kind][1]
+
+
+def above_text(kind: str) -> str:
+    """'above 1,000,000,000,000': how the market importers name an amount over the bound."""
+    return f"above {BOUNDS[kind][1]:,.0f}"
+
+
 def check_date(value: Any) -> Any:
     """A date between DATE_MIN and DATE_MAX (other values are left to the caller's type check)."""
     if isinstance(value, dt.date) and not DATE_MIN <= (value.date() if isinstance(value, dt.datetime) else value) <= DATE_MAX:

@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Optional
 import numpy as np
 import pandas as pd
 
+from ... import bounds
 from ...errors import InputError, Issue
 from ...offers.money import AmountError, Period, annual_factor, parse_amount, parse_currency, parse_period
 from .. import model as M
@@ -26,6 +27,8 @@ CANONICAL_FIELDS = (
     "role", "level", "location", "component", "currency", "source", "as_of", "sample_size",
     "base", "bonus", "equity", "total", "years_experience", "company", "date", "occupation",
 )
+# A zero in these is no salary (levels.fyi writes 0 for "not reported"); a zero bonus or equity is real.
+NONZERO_COMPONENTS = ("base", "total")
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _UNIT_EXTRA = {"bi": Period.BIWEEK, "mth": Period.MONTH, "hr": Period.HOUR, "wk": Period.WEEK, "yr": Period.YEAR}
 
@@ -343,9 +346,14 @@ def finish_samples(frame: pd.DataFrame, ctx: ImportContext, *, default_currency:
         if comp in frame:
             values, bad = to_number(frame[comp], comp, None)
             neg = values < 0
-            values[neg] = np.nan
+            # the offers' bounds (toolkit/bounds.py): at most 1e12; a zero base or total is no salary
+            huge = bounds.above("amount", values)
+            zero = (values == 0) if comp in NONZERO_COMPONENTS else np.zeros(n, dtype=bool)
+            values[neg | huge | zero] = np.nan
             bad_cells[f"text in number column '{comp}'"] = bad
             bad_cells[f"negative amount in '{comp}'"] = neg
+            bad_cells[f"amount {bounds.above_text('amount')} in '{comp}'"] = huge
+            bad_cells[f"zero amount in '{comp}'"] = zero
             out[comp] = values
             any_amount |= ~np.isnan(values)
         else:
@@ -420,4 +428,13 @@ def finish_levels(frame: pd.DataFrame, ctx: ImportContext, *, count: bool = True
     for c in M.WAGE_LEVEL_COLS:
         out[c] = frame[c].to_numpy(dtype="float64") if c in frame else np.nan
     out["row"] = rows
+    # a wage level that is negative, zero or above the amount bound is no wage: the row is dropped
+    tally = ctx.tally if count else Tally()
+    levels = out[list(M.WAGE_LEVEL_COLS)].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        for reason, mask in (("negative wage", levels < 0), ("zero wage", levels == 0),
+                             (f"wage {bounds.above_text('amount')}", bounds.above("amount", levels))):
+            hit = keep & mask.any(axis=1)
+            tally.drop(reason, int(hit.sum()))
+            keep &= ~hit
     return out[keep].reset_index(drop=True)

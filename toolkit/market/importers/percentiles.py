@@ -7,9 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ... import bounds
 from .. import model as M
 from .base import (
-    CANONICAL_FIELDS, Format, ImportContext, Imported, add_keys, currency_column, percentile_of_column, text, to_number,
+    CANONICAL_FIELDS, NONZERO_COMPONENTS, Format, ImportContext, Imported, add_keys, currency_column, percentile_of_column, text,
+    to_number,
 )
 
 COMPONENT_WORDS = {
@@ -77,6 +79,13 @@ def import_table(frame: pd.DataFrame, ctx: ImportContext, *, top_coded: bool = F
     negative = (mat < 0).any(axis=1)
     tally.drop("negative percentile value", int((keep & negative).sum()))
     keep &= ~negative
+    # the offers' amount bound (toolkit/bounds.py), and a zero base or total is no salary
+    huge = bounds.above("amount", mat).any(axis=1)
+    tally.drop(f"percentile value {bounds.above_text('amount')}", int((keep & huge).sum()))
+    keep &= ~huge
+    zero = (mat == 0).any(axis=1) & np.isin(out["component"].to_numpy(), NONZERO_COMPONENTS)
+    tally.drop("zero base or total percentile value", int((keep & zero).sum()))
+    keep &= ~zero
     with np.errstate(invalid="ignore"):
         filled = pd.DataFrame(mat).ffill(axis=1).to_numpy()
         decreasing = (np.diff(filled, axis=1) < 0).any(axis=1)
