@@ -846,6 +846,7 @@ REFERENCE_KEYS = ("component", "source", "as_of", "matched", "percentile", "clam
 def market_reference(row: Mapping[str, Any]) -> dict[str, Any]:
     """One placed market row (a row of `place_offers` output, as a mapping) → its REFERENCE_KEYS,
     built by `to_market_json` so the values are exactly those of compare's `market[]` entry."""
-    frame = pd.DataFrame([{**dict(row), "offer_id": row.get("offer_id", "")}])
+    # a hand-made placement row may lack keys the JSON entry has (gap_to_p50, ...): they read as missing
+    frame = pd.DataFrame([{**dict.fromkeys(JSON_KEYS), **dict(row), "offer_id": row.get("offer_id", "")}])
     entry = next(iter(to_market_json(frame).values()))[0]
     return {k: entry.get(k) for k in REFERENCE_KEYS}
