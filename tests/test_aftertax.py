@@ -35,30 +35,42 @@ def test_sample_offers_get_the_builtin_engine_by_their_location():
     assert initech["tax"]["profile"]["state"] == "CA"
     assert hooli["tax"]["profile"]["country"] == "DE"
     assert {o["tax"]["engine"] for o in doc.values()} == {"builtin"}
-    # starts in January 2027: offer years 1-4 are tax years 2027-2030, using the 2026 tables
+    # starts in January 2027: tax years 2027-2030, using the 2026 tables
     assert [y["year"] for y in globex["tax"]["years"]] == ["2027", "2028", "2029", "2030"]
     assert any("for 2027-2030 uses the 2026 figures" in n for n in globex["tax"]["notes"])
-    assert "dated engine" in globex["tax"]["basis"]
+    assert "paid (cash) view" in globex["tax"]["basis"]
+    # Hooli starts 1 February 2027: 2027 has 11 months, and 2031 (one month) is cut by the horizon
+    assert [(y["year"], y["months"]) for y in hooli["tax"]["years"]] == [("2027", 11), ("2028", 12), ("2029", 12), ("2030", 12), ("2031", 1)]
+    assert any("tax year 2027 is partial (11 months from February 2027)" in n for n in hooli["tax"]["notes"])
+    assert any("tax year 2031 is cut by the 4-year horizon after 1 month:" in n for n in hooli["tax"]["notes"])
 
 
-def test_globex_year_1_by_hand():
-    y1 = offers(compare_json())["globex"]["tax"]["years"][0]
-    # Year 1: base 185,000; bonus 18,500 + sign-on 45,000 + relocation 12,000; equity 15,000 → 275,500.
-    assert y1["taxable_wages"] == pytest.approx(275_500.00, abs=0.01)
-    # 2026 federal (single): taxable 275,500 - 16,100 = 259,400: 1,240 + 4,560 + 12,166 + 24% x 96,075
-    # + 32% x 54,450 + 35% x 3,175 = 59,559.25 (Rev. Proc. 2025-32)
-    assert y1["income_tax_national"] == pytest.approx(59_559.25, abs=0.01)
-    # SS 6.2% x 184,500 + Medicare 1.45% x 275,500 + 0.9% x 75,500 + WA PFML 1.13% x 71.43% x 184,500
-    # + WA Cares 0.58% x 275,500
-    payroll = 11_439 + 3_994.75 + 679.5 + 0.0113 * 0.7143 * 184_500 + 0.0058 * 275_500
-    assert y1["payroll_tax"] == pytest.approx(payroll, abs=0.01)
-    assert y1["income_tax_state"] == 0.0
-    # withholding gap: tax on the 90,500 of bonus, sign-on, relocation and equity is 59,559.25 minus the
-    # tax on 185,000 - 16,100 = 168,900 (33,134); 22% withheld = 19,910 → 6,515.25 owed at filing
-    assert y1["withholding_gap"] == pytest.approx(59_559.25 - 33_134 - 19_910, abs=0.01)
-    # TC after tax: TC 263,500 less the tax times the TC share of the taxed pay (263,500 / 275,500)
-    total = y1["total_tax"]
-    assert y1["after_tax_tc"] == pytest.approx(263_500 - total * 263_500 / 275_500, abs=0.01)
+def test_globex_tax_year_2027_by_hand():
+    g = offers(compare_json())["globex"]
+    y = g["tax"]["years"][0]
+    # Paid in 2027 (a January start): base 185,000 + sign-on 45,000 + relocation 12,000 + the first vest 15,000
+    # (5% of 300,000); the 2027 bonus (18,500) is paid in March 2028, so it is not in 2027.
+    assert y["taxable_wages"] == pytest.approx(257_000.00, abs=0.01)
+    # The 401(k) deferral that gets the full match: 6% x 185,000 = 11,100 (under the 402(g) 24,500)
+    assert y["pretax_deduction"] == pytest.approx(11_100.00, abs=0.01)
+    # 2026 federal figures (single; Rev. Proc. 2025-32): 257,000 - 11,100 - 16,100 = 229,800 taxable:
+    # 1,240 + 4,560 + 12,166 + 24% x 96,075 + 32% x 28,025 = 49,992
+    assert y["income_tax_national"] == pytest.approx(49_992.00, abs=0.01)
+    # SS 6.2% x 184,500 + Medicare 1.45% x 257,000 + 0.9% x 57,000 + WA PFML 1.13% x 71.43% x 184,500
+    # + WA Cares 0.58% x 257,000 (the deferral is not taken off for FICA)
+    payroll = 11_439 + 3_726.5 + 513 + 0.0113 * 0.7143 * 184_500 + 0.0058 * 257_000
+    assert y["payroll_tax"] == pytest.approx(payroll, abs=0.01)
+    assert y["income_tax_state"] == 0.0
+    # withholding gap: without the 72,000 of supplemental pay, 157,800 taxable → 1,240 + 4,560 + 12,166 +
+    # 24% x 52,100 = 30,470; so 19,522 is owed on it, 22% x 72,000 = 15,840 withheld → 3,682 owed at filing
+    assert y["withholding_gap"] == pytest.approx(49_992 - 30_470 - 15_840, abs=0.01)
+    # offer year 1 is tax year 2027 exactly, so it carries all of 2027's tax; its rate is on the earned
+    # taxed pay (275,500: the year's accrued bonus included)
+    total = y["total_tax"]
+    y1 = g["years"][0]
+    assert y1["tax"] == pytest.approx(total, abs=0.01)
+    assert y1["tax_rate"] == pytest.approx(total / 275_500, abs=1e-6)
+    assert y1["tc_after_tax"] == pytest.approx(263_500 - total * 263_500 / 275_500, abs=0.01)
 
 
 def test_headlines_after_tax():
@@ -66,9 +78,11 @@ def test_headlines_after_tax():
     h, at = ev.headlines, ev.after_tax
     np.testing.assert_allclose(h["year1_tc_after_tax"], at.after_tax_tc[:, 0])
     np.testing.assert_allclose(h["average_tc_after_tax"], at.after_tax_tc.mean(axis=1))
-    np.testing.assert_allclose(h["average_total_rewards_after_tax"], (ev.figures.total_rewards - at.total_tax).mean(axis=1))
+    np.testing.assert_allclose(h["average_total_rewards_after_tax"], (ev.figures.total_rewards - at.tax).mean(axis=1))
     col = ev.offers[2].col_index
     assert h["average_tc_after_tax_col_adjusted"][2] == pytest.approx(h["average_tc_after_tax"][2] * 100 / col)
+    # the workbook's rate: TC x (1 - rate) is the after-tax TC
+    np.testing.assert_allclose(ev.figures.tc * (1 - at.effective_rate), at.after_tax_tc)
 
 
 def test_tax_rate_flag_makes_every_offer_flat():
@@ -89,7 +103,8 @@ def test_an_offers_own_tax_rate_makes_that_offer_flat(write):
     assert ev.after_tax.engine == ("builtin", "flat")
     # a: 2026 federal on 183,900 = 36,734; SS 11,439; Medicare 2,900 (Texas: no state tax)
     assert ev.after_tax.total_tax[0, 0] == pytest.approx(36_734 + 11_439 + 2_900, abs=0.01)
-    assert ev.after_tax.total_tax[1, 0] == pytest.approx(50_000.0, abs=0.01)
+    assert ev.after_tax.tax[0, 0] == pytest.approx(36_734 + 11_439 + 2_900, abs=0.01)
+    assert ev.after_tax.tax[1, 0] == pytest.approx(50_000.0, abs=0.01)
 
 
 @pytest.mark.parametrize("location,tax,expect", [
@@ -139,9 +154,10 @@ def test_joint_filers_spouse_income_and_dependents_from_assumptions(write):
     at = evaluate(load_offers([path])).after_tax
     p = at.profiles[0]
     assert (p.filing_status, p.spouse_income, p.dependents) == ("married_joint", 100_000.0, 2)
-    # federal 2025 joint: household taxable 300,000 - 31,500 = 268,500 → 2,385 + 8,772 + 24,145 + 14,832 = 50,134;
-    # without the offer: 68,500 → 2,385 + 5,358 = 7,743; the child tax credit (2 x 2,200) is used up either way
-    assert at.income_tax_national[0, 0] == pytest.approx((50_134 - 4_400) - (7_743 - 4_400), abs=0.01)
+    # A March 2025 start: 10 months of pay in 2025, 200,000 x 10 / 12 = 166,666.67.
+    # federal 2025 joint: household taxable 266,666.67 - 31,500 = 235,166.67 → 2,385 + 8,772 + 24,145 + 24% x 28,466.67
+    # = 42,134; without the offer: 68,500 → 2,385 + 5,358 = 7,743; the child tax credit (2 x 2,200) is used up either way
+    assert at.income_tax_national[0, 0] == pytest.approx((42_134 - 4_400) - (7_743 - 4_400), abs=0.01)
 
 
 def test_cli_refuses_bad_engine_and_conflicting_flags():

@@ -43,7 +43,8 @@ def test_compare_json_shape_and_figures():
                 "missing_terms", "flags", "years"):
         assert key in offer
     assert set(offer["years"][0]) == {"year", "base", "bonus", "sign_on", "equity", "refresh_equity", "retirement", "benefits",
-                                      "relocation", "tc", "total_rewards"}
+                                      "relocation", "tc", "total_rewards", "tax", "tax_rate", "tc_after_tax",
+                                      "total_rewards_after_tax"}
     # globex year 1: 185,000 base + 18,500 bonus + 45,000 sign-on + 5% of 300,000 RSUs
     assert offer["year1_tc"] == 263_500.00
     initech = doc["offers"][1]

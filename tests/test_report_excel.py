@@ -247,13 +247,14 @@ def test_tax_sheet_holds_the_engines_figures_per_offer_and_tax_year(evaluation, 
     ws = wb["Tax"]
     header, rows = _table(ws)
     # local income tax is zero for every offer (Seattle, California, Berlin): left out, and said so
-    assert header == ["Offer #", "Offer id", "Company", "Tax year", "Offer year", "Taxed pay", "Income tax: national", "Income tax: state",
+    assert header == ["Offer #", "Offer id", "Company", "Tax year", "Months employed", "Share within the horizon", "Taxed pay",
+                      "Pre-tax deduction", "Income tax: national", "Income tax: state",
                       "Payroll and social contributions", "Total tax", "TC after tax", "Effective rate", "Marginal rate",
                       "US withholding gap"]
     assert "Not shown, being zero for every offer and tax year: Income tax: local." in _text(ws)
     doc = build_compare_document(evaluation)
-    keys = ["year", "offer_year", "taxable_wages", "income_tax_national", "income_tax_state", "payroll_tax",
-            "total_tax", "after_tax_tc", "effective_rate", "marginal_rate", "withholding_gap"]
+    keys = ["year", "months", "horizon_share", "taxable_wages", "pretax_deduction", "income_tax_national", "income_tax_state",
+            "payroll_tax", "total_tax", "after_tax_tc", "effective_rate", "marginal_rate", "withholding_gap"]
     expected = [[i + 1, o["id"], o["company"]] + [y[k] for k in keys] for i, o in enumerate(doc["offers"]) for y in o["tax"]["years"]]
     assert len(rows) == len(expected) == sum(len(o["tax"]["years"]) for o in doc["offers"])
     for got, want in zip(rows, expected):
@@ -266,7 +267,8 @@ def test_tax_sheet_holds_the_engines_figures_per_offer_and_tax_year(evaluation, 
     assert "applies each year's effective rate" in ws["A2"].value and "only approximately" in ws["A2"].value
     for o in doc["offers"]:
         t = o["tax"]
-        assert f"{o['company']} ({o['id']}): built-in tax tables ({t['engine_version']}); tax years 2027–2030" in text
+        span = f"{t['years'][0]['year']}–{t['years'][-1]['year']}"  # Berlin starts in February: 2031 is cut by the horizon
+        assert f"{o['company']} ({o['id']}): built-in tax tables ({t['engine_version']}); tax years {span}" in text
         assert all(note in text for note in t["notes"])
         assert t["basis"] in text
     assert "Profile: US · WA · single, 0 dependents" in text and "Profile: DE · single, 0 dependents" in text
@@ -289,7 +291,7 @@ def test_tax_sheet_follows_the_block_not_offer_years(evaluation, tmp_path, monke
     wb = openpyxl.load_workbook(write_report(evaluation, tmp_path / "r.xlsx"))
     header, rows = _table(wb["Tax"])
     assert "Offer year" not in header and header[-1] == "Months in offer years"
-    assert len(rows) == 3 * (evaluation.horizon_years + 1)
+    assert len(rows) == sum(len(evaluation.after_tax.tax_year_rows(i)) + 1 for i in range(3))
     assert [r[3] for r in rows[:5]] == ["2026/27", "2027/28", "2028/29", "2029/30", "2031/32"]
     assert "tax years 2026/27–2031/32" in _text(wb["Tax"])
 

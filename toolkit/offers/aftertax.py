@@ -1,25 +1,30 @@
-"""After-tax figures: each offer's taxable pay per tax year through a tax engine, in one call.
+"""After-tax figures: tax per tax year from the dated engine's paid view, allocated to offer years.
 
 Place in the data flow: `results.Evaluation` asks for this after the engine's figures exist.
 It resolves every offer's tax profile (the offer's `tax:`, else its location through
 `geography`, else the assumptions' `tax:`), picks the engine per offer (`--tax-engine`, a
 flat `--tax-rate`, or the offer's own `tax_rate`), builds one `TaxHouseholds` row per offer ×
-year for each engine, and turns the answers back into offers × years arrays in the reporting
-currency. It reads no files (PolicyEngine's cache aside, which that engine owns).
+tax year for each engine, in chunks of offers, and turns the answers back into arrays in the
+reporting currency. It reads no files (PolicyEngine's cache aside, which that engine owns).
 
 Rules (docs/tax.md, "In the evaluation"):
-- Taxable pay of a year: base as wages; bonus, sign-on and relocation as supplemental pay
-  (bonus); equity (and refresh equity when counted in TC) as vested equity. Employer
-  retirement money and benefits are not taxed.
-- Tax years: offer year k is tax year (start year + k − 1), the start year being the
-  start_date's, else fx_date's, else the newest table year. The dated engine's paid
-  calendar-year view is not used for tax yet (it landed after this); the `basis` says so.
-- After-tax TC = TC − the year's tax × (TC pay / taxable pay): relocation is taxed but not in TC.
-- After-tax total rewards = total rewards − the year's tax.
+- Tax years from the paid (cash) view: calendar years (US, DE, FR, CA, ...) are the engine's
+  `calendar` view; years from 6 April (GB) or 1 April (IN) come from `engine.paid_view_from`.
+- Taxed pay of a tax year: salary as wages; bonus, sign-on and relocation as supplemental pay
+  when paid; vests (and refreshers when counted in TC) as wages when vested; an option's
+  counted spread as wages when counted (the conservative NSO treatment). The pre-tax deduction
+  is the paid view's `employee_deferral` (US offers; elsewhere only when the offer gives
+  `retirement.employee_deferral`).
+- The first tax year holds only the pay from the start; the last one, cut by the horizon, is
+  taxed on the last 12 months' pay (as if employment went on) and only the horizon's share counts.
+- Offer years: each tax year's tax is spread over the offer years its pay falls in, in
+  proportion to that pay (`ledger.split_years`); a flat rate applies to each offer year's pay.
+- After-tax TC = TC − the offer year's tax × (TC pay / taxed pay): relocation is taxed but not in TC.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -28,12 +33,13 @@ import numpy as np
 
 from ..errors import InputError, Issue, MissingFxRateError
 from ..geography import resolve_location
-from .engine import Figures
+from .engine import CalendarFigures, Figures, paid_view_from
 from .fx import FxTable
+from .ledger import month_date, payouts_by_offer_year, split_years
 from .models import Assumptions, Offer, TaxProfile, field_values
 from .tax import CURRENCY, BuiltinEngine, FlatEngine, TaxHouseholds, TaxResult, tax_year_label
+from .tax.base import TAX_YEAR_START
 from .tax.ca import province as ca_province
-from .tax.tables import table_years
 
 NYC_NAMES = frozenset({"new york", "new york city", "nyc", "manhattan", "brooklyn", "queens", "bronx", "the bronx", "staten island"})
 SCOTLAND = frozenset({"scotland", "edinburgh", "glasgow", "aberdeen", "dundee", "inverness", "stirling", "perth"})
@@ -41,9 +47,14 @@ DE_REGIONS = {"bavaria": "BY", "bayern": "BY", "munich": "BY", "münchen": "BY",
               "augsburg": "BY", "baden-württemberg": "BW", "baden-wurttemberg": "BW", "stuttgart": "BW", "karlsruhe": "BW",
               "mannheim": "BW", "freiburg": "BW", "heidelberg": "BW"}
 
-BASIS = ("offer years as tax years: offer year 1 is the tax year the offer starts in; pay is not split "
-         "across calendar years (the dated engine's paid calendar-year view is not used for tax yet)")
-
+BASIS = ("tax per tax year on the paid (cash) view: salary when paid (month end), bonus, sign-on and relocation "
+         "as supplemental pay when paid, vests as wages when vested, an option's counted spread as wages when "
+         "counted (the conservative NSO treatment; ISOs and AMT are not modelled); the first tax year holds only "
+         "the pay from the start; a tax year cut by the horizon is taxed on the last 12 months' pay and only the "
+         "horizon's share counts; each tax year's tax is spread over offer years in proportion to the taxed pay "
+         "of that tax year falling in each (docs/tax.md)")
+FLAT_BASIS = "a flat rate given by you on each year's taxed pay (salary, bonus, sign-on, relocation, vested equity)"
+CHUNK = 65_536  # offers per chunk of households (memory: the engines' temporaries stay small)
 
 @dataclass(frozen=True)
 class Profile:
@@ -72,58 +83,89 @@ class Profile:
 
 @dataclass(frozen=True)
 class AfterTax:
-    """Offers × years arrays in the reporting currency, and per-offer labels."""
+    """Tax per tax year (offers × H+1) and per offer year (offers × H), in the reporting currency.
+
+    Tax-year column c is the tax year `first_year + c` (named by the calendar year it starts
+    in); a column with `months == 0` is empty (the extra column of a start on the tax year's
+    first month). Amounts of a tax year cut by the horizon are the horizon's share
+    (`horizon_share`); its rates are the whole year's.
+    """
 
     engine: tuple[str, ...]
     engine_version: tuple[str, ...]
     profiles: tuple[Profile, ...]
-    basis: str
-    tax_year: np.ndarray  # offers × years, the tax year each offer year is taken as
-    tax_year_label: tuple[tuple[str, ...], ...]
-    taxable_wages: np.ndarray
+    basis: tuple[str, ...]
+    notes: tuple[tuple[str, ...], ...]
+    # tax years
+    first_year: np.ndarray  # per offer
+    year_label: np.ndarray  # per offer: a tuple of H+1 labels (`2026` or `2026/27`)
+    months: np.ndarray  # months employed in each tax year, within the horizon
+    horizon_share: np.ndarray  # 1, or the cut year's share of the 12 months' pay it is taxed on
+    taxable_wages: np.ndarray  # pay taxed in the tax year within the horizon (before the deferral)
+    pretax_deduction: np.ndarray  # the deferral taken off (for the whole year the tax is worked on)
     income_tax_national: np.ndarray
     income_tax_state: np.ndarray
     income_tax_local: np.ndarray
     payroll_tax: np.ndarray
     total_tax: np.ndarray
-    effective_rate: np.ndarray
     marginal_rate: np.ndarray
     withholding_gap: np.ndarray
+    paid_tc: np.ndarray  # TC paid in the tax year (for its after-tax TC)
+    # offer years
+    tax: np.ndarray  # the tax allocated to each offer year
+    effective_rate: np.ndarray  # allocated tax / the offer year's taxed pay (the workbook's rate)
     after_tax_tc: np.ndarray
     after_tax_total_rewards: np.ndarray
-    notes: tuple[tuple[str, ...], ...]
+
+    def tax_year_rows(self, i: int) -> list[dict[str, Any]]:
+        """Offer i's tax years with any months employed, as the JSON `tax.years` rows (unrounded)."""
+        rows = []
+        for c in range(self.months.shape[1]):
+            months = int(self.months[i, c])
+            if months == 0:
+                continue
+            pay, total = self.taxable_wages[i, c], self.total_tax[i, c]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                effective = total / pay if pay > 0 else (0.0 if not np.isnan(total) else np.nan)
+                after = self.paid_tc[i, c] - (total * self.paid_tc[i, c] / pay if pay > 0 else total)
+            rows.append({
+                "year": self.year_label[i][c],
+                "months": months,
+                "horizon_share": round(float(self.horizon_share[i, c]), 6),
+                "taxable_wages": _value(pay),
+                "pretax_deduction": _value(self.pretax_deduction[i, c]),
+                "income_tax_national": _value(self.income_tax_national[i, c]),
+                "income_tax_state": _value(self.income_tax_state[i, c]),
+                "income_tax_local": _value(self.income_tax_local[i, c]),
+                "payroll_tax": _value(self.payroll_tax[i, c]),
+                "total_tax": _value(total),
+                "after_tax_tc": _value(after),
+                # rates to 6 decimals: the marginal rate is a difference of sums and carries float noise
+                "effective_rate": None if np.isnan(effective) else round(float(effective), 6),
+                "marginal_rate": None if np.isnan(self.marginal_rate[i, c]) else round(float(self.marginal_rate[i, c]), 6),
+                "withholding_gap": _value(self.withholding_gap[i, c]),
+            })
+        return rows
+
+    def offer_year_rows(self, i: int) -> list[dict[str, Any]]:
+        """Offer i's after-tax figures per offer year (merged into the JSON `years` rows)."""
+        return [{
+            "tax": _value(self.tax[i, k]),
+            "tax_rate": None if np.isnan(self.effective_rate[i, k]) else round(float(self.effective_rate[i, k]), 6),
+            "tc_after_tax": _value(self.after_tax_tc[i, k]),
+            "total_rewards_after_tax": _value(self.after_tax_total_rewards[i, k]),
+        } for k in range(self.tax.shape[1])]
 
     def offer_block(self, i: int) -> dict[str, Any]:
         """The JSON `tax` block of offer i (unrounded)."""
-        years = []
-        for k in range(self.total_tax.shape[1]):
-            years.append({
-                "year": self.tax_year_label[i][k],
-                "offer_year": k + 1,
-                "taxable_wages": _value(self.taxable_wages[i, k]),
-                "income_tax_national": _value(self.income_tax_national[i, k]),
-                "income_tax_state": _value(self.income_tax_state[i, k]),
-                "income_tax_local": _value(self.income_tax_local[i, k]),
-                "payroll_tax": _value(self.payroll_tax[i, k]),
-                "total_tax": _value(self.total_tax[i, k]),
-                "after_tax_tc": _value(self.after_tax_tc[i, k]),
-                # rates to 6 decimals: the marginal rate is a difference of sums and carries float noise
-                "effective_rate": None if np.isnan(self.effective_rate[i, k]) else round(float(self.effective_rate[i, k]), 6),
-                "marginal_rate": None if np.isnan(self.marginal_rate[i, k]) else round(float(self.marginal_rate[i, k]), 6),
-                "withholding_gap": _value(self.withholding_gap[i, k]),
-            })
         return {
             "engine": self.engine[i],
             "engine_version": self.engine_version[i],
             "profile": self.profiles[i].as_dict(),
-            "basis": self.basis,
-            "years": years,
+            "basis": self.basis[i],
+            "years": self.tax_year_rows(i),
             "notes": list(self.notes[i]),
         }
-
-
-def _value(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
 
 
 def _country_code(text: str) -> str:
@@ -190,34 +232,6 @@ def _us_state(text: str) -> str:
     return text.strip().upper()
 
 
-def first_tax_years(offers: Sequence[Offer], a: Assumptions) -> tuple[np.ndarray, list[str]]:
-    """The tax year of each offer's year 1, and a note per offer saying where it came from."""
-    starts = field_values(offers, "start_date")
-    newest = max(table_years("us", "federal"))
-    years, notes = [], []
-    for start in starts:
-        if start is not None:
-            years.append(start.year)
-            notes.append("")
-        elif a.fx_date is not None:
-            years.append(a.fx_date.year)
-            notes.append(f"no start_date: offer year 1 is taken as tax year {a.fx_date.year} (the fx_date's year)")
-        else:
-            years.append(newest)
-            notes.append(f"no start_date: offer year 1 is taken as tax year {newest}, the newest in the tables")
-    return np.asarray(years, dtype=np.int64), notes
-
-
-def taxable_parts(figures: Figures, a: Assumptions) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(wages, supplemental, equity, TC pay) as offers × years in the reporting currency."""
-    p = figures.parts
-    wages = p["base"]
-    supplemental = p["bonus"] + p["sign_on"] + p["relocation"]
-    equity = p["equity"] + (p["refresh_equity"] if a.include_refreshers else 0.0)
-    tc_pay = p["base"] + p["bonus"] + p["sign_on"] + equity
-    return wages, supplemental, equity, tc_pay
-
-
 def engine_for(name: str, cache_dir: str | None = None):
     if name == "builtin":
         return BuiltinEngine()
@@ -260,16 +274,70 @@ def collapse_year_notes(notes: Sequence[str]) -> list[str]:
     return result
 
 
-def resolve_profiles(offers: Sequence[Offer], a: Assumptions) -> list[Profile]:
-    """Every offer's profile; offers that share location, `tax:` and `tax_rate` share one."""
-    cache: dict[tuple, Profile] = {}
-    out = []
-    for tax, rate, location in zip(field_values(offers, "tax"), field_values(offers, "tax_rate"), field_values(offers, "location")):
-        key = (tax, rate, location)
-        profile = cache.get(key)
-        if profile is None:
-            profile = cache[key] = resolve_profile(_Fields(tax, rate), location, a)
-        out.append(profile)
+def _value(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _profile_groups(offers: Sequence[Offer], a: Assumptions) -> tuple[np.ndarray, list[Profile]]:
+    """(profile number per offer, the distinct profiles): offers sharing location, `tax:` and
+    `tax_rate` share one. A columnar table is grouped by its columns' codes, so only one offer
+    model per group is ever built."""
+    n = len(offers)
+    leaves = getattr(offers, "leaves", None)
+    if leaves is not None:
+        codes = [offers.col("location").codes, offers.col("tax_rate").codes]  # type: ignore[attr-defined]
+        codes += [offers.parsed[name].codes for name, leaf in leaves.items() if leaf.path[0] == "tax" and name in offers.parsed]  # type: ignore[attr-defined]
+        key = np.zeros(n, dtype=np.int64)
+        for c in codes:
+            key = key * (int(c.max(initial=0)) + 1) + c
+        _, first, pid = np.unique(key, return_index=True, return_inverse=True)
+        distinct = []
+        for r in first:
+            o = offers[int(r)]
+            distinct.append(resolve_profile(_Fields(o.tax, o.tax_rate), o.location, a))
+        return pid.reshape(n).astype(np.intp), distinct
+    number: dict[tuple, int] = {}
+    distinct = []
+    pid = np.empty(n, dtype=np.intp)
+    for i, key in enumerate(zip(field_values(offers, "tax"), field_values(offers, "tax_rate"), field_values(offers, "location"))):
+        k = number.get(key)
+        if k is None:
+            k = number[key] = len(distinct)
+            distinct.append(resolve_profile(_Fields(key[0], key[1]), key[2], a))
+        pid[i] = k
+    return pid, distinct
+
+
+def _term_rows(offers: Sequence[Offer], term: str, fields: tuple[tuple[str, Any], ...]) -> np.ndarray:
+    """Offers whose `term` sets any of `fields` to something other than its unused value."""
+    n = len(offers)
+    if getattr(offers, "leaves", None) is not None:
+        from .columnar import _term
+
+        present, cols = _term(offers, term)  # type: ignore[arg-type]
+        hit = np.zeros(n, dtype=bool)
+        for name, unused in fields:
+            col = cols.get(name)
+            if col is not None:
+                hit |= col.map(lambda v, u=unused: v is not None and v != u, bool)
+        return np.flatnonzero(hit & present)
+    values = field_values(offers, term)
+    return np.array([i for i, v in enumerate(values) if v is not None and any(
+        getattr(v, name) is not None and getattr(v, name) != unused for name, unused in fields)], dtype=np.int64)
+
+
+def bonus_paid_months(offers: Sequence[Offer]) -> np.ndarray:
+    """Per offer: the calendar month (1-12) its bonus is paid in (`Bonus.paid_in_month`; March by default)."""
+    out = np.full(len(offers), 3, dtype=np.int64)
+    for i in _term_rows(offers, "bonus", (("year", "calendar"), ("fiscal_start_month", None), ("payout_month", None))):
+        out[i] = offers[int(i)].bonus.paid_in_month  # type: ignore[union-attr]
+    return out
+
+
+def deferral_given(offers: Sequence[Offer]) -> np.ndarray:
+    """Per offer: the offer gives `retirement.employee_deferral` itself."""
+    out = np.zeros(len(offers), dtype=bool)
+    out[_term_rows(offers, "retirement", (("employee_deferral", None),))] = True
     return out
 
 
@@ -281,116 +349,240 @@ class _Fields:
     tax_rate: float | None
 
 
+TAX_YEAR_COLUMNS = ("income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax", "total_tax", "withholding_gap")
+
+
 def compute_after_tax(offers: Sequence[Offer], a: Assumptions, figures: Figures, fx: FxTable) -> AfterTax:
-    """After-tax figures for every offer and year (see the module docstring for the rules).
+    """After-tax figures for every offer, per tax year and per offer year (rules: module docstring).
 
-    Offers are handled through their distinct profiles (offers that share location and `tax:`
-    share one): per-offer Python work is a few list look-ups, the rest is arrays."""
-    n, h = figures.tc.shape
-    profiles = resolve_profiles(offers, a)
-    first, start_notes = first_tax_years(offers, a)
-    tax_year = first[:, None] + np.arange(h)[None, :]
-    wages, supplemental, equity, tc_pay = taxable_parts(figures, a)
-    taxable = wages + supplemental + equity
+    Per-offer Python work is none: profiles, FX, labels and notes are worked out once per distinct
+    profile (or per profile × start), the rest is arrays, and the engines run in chunks of offers."""
+    n, H = figures.tc.shape
+    cal = figures.calendar
+    assert cal is not None and figures.start is not None, "the dated engine's paid view"
+    start = figures.start.astype(np.int64)
+    pid, distinct = _profile_groups(offers, a)
 
-    number: dict[int, int] = {}
-    distinct: list[Profile] = []
-    for p in profiles:
-        if id(p) not in number:
-            number[id(p)] = len(distinct)
-            distinct.append(p)
-    pid = np.fromiter((number[id(p)] for p in profiles), dtype=np.intp, count=n)
-
-    def column(attr: str, dtype=object) -> np.ndarray:
-        values = np.empty(len(distinct), dtype=dtype)
-        values[:] = [getattr(p, attr) for p in distinct]
-        return values
-
-    engines = column("engine")
-    country = column("country")
+    d_engine = np.array([p.engine for p in distinct], dtype=object)
+    d_country = np.array([p.country for p in distinct], dtype=object)
+    d_first_month = np.array([TAX_YEAR_START.get(p.country, (1, 1))[0] for p in distinct], dtype=np.int64)
     rate_of = {}
     for c, code in CURRENCY.items():
         try:
             rate_of[c] = fx.rate(code)
         except MissingFxRateError:  # said in the notes; such offers get no after-tax figure
             rate_of[c] = np.nan
-    distinct_rate = np.array([rate_of.get(p.country, 1.0) if p.engine != "flat" else 1.0 for p in distinct])
-    no_rate = np.isnan(distinct_rate)
-    distinct_rate[no_rate] = 1.0
+    d_rate = np.array([rate_of.get(p.country, 1.0) if p.engine != "flat" else 1.0 for p in distinct])
+    d_no_rate = np.isnan(d_rate)
+    d_rate[d_no_rate] = 1.0
+    d_untaxed = np.array([p.engine != "flat" and p.country not in CURRENCY for p in distinct], dtype=bool) | d_no_rate
+    d_flat = np.array([p.flat_rate if p.flat_rate is not None else 0.0 for p in distinct])
+    d_us = d_country == "US"
 
-    out = {name: np.zeros((n, h)) for name in (
-        "income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax", "total_tax", "marginal_rate",
-        "withholding_gap")}
-    version_of: dict[str, str] = {}
-    row_notes_of: dict[tuple[int, int], tuple] = {}  # (profile, first year) → its rows' note tuples
-    for name in ("builtin", "policyengine", "flat"):
-        chosen = np.flatnonzero(engines[pid] == name)
-        if not len(chosen):
+    # The paid view per tax year: the engine's calendar years, or years from another month (GB, IN).
+    first_month = d_first_month[pid]
+    first_year = cal.first_year.astype(np.int64).copy()
+    moved_views: list[tuple[np.ndarray, CalendarFigures]] = []
+    view_of = np.full(n, -1, dtype=np.int64)
+    row_in_view = np.zeros(n, dtype=np.int64)
+    for m in np.unique(first_month):
+        if m == 1:
             continue
-        sub = pid[chosen]
-        rate = distinct_rate[sub]
-        rep = lambda attr, dtype=object: np.repeat(column(attr, dtype)[sub], h)  # noqa: E731
-        households = TaxHouseholds.build(
-            year=tax_year[chosen].reshape(-1), country=rep("country"), region=rep("state"), locality=rep("locality"),
-            filing_status=rep("filing_status"), dependents=rep("dependents", np.int64),
-            wages=(wages[chosen] / rate[:, None]).reshape(-1), bonus=(supplemental[chosen] / rate[:, None]).reshape(-1),
-            equity=(equity[chosen] / rate[:, None]).reshape(-1), other_income=rep("other_income", float),
-            spouse_income=rep("spouse_income", float), church_tax=rep("church_tax", bool),
-        )
-        engine = FlatEngine(np.repeat(column("flat_rate", float)[sub], h)) if name == "flat" else engine_for(name)
-        result: TaxResult = engine.compute(households)
-        back = np.repeat(rate, h)
-        for key in ("income_tax_national", "income_tax_state", "income_tax_local", "payroll_tax", "total_tax", "withholding_gap"):
-            out[key][chosen] = (getattr(result, key) * back).reshape(len(chosen), h)
-        out["marginal_rate"][chosen] = result.marginal_rate.reshape(len(chosen), h)
-        version_of[name] = result.engine_version
-        # The engine's notes depend only on the row's group (place, status, year), so one offer per
-        # (profile, first tax year) speaks for all offers that share them.
-        keys = sub.astype(np.int64) * 100_000 + first[chosen]
-        _, where = np.unique(keys, return_index=True)
-        for j in where:
-            row_notes_of[(int(sub[j]), int(first[chosen[j]]))] = tuple(result.notes[j * h:(j + 1) * h])
-    engine_version = tuple(version_of.get(p.engine, "") for p in distinct)
-    merged: dict[tuple, tuple[str, ...]] = {}
-    label_of: dict[tuple[int, int], tuple[str, ...]] = {}
-    notes, labels = [], []
-    for i in range(n):
-        k, y = int(pid[i]), int(first[i])
-        key = (k, y, start_notes[i])
-        hit = merged.get(key)
-        if hit is None:
-            p = distinct[k]
-            extra = list(p.notes) + ([start_notes[i]] if start_notes[i] else [])
-            if no_rate[k]:
-                extra.append(f"no FX rate {CURRENCY[p.country]}->{fx.reporting} to work out the tax in {CURRENCY[p.country]}: "
-                             "add it to the fx section or --fx; no after-tax figure")
-            elif p.engine != "flat" and p.country in CURRENCY and CURRENCY[p.country] != fx.reporting:
-                extra.append(f"tax computed in {CURRENCY[p.country]} and converted at the evaluation's FX rate")
-            seen: dict[str, None] = {}
-            for row in row_notes_of.get((k, y), ()):
-                for note in row:
+        idx = np.flatnonzero(first_month == m)
+        not_given = np.flatnonzero(~figures.start_given) if figures.start_given is not None else np.array([], dtype=np.int64)
+        default = month_date(int(start[not_given[0]])) if len(not_given) else month_date(int(start[0]))
+        view = paid_view_from([offers[int(i)] for i in idx], a, fx, start[idx], default, int(m))
+        view_of[idx], row_in_view[idx] = len(moved_views), np.arange(len(idx))
+        first_year[idx] = view.first_year
+        moved_views.append((idx, view))
+    paid_month = bonus_paid_months(offers)
+    use_deferral = d_us[pid] | deferral_given(offers)
+
+    out = {name: np.zeros((n, H + 1)) for name in TAX_YEAR_COLUMNS + ("marginal_rate", "taxable_wages", "pretax_deduction", "paid_tc")}
+    months = np.zeros((n, H + 1), dtype=np.int64)
+    share = np.ones((n, H + 1))
+    tax = np.zeros((n, H))
+    effective = np.zeros((n, H))
+    after_tc = np.zeros((n, H))
+    after_tr = np.zeros((n, H))
+    version_of: dict[str, str] = {}
+
+    # One offer speaks for all offers with the same profile, first tax year, start month and deferral use.
+    shift_ty = (start - (first_month - 1)) % 12
+    note_key = ((pid.astype(np.int64) * 10_000 + (first_year - first_year.min(initial=0))) * 12 + shift_ty) * 2 + use_deferral
+    _, rep, note_group = np.unique(note_key, return_index=True, return_inverse=True)
+    note_group = note_group.reshape(n)
+    is_rep = np.zeros(n, dtype=bool)
+    is_rep[rep] = True
+    rep_notes: dict[int, dict[str, None]] = {int(i): {} for i in rep}
+    rep_deferral: dict[int, bool] = {}
+
+    p = figures.parts
+    equity_parts = ("equity", "refresh_equity") if a.include_refreshers else ("equity",)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        sl = slice(lo, hi)
+        rows = np.arange(hi - lo)
+
+        def view(name: str, parts: bool = True) -> np.ndarray:
+            values = (cal.parts[name] if parts else getattr(cal, name))[sl]
+            moved = view_of[sl] >= 0
+            if moved.any():
+                values = values.copy()
+                for k, (idx, v) in enumerate(moved_views):
+                    mine = np.flatnonzero(view_of[sl] == k)
+                    if len(mine):
+                        src = (v.parts[name] if parts else getattr(v, name))[row_in_view[sl][mine]]
+                        values[mine] = src
+            return values
+
+        wages = view("base")
+        supplemental = view("bonus") + view("sign_on") + view("relocation")
+        equity = sum(view(e) for e in equity_parts)
+        deferral = view("employee_deferral", parts=False) * use_deferral[sl, None]
+        paid_tc = view("tc", parts=False)
+        mo = view("months", parts=False)
+        # the same pay per offer year (the paid view: a bonus in its payout month)
+        q_wages = p["base"][sl]
+        q_supp = payouts_by_offer_year(cal.parts["bonus"][sl], start[sl], paid_month[sl], H) + p["sign_on"][sl] + p["relocation"][sl]
+        q_equity = sum(p[e][sl] for e in equity_parts)
+        pay = wages + supplemental + equity
+        q_pay = q_wages + q_supp + q_equity
+        early, late = split_years(pay, q_pay)
+
+        # The tax year cut by the horizon: taxed on the last 12 months (offer year H), counted at the horizon's share.
+        cut = mo[:, H] > 0
+        w_t, s_t, e_t, d_t = wages.copy(), supplemental.copy(), equity.copy(), deferral.copy()
+        if cut.any():
+            c = np.flatnonzero(cut)
+            w_t[c, H], s_t[c, H], e_t[c, H] = q_wages[c, H - 1], q_supp[c, H - 1], q_equity[c, H - 1]
+            share[lo + c, H] = np.divide(pay[c, H], q_pay[c, H - 1], out=np.ones(len(c)), where=q_pay[c, H - 1] > 0)
+            # the deferral of the months after the horizon: the same months' deferral a year earlier
+            before = np.divide(deferral[c, H - 1] * np.maximum(q_wages[c, H - 1] - wages[c, H], 0.0), wages[c, H - 1],
+                               out=np.zeros(len(c)), where=wages[c, H - 1] > 0)
+            whole = deferral[c, H] + before
+            d_t[c, H] = np.where(mo[c, H - 1] == 12, np.minimum(whole, np.maximum(deferral[c, H - 1], deferral[c, H])), whole)
+        s_share = share[sl]
+        months[sl] = mo
+        out["taxable_wages"][sl] = pay
+        out["pretax_deduction"][sl] = d_t
+        out["paid_tc"][sl] = paid_tc
+
+        taxed_pid = pid[sl]
+        for name in ("builtin", "policyengine", "flat"):
+            chosen = rows[(d_engine[taxed_pid] == name) & ~d_untaxed[taxed_pid]]
+            if not len(chosen):
+                continue
+            oi, ci = np.nonzero(mo[chosen] > 0)
+            ro = chosen[oi]
+            pp = taxed_pid[ro]
+            rate = d_rate[pp]
+            col = lambda attr, dtype=object: np.array([getattr(d, attr) for d in distinct], dtype=dtype)[pp]  # noqa: E731
+            households = TaxHouseholds.build(
+                year=first_year[lo + ro] + ci, country=d_country[pp], region=col("state"), locality=col("locality"),
+                filing_status=col("filing_status"), dependents=col("dependents", np.int64),
+                wages=w_t[ro, ci] / rate, bonus=s_t[ro, ci] / rate, equity=e_t[ro, ci] / rate,
+                pretax_deductions=d_t[ro, ci] / rate, other_income=col("other_income", float),
+                spouse_income=col("spouse_income", float), church_tax=col("church_tax", bool),
+            )
+            engine = FlatEngine(d_flat[pp]) if name == "flat" else engine_for(name)
+            result: TaxResult = engine.compute(households)
+            back = rate * s_share[ro, ci]
+            for key in TAX_YEAR_COLUMNS:
+                out[key][lo + ro, ci] = getattr(result, key) * back
+            out["marginal_rate"][lo + ro, ci] = result.marginal_rate
+            version_of[name] = result.engine_version
+            for j in np.flatnonzero(is_rep[lo + ro]):
+                seen = rep_notes[int(lo + ro[j])]
+                for note in result.notes[j]:
                     seen.setdefault(note, None)
-            hit = merged[key] = tuple(extra + collapse_year_notes(list(seen)))
-            label_of.setdefault((k, y), tuple(tax_year_label(p.country, y + j) for j in range(h)))
-        notes.append(hit)
-        labels.append(label_of[(k, y)])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(taxable > 0, tc_pay / np.where(taxable > 0, taxable, 1.0), 0.0)
-        effective = np.where(taxable > 0, out["total_tax"] / np.where(taxable > 0, taxable, 1.0), 0.0)
-    # No tables for the country (or no country): no after-tax figure at all, never the pre-tax one.
-    untaxed = (np.array([p.engine != "flat" and p.country not in CURRENCY for p in distinct], dtype=bool) | no_rate)[pid]
+        for i in np.flatnonzero(is_rep[sl]):
+            rep_deferral[int(lo + i)] = bool((d_t[i] > 0).any())
+
+        # Offer years: each tax year's tax spread in proportion to its pay in each offer year.
+        total = out["total_tax"][sl]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w_late = np.where(pay > 0, late / np.where(pay > 0, pay, 1.0), 1.0)
+            w_early = np.where(pay > 0, early / np.where(pay > 0, pay, 1.0), 0.0)
+        w_late[:, H] = 0.0
+        w_early[:, H] = np.where(pay[:, H] > 0, w_early[:, H], 1.0)
+        allocated = (total * w_late)[:, :H] + (total * w_early)[:, 1:]
+        earned = p["base"][sl] + p["bonus"][sl] + p["sign_on"][sl] + p["relocation"][sl] + sum(p[e][sl] for e in equity_parts)
+        flat = d_engine[taxed_pid] == "flat"
+        if flat.any():
+            allocated[flat] = d_flat[taxed_pid[flat], None] * earned[flat]
+        tc = figures.tc[sl]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            effective[sl] = np.where(earned > 0, allocated / np.where(earned > 0, earned, 1.0), 0.0)
+            after_tc[sl] = tc - np.where(earned > 0, allocated * tc / np.where(earned > 0, earned, 1.0), allocated)
+        tax[sl] = allocated
+        after_tr[sl] = figures.total_rewards[sl] - allocated
+
+    # No tables for the country (or no country, or no FX rate): no after-tax figure, never the pre-tax one.
+    untaxed = d_untaxed[pid]
     if untaxed.any():
-        for key in out:
+        for key in TAX_YEAR_COLUMNS + ("marginal_rate",):
             out[key][untaxed] = np.nan
-        effective[untaxed] = np.nan
+        for arr in (tax, effective, after_tc, after_tr):
+            arr[untaxed] = np.nan
+
+    labels, notes = _labels_and_notes(
+        offers, a, fx, distinct, pid, rep, note_group, first_year, months, start, shift_ty, rep_notes, rep_deferral,
+        d_no_rate, H)
+    engine_version = np.array([version_of.get(d.engine, "") for d in distinct], dtype=object)
     return AfterTax(
-        engine=tuple(engines[pid]), engine_version=tuple(np.asarray(engine_version, dtype=object)[pid]),
-        profiles=tuple(profiles), basis=BASIS,
-        tax_year=tax_year, tax_year_label=tuple(labels), taxable_wages=taxable,
+        engine=tuple(d_engine[pid]), engine_version=tuple(engine_version[pid]),
+        profiles=tuple(np.array(distinct + [None], dtype=object)[:-1][pid]),
+        basis=tuple(np.where(d_engine == "flat", FLAT_BASIS, BASIS)[pid]), notes=notes,
+        first_year=first_year, year_label=labels, months=months, horizon_share=share,
+        taxable_wages=out["taxable_wages"], pretax_deduction=out["pretax_deduction"],
         income_tax_national=out["income_tax_national"], income_tax_state=out["income_tax_state"],
         income_tax_local=out["income_tax_local"], payroll_tax=out["payroll_tax"], total_tax=out["total_tax"],
-        effective_rate=effective, marginal_rate=out["marginal_rate"], withholding_gap=out["withholding_gap"],
-        after_tax_tc=figures.tc - out["total_tax"] * share, after_tax_total_rewards=figures.total_rewards - out["total_tax"],
-        notes=tuple(notes),
+        marginal_rate=out["marginal_rate"], withholding_gap=out["withholding_gap"], paid_tc=out["paid_tc"],
+        tax=tax, effective_rate=effective, after_tax_tc=after_tc, after_tax_total_rewards=after_tr,
     )
 
+
+def _months(k: int) -> str:
+    return f"{k} month{'s' if k != 1 else ''}"
+
+
+def _labels_and_notes(offers, a, fx, distinct, pid, rep, note_group, first_year, months, start, shift_ty, rep_notes,
+                      rep_deferral, d_no_rate, H) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+    """Tax-year labels and notes, worked out once per note group (its representative offer) and spread."""
+    group_labels = np.empty(len(rep), dtype=object)
+    group_notes = np.empty(len(rep), dtype=object)
+    for g, i in enumerate(rep):
+        i = int(i)
+        prof = distinct[int(pid[i])]
+        y0 = int(first_year[i])
+        label = tuple(tax_year_label(prof.country, y0 + c) for c in range(H + 1))
+        group_labels[g] = label
+        extra = list(prof.notes)
+        if prof.engine != "flat" and prof.country and prof.country not in CURRENCY:
+            extra.append(f"no tax tables for {prof.country}: use --tax-rate")
+        if d_no_rate[int(pid[i])]:
+            extra.append(f"no FX rate {CURRENCY[prof.country]}->{fx.reporting} to work out the tax in {CURRENCY[prof.country]}: "
+                         "add it to the fx section or --fx; no after-tax figure")
+        elif prof.engine != "flat" and prof.country in CURRENCY and CURRENCY[prof.country] != fx.reporting:
+            extra.append(f"tax computed in {CURRENCY[prof.country]} and converted at the evaluation's FX rate")
+        if prof.engine != "flat" and prof.country in CURRENCY:
+            if prof.country in TAX_YEAR_START:
+                m, d = TAX_YEAR_START[prof.country]
+                extra.append(f"tax years run from {d} {calendar.month_name[m]} ({label[0]}, ...): a month's pay "
+                             "(paid at the month's end), a vest or a payment counts in the tax year its month falls in")
+            if months[i, 0] < 12:
+                extra.append(
+                    f"tax year {label[0]} is partial ({_months(int(months[i, 0]))} from {month_date(int(start[i])).strftime('%B %Y')}): "
+                    + ("tax.other_income is counted in full in it" if prof.other_income else
+                       "only the pay from the start is counted (set tax.other_income for income earned elsewhere that year)"))
+            if months[i, H] > 0:
+                extra.append(
+                    f"tax year {label[H]} is cut by the {H}-year horizon after {_months(int(months[i, H]))}: it is taxed on the last "
+                    "12 months' pay (as if employment went on at the same pay) and only the horizon's share of that tax counts")
+            if rep_deferral.get(i):
+                extra.append("the employee's pre-tax deferral (calendar_years employee_deferral) is taken off pay before "
+                             + ("federal and state income tax, not before Social Security and Medicare" if prof.country == "US"
+                                else "income tax as the offer's retirement.employee_deferral"))
+        group_notes[g] = tuple(extra + collapse_year_notes(list(rep_notes.get(i, {}))))
+    return group_labels[note_group], tuple(group_notes[note_group])

@@ -950,3 +950,44 @@ def present_value(tc: np.ndarray, discount_rate: float, convention: str = "year-
     k = np.arange(1, tc.shape[1] + 1) - (0.5 if convention == "mid-year" else 0.0)
     return (tc / (1.0 + discount_rate) ** k[None, :]).sum(axis=1)
 
+
+
+class _GivenTerms:
+    """An offers stand-in whose `engine_terms` answers with terms already built (paid_view_from)."""
+
+    def __init__(self, terms: Terms, n: int):
+        self.terms, self.n = terms, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def engine_terms(self, a, fx, default_start=None) -> Terms:
+        return self.terms
+
+
+def paid_view_from(offers: Sequence[Offer], a: Assumptions, fx: FxTable, start: np.ndarray, default_start_date: dt.date,
+                   first_month_of_year: int) -> CalendarFigures:
+    """The paid (cash) view over years that begin in `first_month_of_year` (4 = April: the UK's and
+    India's tax years), for `offers` whose first months counted are `start` (Figures.start).
+
+    Column c is the year starting in `first_month_of_year` of year `first_year + c`. A month's
+    salary (paid at the month's end), a bonus payout, a payment and a vest count in the year their
+    month falls in, so April's pay is in the year starting in April (for the UK: the tax year
+    starting on 6 April). The engine runs on the same terms with the calendar moved back by
+    `first_month_of_year − 1` months (start, bonus year and payout month alike), so its calendar
+    years are these years; the US limits inside it are read for the moved years (they only
+    touch employer money and benefits, which are not taxed, and the deferral of US offers).
+    Weekly and biweekly pay is counted here by month (its pay dates are not moved).
+    """
+    d = first_month_of_year - 1
+    with paused_gc():
+        t = extract_terms(offers, a, fx, default_start_date)
+    t.col["start"] = np.asarray(start, dtype=float) - d
+    t.pay_periods = []  # weekly and biweekly pay are dated by real days: counted by month in these years
+    rules = {r[0]: r for r in t.bonus_rules}
+    moved = []
+    for i in range(len(offers)):  # every offer gets a bonus-year rule moved by d months
+        _, year_start, paid_in, rule, cut = rules.get(i, (i, 1, 3, 0, False))
+        moved.append((i, (year_start - 1 - d) % 12 + 1, (paid_in - 1 - d) % 12 + 1, rule, cut))
+    t.bonus_rules = moved
+    return compute_figures(_GivenTerms(t, len(offers)), a, fx).calendar  # type: ignore[arg-type]

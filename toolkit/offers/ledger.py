@@ -123,3 +123,47 @@ def pay_dates_per_month(anchor: np.ndarray, days: np.ndarray, first: np.ndarray,
     d = np.asarray(days, dtype=np.int64)[:, None]
     before = np.maximum(-((np.asarray(anchor, dtype=np.int64)[:, None] - bounds) // d) - 1, 0)
     return np.diff(before, axis=1)
+
+
+def split_years(per_year: np.ndarray, per_offer_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How each year of a paid view divides between offer years (docs/tax.md, allocation).
+
+    `per_year` (offers × H+1) is paid per year of a view whose year 0 holds the start (calendar
+    or tax years); `per_offer_year` (offers × H) is the same amounts paid per offer year. Year c
+    holds the end of offer year c − 1 and the beginning of offer year c, so with
+    early[c] (the part in offer year c − 1) and late[c] (the part in offer year c):
+    late[0] = per_year[0], early[c] = per_offer_year[c − 1] − late[c − 1], late[c] = per_year[c] − early[c],
+    and the last year is all early. Returns (early, late), each offers × H+1, never negative.
+
+    Examples:
+        >>> e, l = split_years(np.array([[2.0, 12.0, 10.0]]), np.array([[12.0, 12.0]]))  # a November start
+        >>> e.tolist(), l.tolist()
+        ([[0.0, 10.0, 10.0]], [[2.0, 2.0, 0.0]])
+    """
+    n, h1 = per_year.shape
+    early, late = np.zeros((n, h1)), np.zeros((n, h1))
+    late[:, 0] = per_year[:, 0]
+    for c in range(1, h1):
+        early[:, c] = np.maximum(per_offer_year[:, c - 1] - late[:, c - 1], 0.0)
+        late[:, c] = np.maximum(per_year[:, c] - early[:, c], 0.0) if c < h1 - 1 else 0.0
+    early[:, h1 - 1] = per_year[:, h1 - 1]
+    return early, late
+
+
+def payouts_by_offer_year(per_cy: np.ndarray, start: np.ndarray, month_of_year: np.ndarray, horizon: int) -> np.ndarray:
+    """Amounts paid once a calendar year in a fixed month (a bonus in its payout month), per calendar
+    year (offers × H+1, year 0 the start's) → per offer year (offers × H).
+
+    `month_of_year` is the payout's calendar month (1-12) per offer; `start` the absolute month
+    (year × 12 + month − 1) of the first month counted.
+
+    Examples:
+        >>> s = np.array([2026 * 12 + 10])  # November 2026; a March payout in 2027 is month 4: offer year 1
+        >>> payouts_by_offer_year(np.array([[0.0, 5.0, 7.0]]), s, np.array([3]), 2).tolist()
+        [[5.0, 7.0]]
+    """
+    n, h1 = per_cy.shape
+    first = start // 12
+    month = (first[:, None] + np.arange(h1)[None, :]) * 12 + (np.asarray(month_of_year)[:, None] - 1) - start[:, None]
+    k = np.clip(month // 12, 0, horizon - 1)
+    return scatter(np.broadcast_to(np.arange(n)[:, None], k.shape), k, per_cy, n, horizon)

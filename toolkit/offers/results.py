@@ -277,6 +277,8 @@ class Evaluation:
         out.update({k: _nan_to_none(float(v[i])) for k, v in self.headlines.items()})
         out["missing_terms"] = self.missing_terms[i]
         out["flags"] = self.flags[i]
+        for row, after in zip(years, self.after_tax.offer_year_rows(i)):
+            row.update(after)  # the offer year's share of the tax years' tax (docs/tax.md)
         out["years"] = years
         out.update(self.calendar_dict(i))
         out["tax"] = self.after_tax.offer_block(i)

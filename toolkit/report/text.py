@@ -17,7 +17,7 @@ from .. import sanitize
 
 # Keys whose values are rates, fractions or scores, not money: they keep full precision.
 NOT_ROUNDED = frozenset({"fx", "assumptions", "break_even_growth", "score", "target_percentile", "fraction",
-                         "effective_rate", "marginal_rate"})
+                         "effective_rate", "marginal_rate", "tax_rate", "horizon_share"})
 
 ROWS = tuple((h.key, h.label) for h in HEADLINE_TABLE)  # the one headline table: offers.results
 YEAR_ROWS = (
@@ -163,10 +163,9 @@ def _grid(document: dict[str, Any], basis: str = "offer-year") -> tuple[list[str
             if key in ("refresh_equity", "relocation", "sign_on") and not any(values):
                 continue
             rows.append([f"  {label}"] + [fmt.money(v, cur) for v in values])
-        if any(o.get("tax") for o in offers):
-            taxed = [(o.get("tax") or {}).get("years") for o in offers]
-            rows.append(["  Tax (income + payroll)"] + [fmt.money(t[k]["total_tax"], cur) if t else "—" for t in taxed])
-            rows.append(["  TC after tax"] + [fmt.money(t[k]["after_tax_tc"], cur) if t else "—" for t in taxed])
+        if any(o.get("tax") for o in offers):  # the offer year's share of the tax years' tax
+            rows.append(["  Tax (income + payroll)"] + [fmt.money(o["years"][k].get("tax"), cur) if o.get("tax") else "—" for o in offers])
+            rows.append(["  TC after tax"] + [fmt.money(o["years"][k].get("tc_after_tax"), cur) if o.get("tax") else "—" for o in offers])
     if any(o.get("market") or o.get("visa_wage_level") for o in offers):
         rows.append(["— Market position —"] + [""] * len(offers))
         for component in ("base", "bonus", "equity", "total"):

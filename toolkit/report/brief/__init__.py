@@ -335,13 +335,15 @@ def _after_tax(doc: dict[str, Any]) -> Optional[dict[str, Any]]:
         r["notes"] = "; ".join(n for n in r["notes"].split("; ") if n and n not in shared)
     versions = list(dict.fromkeys(str((o.get("tax") or {}).get("engine_version")) for o in doc["offers"]
                                   if (o.get("tax") or {}).get("engine") not in (None, "flat") and (o.get("tax") or {}).get("engine_version")))
-    # one engine and one span of tax years for every offer (the usual case): named once, above the table
-    engines = {(r["engine"], r["span"]) for r in rows}
+    # one engine for every offer (the usual case): named once, above the table, with the span of tax
+    # years when that is common too (a start after January adds a tax year cut by the horizon)
+    engines = {r["engine"] for r in rows}
+    spans = {r["span"] for r in rows}
     common = next(iter(engines)) if len(engines) == 1 else None
     for r in rows:
         r["own_engine"] = common is None
     return {"kind": "engine", "rows": rows, "versions": "; ".join(versions), "shared": "; ".join(sorted(shared)),
-            "engine": common[0] if common else "", "span": common[1] if common else ""}
+            "engine": common or "", "span": next(iter(spans)) if common and len(spans) == 1 else ""}
 
 
 def _actions(followups) -> tuple[list[dict[str, str]], int]:

@@ -176,7 +176,8 @@ MARKET_SPEC = TableSpec(MARKET, _cols(
 # years there are or how they relate to offer years.
 TAX_LEAD = (("offer_no", "Offer #", 7), ("offer_id", "Offer id", 14), ("company", "Company", 24))
 TAX_KEYS = {
-    "year": ("Tax year", 8), "offer_year": ("Offer year", 7), "taxable_wages": ("Taxed pay", 13),
+    "year": ("Tax year", 8), "offer_year": ("Offer year", 7), "months": ("Months employed", 8),
+    "horizon_share": ("Share within the horizon", 9), "taxable_wages": ("Taxed pay", 13), "pretax_deduction": ("Pre-tax deduction", 12),
     "income_tax_national": ("Income tax: national", 13), "income_tax_state": ("Income tax: state", 12),
     "income_tax_local": ("Income tax: local", 12), "payroll_tax": ("Payroll and social contributions", 13),
     "total_tax": ("Total tax", 13), "after_tax_tc": ("TC after tax", 13), "effective_rate": ("Effective rate", 10),

@@ -45,7 +45,7 @@ def cell_spec(key: str, value: Any, money: str) -> tuple | None:
         return (str(value), "plain")
     if isinstance(value, bool):
         return (value, "plain")
-    if key.endswith("_rate"):
+    if key.endswith("_rate") or key.endswith("_share"):
         return (float(value), "plain", PCT)
     if isinstance(value, int):
         return (value, "plain", INT)
