@@ -85,3 +85,10 @@ def test_only_per_offer_results_are_joined():
         chunks.in_chunks(lambda rows: np.zeros(3), offers, chunk=2)
     with pytest.raises(AssertionError, match="differs between chunks"):
         chunks.in_chunks(lambda rows: {"first": rows[0]}, offers, chunk=2)
+
+
+def test_a_text_per_offer_is_held_once():
+    basis = np.array(["a long basis text " * 20, "flat"])
+    joined = chunks.in_chunks(lambda rows: {"basis": tuple(basis[np.asarray(rows) % 2 * 0])}, list(range(7)), chunk=3)
+    assert joined["basis"] == ("a long basis text " * 20,) * 7
+    assert len({id(v) for v in joined["basis"]}) == 1 and type(joined["basis"][0]) is str
