@@ -109,8 +109,13 @@ def converted_facts(files, options: M.MarketOptions | None = None) -> tuple[str,
 def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """(codes, distinct values as text) without turning a million cells into Python strings."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        cat = series.cat.remove_unused_categories()
-        return cat.cat.codes.to_numpy(), [str(c) for c in cat.cat.categories]
+        # unused categories dropped with a count per code (remove_unused_categories sorts every row)
+        codes = series.cat.codes.to_numpy()
+        cats = series.cat.categories
+        present = codes >= 0
+        used = np.bincount(codes[present], minlength=len(cats)) > 0
+        remap = (np.cumsum(used) - 1).astype(codes.dtype)
+        return np.where(present, remap[np.where(present, codes, 0)], -1), [str(c) for c, u in zip(cats, used) if u]
     codes, uniques = pd.factorize(series.astype(str))
     return codes, [str(u) for u in uniques]
 
