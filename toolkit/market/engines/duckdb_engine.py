@@ -191,14 +191,24 @@ class DuckDBSamples:
         scale = " * f.factor" if currency else ""
         join = " JOIN factors f ON f.currency = s.currency" if currency else ""
         group = ", ".join(f"s.{M.key_column(b)}" for b in by)
-        frames = []
+        # one pass for every component (aggregates skip NULLs): a group without values of a
+        # component has n = 0 there and gets no row for it
+        aggs = []
         for comp in self._components:
-            cond = " AND ".join(where + [f"s.{comp} IS NOT NULL"])
-            frames.append(self.con.sql(
-                f"SELECT {', '.join(f's.{M.key_column(b)} AS {b}' for b in by)}, {_literal(comp)} AS component, {cur} AS currency, "
-                f"count(*) AS n, quantile_cont(s.{comp}{scale}, {_QS}) AS q, avg(s.{comp}{scale}) AS mean, "
-                f"min(s.{comp}{scale}) AS min, max(s.{comp}{scale}) AS max "
-                f"FROM samples s{join} WHERE {cond} GROUP BY {group}, {cur}").df())
+            v = f"s.{comp}{scale}"
+            aggs.append(f"count({v}) AS n_{comp}, quantile_cont({v}, {_QS}) AS q_{comp}, avg({v}) AS mean_{comp}, "
+                        f"min({v}) AS min_{comp}, max({v}) AS max_{comp}")
+        frames = []
+        if aggs:
+            cond = f" WHERE {' AND '.join(where)}" if where else ""
+            wide = self.con.sql(
+                f"SELECT {', '.join(f's.{M.key_column(b)} AS {b}' for b in by)}, {cur} AS currency, {', '.join(aggs)} "
+                f"FROM samples s{join}{cond} GROUP BY {group}, {cur}").df()
+            for comp in self._components:
+                part = wide[wide[f"n_{comp}"] > 0]
+                frames.append(pd.DataFrame({**{b: part[b] for b in by}, "component": comp, "currency": part["currency"],
+                                            "n": part[f"n_{comp}"], "q": part[f"q_{comp}"], "mean": part[f"mean_{comp}"],
+                                            "min": part[f"min_{comp}"], "max": part[f"max_{comp}"]}))
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if not len(out):
             return pd.DataFrame(columns=[*by, "component", "currency", *SUMMARY_STATS])
