@@ -253,3 +253,20 @@ def test_the_newer_fields_round_trip_yaml_template_yaml(tmp_path):
     before = toolkit.load_offers(src).offers
     after = toolkit.load_offers(write_template(tmp_path / "t.xlsx", before)).offers
     assert after == before
+
+
+def test_tax_assumptions_round_trip_as_dotted_settings(tmp_path):
+    """`assumptions: tax:` (a section, not a number) is written as tax.<field> settings, which
+    the loader nests back; before, `template --from` stopped with a traceback on it."""
+    src = tmp_path / "offers.yaml"
+    src.write_text(textwrap.dedent("""
+        assumptions: {tax: {filing_status: married_joint, dependents: 2}, tax_engine: builtin, pv_convention: mid-year}
+        offers:
+          - {company: Acme, currency: USD, base_salary: 150k, location: "Austin, TX"}
+    """), encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(app, ["template", str(out), "--from", str(src)])
+    assert result.exit_code == 0, result.output
+    settings = dict(openpyxl.load_workbook(out)["Assumptions"].iter_rows(min_row=2, max_row=5, values_only=True))
+    assert settings["tax.filing_status"] == "married_joint" and settings["tax.dependents"] == 2
+    assert toolkit.load_offers(out).assumptions == toolkit.load_offers(src).assumptions

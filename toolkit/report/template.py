@@ -252,7 +252,9 @@ def assumption_rows(assumptions: Any = None, reporting_currency: str | None = No
             if name not in assumptions.model_fields_set:
                 continue
             value = getattr(assumptions, name)
-            if isinstance(value, dict):
+            if hasattr(value, "model_dump"):  # a section such as `tax:` → tax.filing_status, ... (what the file set)
+                rows += [(f"{name}.{k}", v) for k, v in _term(value).items()]
+            elif isinstance(value, dict):
                 rows += list(_named_cells(name, value).items())
             elif hasattr(value, "isoformat"):
                 rows.append((name, value.isoformat()))
@@ -383,7 +385,9 @@ def build_template(offers: Sequence[Any] = (), settings: Sequence[tuple[str, Any
             c.font = font
     settings_ws.append([])
     settings_ws.append(["", "horizon_years, annual_raise, stock_growth, include_refreshers, private_equity_discount, discount_rate, "
-                            "tax_rate, fx_date, weights.<factor>, reporting_currency, fx.<CODE> (units of reporting currency per 1)"])
+                            "pv_convention, tax_rate, tax_engine, tax.<field> (filing_status, dependents, other_income, "
+                            "spouse_income, church_tax, ...), fx_date, weights.<factor>, reporting_currency, "
+                            "fx.<CODE> (units of reporting currency per 1)"])
     settings_ws.column_dimensions[column_letter(1)].width, settings_ws.column_dimensions[column_letter(2)].width = 28, 24
     help_ws = wb.create_sheet("Help")
     help_ws.append(["column", "meaning"])
