@@ -28,7 +28,7 @@ from ..palette import CURRENT_COLOR, offer_color, offer_marker
 from ..text import ROWS, baseline, round_document
 
 PAPERS = {"letter": "letter", "a4": "A4"}
-MAX_ACTIONS = 6  # follow-up actions shown; the rest are counted
+MAX_ACTIONS = 5  # follow-up actions shown; the rest are counted (six pushed the sample to a third page)
 MAX_ASKS = 3  # talking points with an ask, per offer
 OFFERS_PER_GROUP = 3  # offers per headline table (and per extra page)
 RANK_LABELS = {
