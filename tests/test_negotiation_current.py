@@ -254,3 +254,87 @@ def test_a_current_job_in_another_currency_is_converted_with_the_offers_fx(tmp_p
     rate = doc["fx"]["USD"]["rate"]  # EUR per USD, the bundled ECB rate of 2026-10-30, listed because the stay uses it
     assert doc["current"]["year1_tc"] == pytest.approx(100_000 * rate, abs=0.01)
     assert doc["offers"][0]["vs_current"]["year1_tc"]["difference"] == pytest.approx(90_000 - 100_000 * rate, abs=0.01)
+
+
+# ------------------------------------------------------------------ the stay's after-tax figures (docs/current.md)
+
+
+def _builtin_tax(year: int, region: str, wages: float, bonus: float = 0.0, equity: float = 0.0) -> float:
+    from toolkit.offers.tax import BuiltinEngine, TaxHouseholds
+
+    h = TaxHouseholds.build(year=year, country="US", region=region, wages=wages, bonus=bonus, equity=equity)
+    return float(BuiltinEngine().compute(h).total_tax[0])
+
+
+def test_the_stay_is_taxed_per_tax_year_by_the_offers_engine_on_its_paid_view():
+    # The sample job works in Seattle, WA. Calendar 2027 (paid view): base 165,000 + the 2026 bonus
+    # paid in March 2027 (bonus_forfeited, 15,000) + four 10,000 tranches = 220,000 of wages.
+    doc = json.loads(compare("--format", "json"))
+    stay = doc["current"]
+    y2027 = stay["tax"]["years"][0]
+    assert (y2027["year"], y2027["taxable_wages"]) == ("2027", 220_000.0)
+    assert stay["tax"]["profile"]["country"] == "US" and stay["tax"]["profile"]["state"] == "WA"
+    # The same wages through BuiltinEngine directly (salary as wages, bonus supplemental, vests as wages).
+    assert y2027["total_tax"] == pytest.approx(_builtin_tax(2027, "WA", 165_000, 15_000, 40_000), abs=0.01)
+    # By hand, federal income tax (2027 uses the 2026 figures, IRS Rev. Proc. 2025-32: standard deduction
+    # 16,100; 10% to 12,400, 12% to 50,400, 22% to 105,700, 24% to 201,775, 32% above):
+    # 220,000 − 16,100 = 203,900 → 1,240 + 4,560 + 12,166 + 23,058 + 0.32 × 2,125 = 41,704. WA: no income tax.
+    assert y2027["income_tax_national"] == pytest.approx(41_704, abs=1)
+    assert y2027["income_tax_state"] == 0
+    # Offer year 1 is calendar 2027 here (start 4 January): all of that tax falls in it.
+    assert stay["years"][0]["tax"] == pytest.approx(y2027["total_tax"], abs=0.01)
+    assert stay["year1_tc_after_tax"] == pytest.approx(220_000 - y2027["total_tax"], abs=0.01)
+    vs = {o["id"]: o["vs_current"]["average_tc_after_tax"] for o in doc["offers"]}
+    globex = next(o for o in doc["offers"] if o["id"] == "globex")
+    assert vs["globex"]["difference"] == pytest.approx(globex["average_tc_after_tax"] - stay["average_tc_after_tax"], abs=0.01)
+    assert vs["globex"]["current"] == pytest.approx(stay["average_tc_after_tax"], abs=0.01)
+    table = compare()
+    assert "Average TC after tax vs now" in table
+    stay_row = next(line for line in table.splitlines() if line.startswith("Year-1 TC after tax"))
+    assert stay_row.split()[4] == "$160,722"  # the Now column
+
+
+def test_the_stay_tax_year_holds_the_bonus_paid_in_full_not_a_new_hires(tmp_path):
+    # Offers from 1 July 2026; staying in Austin, TX (no state income tax) at 120,000 + 10% bonus,
+    # no raise. Staying, the 2026 bonus is paid in full in March 2027 (12,000), not prorated as a
+    # new hire's (6,000): tax year 2027 is taxed on 132,000, and 2026 on the six months' 60,000.
+    offers = tmp_path / "one.yaml"
+    offers.write_text("assumptions: {annual_raise: 0}\noffers:\n  - {id: a, company: A, currency: USD, start_date: 2026-07-01, base_salary: 150000}\n",
+                      encoding="utf-8")
+    current = tmp_path / "current.yaml"
+    current.write_text("company: Now Inc\ncurrency: USD\nlocation: Austin, TX\nbase_salary: 120000\nbonus: 10%\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(offers), "--current", str(current), "--today", "2026-05-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    years = {y["year"]: y for y in json.loads(result.stdout)["current"]["tax"]["years"]}
+    assert years["2026"]["taxable_wages"] == pytest.approx(60_000) and years["2027"]["taxable_wages"] == pytest.approx(132_000)
+    assert years["2026"]["total_tax"] == pytest.approx(_builtin_tax(2026, "TX", 60_000), abs=0.01)
+    assert years["2027"]["total_tax"] == pytest.approx(_builtin_tax(2027, "TX", 120_000, 12_000), abs=0.01)
+
+
+def test_the_current_jobs_tax_profile_and_flat_rate_are_used_as_an_offers(tmp_path):
+    current = tmp_path / "current.yaml"
+    current.write_text("currency: USD\nbase_salary: 165k\ntax: {country: US, state: CA, filing_status: married_joint}\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(OFFERS), "--current", str(current), "--today", "2026-11-25", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    tax = json.loads(result.stdout)["current"]["tax"]
+    assert (tax["profile"]["state"], tax["profile"]["filing_status"]) == ("CA", "married_joint")
+    assert tax["years"][0]["income_tax_state"] > 0
+    # --tax-rate: a flat 30% on each offer year's taxed pay, the stay's too (165,000 in year 1).
+    result = runner.invoke(app, ["compare", str(OFFERS), "--current", str(current), "--today", "2026-11-25",
+                                 "--tax-rate", "0.3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    stay = json.loads(result.stdout)["current"]
+    assert stay["tax"]["engine"] == "flat" and stay["years"][0]["tax"] == pytest.approx(0.3 * 165_000)
+
+
+def test_without_a_location_the_stay_says_why_it_has_no_after_tax_figure(tmp_path):
+    current = tmp_path / "current.yaml"
+    current.write_text("company: Now Inc\ncurrency: USD\nbase_salary: 165k\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(OFFERS), "--current", str(current), "--today", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    assert "no after-tax figure for the current job: give its location" in " ".join(result.stdout.split())
+    doc = json.loads(runner.invoke(app, ["compare", str(OFFERS), "--current", str(current), "--today", "2026-11-25",
+                                         "--format", "json"]).stdout)
+    assert doc["current"]["year1_tc_after_tax"] is None
+    vs = doc["offers"][0]["vs_current"]["average_tc_after_tax"]
+    assert vs["difference"] is None and vs["current"] is None and vs["offer"] > 0

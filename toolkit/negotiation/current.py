@@ -22,7 +22,8 @@ from ..bounds import BoundedDate
 from ..errors import InputError, Issue
 from ..offers.results import Evaluation
 from ..offers.models import (
-    Amount, Benefits, Bonus, Currency, EquityGrant, Fraction, Frozen, Offer, Pay, PaySchema, Refresher, Retirement, Text,
+    Amount, Benefits, Bonus, Currency, EquityGrant, Fraction, Frozen, Offer, Pay, PaySchema, Refresher, Retirement, TaxProfile,
+    Text,
 )
 
 MAKE_WHOLE_MONTHS = 12  # some employers buy out only what vests in the next ~12 months [S59b]
@@ -63,6 +64,7 @@ class CurrentJob(Frozen):
     pto_days: Optional[float] = Field(default=None, ge=0, le=366)
     col_index: Optional[float] = Field(default=None, gt=0, le=1000)
     tax_rate: Optional[Fraction] = None
+    tax: Optional[TaxProfile] = None  # as an offer's `tax:` (docs/tax.md): resolved with `location` the same way
     unvested_equity: tuple[UnvestedGrant, ...] = ()
     bonus_forfeited: Optional[Amount] = None  # bonus earned but not yet paid, lost by leaving
     notes: Optional[str] = Field(default=None, max_length=10_000)
@@ -171,7 +173,9 @@ def forfeited_value(current: CurrentJob, leave_date: dt.date, months: int = MAKE
 # ------------------------------------------------------------------ the stay scenario
 
 STAY_ID = "current"
-VERSUS = ("year1_tc", "average_tc")  # the figures each offer's `vs_current` compares
+VERSUS = ("year1_tc", "average_tc", "average_tc_after_tax")  # the figures each offer's `vs_current` compares
+NO_TAX_PLACE = ("no after-tax figure for the current job: give its location (e.g. `location: Seattle, WA`) or "
+                "tax.country and tax.state in the current-job file, or a tax_rate")
 
 
 def stay_start(offers: Sequence[Offer], today: dt.date) -> dt.date:
@@ -231,7 +235,7 @@ def stay_offer(job: CurrentJob, start: dt.date) -> Optional[Offer]:
     for name in ("role", "level", "location", "pay_frequency", "extra_months", "hours_per_year", "pto_days", "col_index", "tax_rate"):
         if getattr(job, name) is not None:
             data[name] = getattr(job, name)
-    for name in ("bonus", "refresher", "retirement", "benefits"):
+    for name in ("bonus", "refresher", "retirement", "benefits", "tax"):
         if getattr(job, name) is not None:
             data[name] = getattr(job, name).model_dump(exclude_none=True)
     return Offer.model_validate(data, context={"currency": job.currency})
@@ -276,6 +280,9 @@ class Baseline:
                 f"stay scenario, calendar years: you are not a new hire, so the bonus year in progress on {self.start.isoformat()} "
                 "is paid in full on its payout date, and the bonus of the year that ended before it is counted when it is paid "
                 f"on or after {self.start.isoformat()} (bonus_forfeited from the file, else a full year's bonus)"]
+        profile = self.evaluation.after_tax.profiles[0]
+        if profile.engine != "flat" and not profile.country:
+            notes.append(NO_TAX_PLACE)
         if self.vested_before_start:
             notes.append(f"{self.vested_before_start} tranche(s) vesting before {self.start.isoformat()} are paid whether you stay or move, so they are not counted")
         out["notes"] = notes
@@ -288,6 +295,10 @@ class Baseline:
         out = {}
         for key in VERSUS:
             stay, offer = float(self.evaluation.headlines[key][0]), float(evaluation.headlines[key][i])
+            if np.isnan(stay) or np.isnan(offer):  # an after-tax figure missing on either side: no difference
+                out[key] = {"offer": None if np.isnan(offer) else offer, "current": None if np.isnan(stay) else stay,
+                            "difference": None, "fraction": None}
+                continue
             out[key] = {"offer": offer, "current": stay, "difference": offer - stay,
                         "fraction": round((offer - stay) / stay, 4) if stay > 0 else None}
         return out
@@ -387,6 +398,10 @@ def evaluate_stay(job: CurrentJob, evaluation: Evaluation, *, today: dt.date, so
         paid_offer = paid_stay_offer(offer)
         paid = stay if paid_offer is offer else evaluate([paid_offer], evaluation.assumptions, evaluation.fx, currency=evaluation.currency)
         paid = _with_prior_bonus(paid, job, offer)
+        # The stay's tax is worked out, by the offers' own code path (Evaluation.after_tax), on its
+        # paid view: the calendar years above (bonus year in progress in full, the prior bonus when
+        # paid), not the new-hire view the engine gives an offer. The earned offer years stay as they are.
+        stay = replace(stay, figures=replace(stay.figures, calendar=paid.figures.calendar))
     except MissingFxRateError as exc:
         raise InputError([Issue(source=source or "current job", record="current job", field="currency", message=i.message, code=i.code)
                           for i in exc.issues]) from None

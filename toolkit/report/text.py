@@ -95,7 +95,8 @@ def _header(document: dict[str, Any], basis: str = "offer-year") -> list[str]:
     return [f"Offers compared in {document['currency']}, pre-tax unless marked after tax, earned basis: " + ", ".join(parts) + "."]
 
 
-VERSUS_LABELS = {"year1_tc": "Year-1 TC vs now", "average_tc": "Average TC vs now"}
+VERSUS_LABELS = {"year1_tc": "Year-1 TC vs now", "average_tc": "Average TC vs now",
+                 "average_tc_after_tax": "Average TC after tax vs now"}
 
 
 def baseline(document: dict[str, Any]) -> dict[str, Any] | None:
