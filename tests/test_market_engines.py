@@ -276,3 +276,15 @@ def test_cli_engine_flag_checks(files):
 
     r = CliRunner().invoke(app, ["market", "summary", str(files["csv"]), "--engine", "duckdb", "--scheduler", "tcp://127.0.0.1:1"])
     assert r.exit_code == 2 and "a Dask scheduler address only applies to the dask engine, not duckdb" in r.output
+
+
+def test_duckdb_summary_one_pass_and_per_component_agree(files, monkeypatch):
+    """Small tables are summarised in one pass; past ONE_PASS_BYTES one pass per component
+    (exact quantiles hold every value in memory): both give the same numbers."""
+    need("duckdb")
+    from toolkit.market.engines import duckdb_engine
+
+    market = engines.Engine("duckdb").load(files["parquet"])
+    one_pass = summarize(market)
+    monkeypatch.setattr(duckdb_engine, "ONE_PASS_BYTES", 0)
+    assert_same(one_pass, summarize(market), spellings=False)

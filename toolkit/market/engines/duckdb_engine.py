@@ -37,6 +37,7 @@ from .pandas_engine import measure_sorted, sorted_within_groups
 
 ENGINE = "duckdb"
 DEFAULT_MEMORY_LIMIT = "2GB"
+ONE_PASS_BYTES = 256 * 2**20  # summary: every component in one pass below this (rows x components x 16 bytes)
 from ..convert import CONVERTED_MARK, KIND
 _QS = [k / 100 for k in M.REPORTED_POINTS]
 
@@ -100,8 +101,9 @@ class DuckDBSamples:
 
     engine = ENGINE
 
-    def __init__(self, con, components: tuple[str, ...], currencies: tuple[str, ...]):
+    def __init__(self, con, components: tuple[str, ...], currencies: tuple[str, ...], rows: int = 0):
         self.con = con
+        self.rows = rows
         self._components = components
         self._currencies = currencies
         self._groups: Groups | None = None
@@ -191,20 +193,24 @@ class DuckDBSamples:
         scale = " * f.factor" if currency else ""
         join = " JOIN factors f ON f.currency = s.currency" if currency else ""
         group = ", ".join(f"s.{M.key_column(b)}" for b in by)
-        # one pass for every component (aggregates skip NULLs): a group without values of a
-        # component has n = 0 there and gets no row for it
-        aggs = []
-        for comp in self._components:
-            v = f"s.{comp}{scale}"
-            aggs.append(f"count({v}) AS n_{comp}, quantile_cont({v}, {_QS}) AS q_{comp}, avg({v}) AS mean_{comp}, "
-                        f"min({v}) AS min_{comp}, max({v}) AS max_{comp}")
+        # exact quantiles hold every value of a group in memory (DuckDB cannot spill them): all
+        # components in one pass while that stays small (aggregates skip NULLs; a component with
+        # no value in a group gives it no row), one pass per component above that
+        one_pass = self.rows * len(self._components) * 16 <= ONE_PASS_BYTES
+        batches = [self._components] if one_pass else [(c,) for c in self._components]
         frames = []
-        if aggs:
-            cond = f" WHERE {' AND '.join(where)}" if where else ""
+        for comps in batches:
+            aggs = []
+            for comp in comps:
+                v = f"s.{comp}{scale}"
+                aggs.append(f"count({v}) AS n_{comp}, quantile_cont({v}, {_QS}) AS q_{comp}, avg({v}) AS mean_{comp}, "
+                            f"min({v}) AS min_{comp}, max({v}) AS max_{comp}")
+            conds = where + ([] if one_pass else [f"s.{comps[0]} IS NOT NULL"])
+            cond = f" WHERE {' AND '.join(conds)}" if conds else ""
             wide = self.con.sql(
                 f"SELECT {', '.join(f's.{M.key_column(b)} AS {b}' for b in by)}, {cur} AS currency, {', '.join(aggs)} "
                 f"FROM samples s{join}{cond} GROUP BY {group}, {cur}").df()
-            for comp in self._components:
+            for comp in comps:
                 part = wide[wide[f"n_{comp}"] > 0]
                 frames.append(pd.DataFrame({**{b: part[b] for b in by}, "component": comp, "currency": part["currency"],
                                             "n": part[f"n_{comp}"], "q": part[f"q_{comp}"], "mean": part[f"mean_{comp}"],
@@ -284,7 +290,7 @@ def load(path: str | os.PathLike, *, options: M.MarketOptions | None = None, mem
     currencies = tuple(sorted(r[0] for r in con.sql("SELECT DISTINCT currency FROM samples").fetchall() if r[0]))
     if not rows:
         raise InputError([Issue(source=source, code="no_data", message=f"no usable rows: {report.render().split(': ', 1)[1]}")])
-    table = DuckDBSamples(con, components, currencies)
+    table = DuckDBSamples(con, components, currencies, rows)
     return M.MarketData(source=source, label=label, format="samples", report=report, options=options,
                         table=table, currencies=currencies, as_of=as_of)
 
