@@ -290,12 +290,12 @@ def _profile_groups(offers: Sequence[Offer], a: Assumptions) -> tuple[np.ndarray
         key = np.zeros(n, dtype=np.int64)
         for c in codes:
             key = key * (int(c.max(initial=0)) + 1) + c
-        _, first, pid = np.unique(key, return_index=True, return_inverse=True)
+        pid, first = _factorize(key)
         distinct = []
         for r in first:
             o = offers[int(r)]
             distinct.append(resolve_profile(_Fields(o.tax, o.tax_rate), o.location, a))
-        return pid.reshape(n).astype(np.intp), distinct
+        return pid, distinct
     number: dict[tuple, int] = {}
     distinct = []
     pid = np.empty(n, dtype=np.intp)
@@ -306,6 +306,18 @@ def _profile_groups(offers: Sequence[Offer], a: Assumptions) -> tuple[np.ndarray
             distinct.append(resolve_profile(_Fields(key[0], key[1]), key[2], a))
         pid[i] = k
     return pid, distinct
+
+
+def _factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group number per row, in order of first appearance; the first row of each group): a hash
+    table pass (pandas), not the sort np.unique needs."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(key, sort=False)
+    # codes are numbered in order of first appearance: a group starts where the running maximum rises
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    return codes.astype(np.intp, copy=False), first
 
 
 def _term_rows(offers: Sequence[Offer], term: str, fields: tuple[tuple[str, Any], ...]) -> np.ndarray:
@@ -399,7 +411,7 @@ def compute_after_tax(offers: Sequence[Offer], a: Assumptions, figures: Figures,
     use_deferral = d_us[pid] | deferral_given(offers)
 
     out = {name: np.zeros((n, H + 1)) for name in TAX_YEAR_COLUMNS + ("marginal_rate", "taxable_wages", "pretax_deduction", "paid_tc")}
-    months = np.zeros((n, H + 1), dtype=np.int64)
+    months = np.zeros((n, H + 1), dtype=np.int8)  # 0-12
     share = np.ones((n, H + 1))
     tax = np.zeros((n, H))
     effective = np.zeros((n, H))
@@ -410,8 +422,7 @@ def compute_after_tax(offers: Sequence[Offer], a: Assumptions, figures: Figures,
     # One offer speaks for all offers with the same profile, first tax year, start month and deferral use.
     shift_ty = (start - (first_month - 1)) % 12
     note_key = ((pid.astype(np.int64) * 10_000 + (first_year - first_year.min(initial=0))) * 12 + shift_ty) * 2 + use_deferral
-    _, rep, note_group = np.unique(note_key, return_index=True, return_inverse=True)
-    note_group = note_group.reshape(n)
+    note_group, rep = _factorize(note_key)
     is_rep = np.zeros(n, dtype=bool)
     is_rep[rep] = True
     rep_notes: dict[int, dict[str, None]] = {int(i): {} for i in rep}
@@ -469,31 +480,35 @@ def compute_after_tax(offers: Sequence[Offer], a: Assumptions, figures: Figures,
         out["paid_tc"][sl] = paid_tc
 
         taxed_pid = pid[sl]
+        employed = mo > 0
+        chunk_engine = d_engine[taxed_pid] if len(distinct) > 1 else np.full(hi - lo, d_engine[0] if len(distinct) else "")
         for name in ("builtin", "policyengine", "flat"):
-            chosen = rows[(d_engine[taxed_pid] == name) & ~d_untaxed[taxed_pid]]
-            if not len(chosen):
+            chosen = (chunk_engine == name) & ~d_untaxed[taxed_pid]
+            if not chosen.any():
                 continue
-            oi, ci = np.nonzero(mo[chosen] > 0)
-            ro = chosen[oi]
-            pp = taxed_pid[ro]
+            cells = employed & chosen[:, None]  # one household row per (offer, tax year) cell, row-major
+            pp = np.broadcast_to(taxed_pid[:, None], cells.shape)[cells]
             rate = d_rate[pp]
-            col = lambda attr, dtype=object: np.array([getattr(d, attr) for d in distinct], dtype=dtype)[pp]  # noqa: E731
+            one = pp.min() == pp.max()  # one profile (the usual bulk case): scalars, no per-row copies
+            col = lambda attr, dtype=object: (getattr(distinct[int(pp[0])], attr) if one else  # noqa: E731
+                                              np.array([getattr(d, attr) for d in distinct], dtype=dtype)[pp])
             households = TaxHouseholds.build(
-                year=first_year[lo + ro] + ci, country=d_country[pp], region=col("state"), locality=col("locality"),
-                filing_status=col("filing_status"), dependents=col("dependents", np.int64),
-                wages=w_t[ro, ci] / rate, bonus=s_t[ro, ci] / rate, equity=e_t[ro, ci] / rate,
-                pretax_deductions=d_t[ro, ci] / rate, other_income=col("other_income", float),
+                year=(first_year[sl, None] + np.arange(H + 1)[None, :])[cells], country=col("country"), region=col("state"),
+                locality=col("locality"), filing_status=col("filing_status"), dependents=col("dependents", np.int64),
+                wages=w_t[cells] / rate, bonus=s_t[cells] / rate, equity=e_t[cells] / rate,
+                pretax_deductions=d_t[cells] / rate, other_income=col("other_income", float),
                 spouse_income=col("spouse_income", float), church_tax=col("church_tax", bool),
             )
             engine = FlatEngine(d_flat[pp]) if name == "flat" else engine_for(name)
             result: TaxResult = engine.compute(households)
-            back = rate * s_share[ro, ci]
+            back = rate * s_share[cells]
             for key in TAX_YEAR_COLUMNS:
-                out[key][lo + ro, ci] = getattr(result, key) * back
-            out["marginal_rate"][lo + ro, ci] = result.marginal_rate
+                out[key][sl][cells] = getattr(result, key) * back
+            out["marginal_rate"][sl][cells] = result.marginal_rate
             version_of[name] = result.engine_version
-            for j in np.flatnonzero(is_rep[lo + ro]):
-                seen = rep_notes[int(lo + ro[j])]
+            rep_cells = cells & is_rep[sl, None]
+            for j, i in zip(np.flatnonzero(rep_cells[cells]), np.nonzero(rep_cells)[0]):
+                seen = rep_notes[int(lo + i)]
                 for note in result.notes[j]:
                     seen.setdefault(note, None)
         for i in np.flatnonzero(is_rep[sl]):
@@ -533,7 +548,8 @@ def compute_after_tax(offers: Sequence[Offer], a: Assumptions, figures: Figures,
     return AfterTax(
         engine=tuple(d_engine[pid]), engine_version=tuple(engine_version[pid]),
         profiles=tuple(np.array(distinct + [None], dtype=object)[:-1][pid]),
-        basis=tuple(np.where(d_engine == "flat", FLAT_BASIS, BASIS)[pid]), notes=notes,
+        basis=tuple(np.array([FLAT_BASIS if e == "flat" else BASIS for e in d_engine] + [None], dtype=object)[:-1][pid]),
+        notes=notes,
         first_year=first_year, year_label=labels, months=months, horizon_share=share,
         taxable_wages=out["taxable_wages"], pretax_deduction=out["pretax_deduction"],
         income_tax_national=out["income_tax_national"], income_tax_state=out["income_tax_state"],

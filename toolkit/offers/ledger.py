@@ -162,8 +162,12 @@ def payouts_by_offer_year(per_cy: np.ndarray, start: np.ndarray, month_of_year: 
         >>> payouts_by_offer_year(np.array([[0.0, 5.0, 7.0]]), s, np.array([3]), 2).tolist()
         [[5.0, 7.0]]
     """
-    n, h1 = per_cy.shape
-    first = start // 12
-    month = (first[:, None] + np.arange(h1)[None, :]) * 12 + (np.asarray(month_of_year)[:, None] - 1) - start[:, None]
-    k = np.clip(month // 12, 0, horizon - 1)
-    return scatter(np.broadcast_to(np.arange(n)[:, None], k.shape), k, per_cy, n, horizon)
+    # calendar year c's payout is at month 12c + (month_of_year − 1) − shift from the start: in offer
+    # year c when the payout month is not before the start's month of the year, else in offer year c − 1
+    per_cy = np.asarray(per_cy, dtype=float)
+    later = (np.asarray(month_of_year) - 1 - np.asarray(start) % 12 >= 0)[:, None]
+    out = np.where(later, per_cy[:, :horizon], per_cy[:, 1:])
+    # (a payout before the start or after the horizon is never in the paid view: kept here all the same)
+    out[:, horizon - 1] += np.where(later[:, 0], per_cy[:, horizon], 0.0)
+    out[:, 0] += np.where(later[:, 0], 0.0, per_cy[:, 0])
+    return out
