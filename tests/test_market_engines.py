@@ -211,6 +211,29 @@ def test_duckdb_counts_dropped_rows_like_the_importer(tmp_path):
     assert (got.rows_read, got.rows_kept, dict(got.dropped)) == (want.rows_read, want.rows_kept, dict(want.dropped))
 
 
+def test_duckdb_bounds_amounts_like_the_importer(tmp_path):
+    """docs/bounds.md: an amount above 1e12 or a zero base/total is not an amount in either engine;
+    'NaN' text is a missing cell, 'inf' text is text in a number column; same rows kept, same counts."""
+    need("duckdb")
+    csv = tmp_path / "bounds.csv"
+    csv.write_text("role,level,location,currency,base,bonus,total\n"
+                   "SWE,L5,Seattle,USD,150000,10000,\n"
+                   "SWE,L5,Seattle,USD,1e15,,\n"            # dropped: amount above the bound
+                   "SWE,L5,Seattle,USD,0,,\n"               # dropped: zero base
+                   "SWE,L5,Seattle,USD,0,5000,\n"           # kept on its bonus; the zero base ignored
+                   "SWE,L5,Seattle,USD,160000,1e13,\n"      # kept; the bonus ignored
+                   "SWE,L5,Seattle,USD,NaN,,170000\n"       # kept: NaN is a missing cell
+                   "SWE,L5,Seattle,USD,inf,,\n"             # dropped: text in a number column
+                   "SWE,L5,Seattle,USD,165000,0,\n",        # kept: a zero bonus is an amount
+                   encoding="utf-8")
+    want = load_market(csv).report
+    got = engines.Engine("duckdb").load(csv).report
+    assert (got.rows_read, got.rows_kept, dict(got.dropped), dict(got.values_dropped)) == \
+        (want.rows_read, want.rows_kept, dict(want.dropped), dict(want.values_dropped))
+    assert want.rows_kept == 5 and dict(want.dropped) == {
+        "amount above 1,000,000,000,000 in 'base'": 1, "zero amount in 'base'": 1, "text in number column 'base'": 1}
+
+
 def test_auto_picks_duckdb_above_the_memory_share(files):
     size = os.path.getsize(files["csv"])
     assert engines.choose("auto", [files["csv"]], memory=int(size / engines.AUTO_MEMORY_SHARE) + 1) == "pandas"

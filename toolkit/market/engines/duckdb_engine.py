@@ -29,11 +29,16 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ... import bounds
 from ...errors import InputError, Issue
 from .. import model as M
 from ..keys import compile_aliases_with_display, factorize_keys
+from ..importers.base import NONZERO_COMPONENTS
 from .base import Groups, PoolMeasure, SUMMARY_STATS
 from .pandas_engine import measure_sorted, sorted_within_groups
+
+AMOUNT_MAX = bounds.BOUNDS["amount"][1]
+WHYS = ("bad", "neg", "huge", "zero")  # why a cell is not an amount, in the in-memory importer's order
 
 ENGINE = "duckdb"
 DEFAULT_MEMORY_LIMIT = "2GB"
@@ -363,7 +368,8 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
                                 message="no 'currency' column; add one (ISO code such as USD or EUR per row) or set a default currency")])
     for comp in M.COMPONENTS:
         if comp not in comps:
-            selects.append(f"CAST(NULL AS DOUBLE) AS {comp}, false AS {comp}_bad, false AS {comp}_neg")
+            selects.append(f"CAST(NULL AS DOUBLE) AS {comp}, false AS {comp}_bad, false AS {comp}_neg, "
+                           f"false AS {comp}_huge, false AS {comp}_zero")
             continue
         c = _quote(lower[comp])
         num = f"TRY_CAST(src.{c} AS DOUBLE)"
@@ -373,12 +379,15 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
             _register(con, f"amt_{comp}", pd.DataFrame({"raw": raw.astype(object), "value": values, "bad": bad}))
             joins.append(f"LEFT JOIN amt_{comp} ON amt_{comp}.raw = src.{c}")
             value = f"CASE WHEN isfinite({num}) THEN {num} WHEN {num} IS NULL THEN amt_{comp}.value END"
-            bad_expr = f"(coalesce(amt_{comp}.bad, false) OR coalesce(NOT isfinite({num}), false))"
+            bad_expr = f"(coalesce(amt_{comp}.bad, false) OR coalesce(isinf({num}), false))"
         else:
             value = f"CASE WHEN isfinite({num}) THEN {num} END"
-            bad_expr = f"coalesce(NOT isfinite({num}), false)"
-        selects.append(f"CASE WHEN {value} >= 0 THEN {value} END AS {comp}, {bad_expr} AS {comp}_bad, "
-                       f"coalesce({value} < 0, false) AS {comp}_neg")
+            bad_expr = f"coalesce(isinf({num}), false)"  # 'NaN' is a missing cell, as in the in-memory importer
+        # the same bounds as the in-memory importer (importers/base.py finish_samples, toolkit/bounds.py)
+        zero = f"coalesce({value} = 0, false)" if comp in NONZERO_COMPONENTS else "false"
+        selects.append(f"CASE WHEN {value} >= 0 AND {value} <= {AMOUNT_MAX!r} AND NOT {zero} THEN {value} END AS {comp}, "
+                       f"{bad_expr} AS {comp}_bad, coalesce({value} < 0, false) AS {comp}_neg, "
+                       f"coalesce({value} > {AMOUNT_MAX!r}, false) AS {comp}_huge, {zero} AS {comp}_zero")
     header = ""
     text_cols = [c for c in lower.values() if c not in typed]  # a repeated header row is text everywhere
     need = max(2, (len(lower) + 1) // 2)
@@ -401,9 +410,11 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
     for comp in M.COMPONENTS:
         reasons.append((f"text in number column '{comp}'", f"NOT ({any_amount}) AND {comp}_bad"))
         reasons.append((f"negative amount in '{comp}'", f"NOT ({any_amount}) AND {comp}_neg"))
+        reasons.append((f"amount {bounds.above_text('amount')} in '{comp}'", f"NOT ({any_amount}) AND {comp}_huge"))
+        reasons.append((f"zero amount in '{comp}'", f"NOT ({any_amount}) AND {comp}_zero"))
     reasons.append(("no amount in any of base, bonus, equity, total", f"NOT ({any_amount})"))
     case = " ".join(f"WHEN {cond} THEN {i}" for i, (_, cond) in enumerate(reasons))
-    ignored = ", ".join(f"count(*) FILTER (WHERE ({kept}) AND {c}_{w}) AS ign_{c}_{w}" for c in M.COMPONENTS for w in ("bad", "neg"))
+    ignored = ", ".join(f"count(*) FILTER (WHERE ({kept}) AND {c}_{w}) AS ign_{c}_{w}" for c in M.COMPONENTS for w in WHYS)
     tally = con.sql(f"SELECT CASE {case} ELSE -1 END AS reason, CASE WHEN currency IS NULL THEN currency_raw END AS cur, "
                     f"count(*) AS n FROM raw_view GROUP BY ALL").df()
     counts = con.sql(f"SELECT count(*) AS n, {ignored} FROM raw_view").df().iloc[0]
@@ -416,7 +427,8 @@ def _canonical_view(con, scan: str, kind: str, lower: dict[str, str], comps: lis
     kept_n = int(tally.loc[tally["reason"] == -1, "n"].sum())
     values_dropped = {}
     for c in M.COMPONENTS:
-        for w, label in (("bad", f"text in number column '{c}'"), ("neg", f"negative amount in '{c}'")):
+        for w, label in zip(WHYS, (f"text in number column '{c}'", f"negative amount in '{c}'",
+                                   f"amount {bounds.above_text('amount')} in '{c}'", f"zero amount in '{c}'")):
             if int(counts[f"ign_{c}_{w}"]):
                 values_dropped[label] = int(counts[f"ign_{c}_{w}"])
     report = M.ImportReport(source=source, format="raw samples", rows_read=rows_read, rows_kept=kept_n,
