@@ -213,6 +213,22 @@ def test_bundle_respects_r3_and_the_year1_ceiling(data, percentile):
         assert row["year1_tc_after"] <= max(ceiling, row["year1_tc_before"]) + 0.5
 
 
+def test_a_back_loaded_sign_on_ask_does_not_use_up_the_year1_trims():
+    """Found by the property test above: o0 already leads year 1 (a 87,332 sign-on); its bundle is
+    an equity ask (competing-offer, +5,000 of amazon-vesting RSUs: +250 in year 1) and a sign-on ask
+    paid in year 2 (back-loaded-vesting). Trimming must cut the equity ask, not spend every pass on
+    the year-2 sign-on, which cannot lower year 1."""
+    o0 = offer("o0", base_salary=156_742, sign_on=[{"amount": 87_332, "clawback_months": 12, "clawback": "cliff", "year": 1}],
+               equity={"type": "rsu", "grant_value": 35_000, "vesting": "amazon"})
+    o1 = offer("o1", base_salary=30_000, equity={"type": "option", "shares": 57_646, "share_price": 11.0, "strike": 0.0,
+                                                 "vesting": "4y-cliff-monthly"})
+    ev = evaluate([o0, o1])
+    plan = build_plan(ev, current=None, today=TODAY, target_percentile=20)
+    row = plan.counters.set_index("offer_id").loc["o0"]
+    assert row["year1_tc_before"] == pytest.approx(245_824.0)
+    assert row["year1_tc_after"] <= row["year1_tc_before"] + 0.5  # the ceiling: o0's own year 1 (the rival's is lower)
+
+
 # ---------------------------------------------------------------- shared targets (R20) and the grant's currency
 
 

@@ -263,7 +263,9 @@ def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Se
     o = evaluation.offers[i]
     ceiling = year1_ceiling(evaluation, i, points)
     rate = float(evaluation.figures.rates[i])
-    for _ in range(4):
+    # each pass trims one ask; an ask that cannot lower year 1 is passed over, so this many passes
+    # can bring every rival ask down to its floor
+    for _ in range(4 * len(asks) + 4):
         excess = _year1(evaluation, o, asks) - ceiling
         if excess <= 0.5:
             break
@@ -278,11 +280,16 @@ def cap_year1(evaluation: Evaluation, i: int, asks: list[BundledAsk], points: Se
             # year-1 effect of one unit of this ask, from the evaluation with and without it
             without = [x for x in asks if x is not a]
             effect = (_year1(evaluation, o, asks) - _year1(evaluation, o, without)) / a.ask if a.ask > 0 else 0.0
+            units = excess / effect if effect > 0 else 0.0
             if a.component == "sign_on":
-                effect = rate  # the year-1 part is cut first, one for one
+                # the year-1 part is cut first, one for one; a sign-on paid only in later years
+                # (a back-loaded-vesting ask) cannot lower year 1 and is left alone
+                year1_part = sum(v for y, v in a.payments() if y == 1)
+                effect = rate if year1_part > 0 else 0.0
+                units = min(excess / rate, year1_part)
             if effect <= 0:
                 continue
-            trimmed = _trim(a, excess / effect, floor_ask)
+            trimmed = _trim(a, units, floor_ask)
             if trimmed.ask <= 0:
                 asks = without
             else:
