@@ -113,8 +113,9 @@ def test_the_pdf_text_has_every_headline_figure_and_yearly_tc_of_the_json(sample
                 assert fmt.money(o[key], cur) in text, f"{o['id']} {key} {fmt.money(o[key], cur)} not in the PDF text"
         for y in o["years"]:
             assert fmt.money(y["tc"], cur) in text, f"{o['id']} year {y['year']} TC not in the PDF text"
-        vs = o["vs_current"]["average_tc"]
-        assert fmt.versus(vs["difference"], vs["fraction"], cur) in text
+        for key in ("average_tc", "average_tc_after_tax"):  # the brief's two 'vs now' rows, before and after tax
+            vs = o["vs_current"][key]
+            assert fmt.versus(vs["difference"], vs["fraction"], cur) in text
     for y in sample_json["current"]["years"]:
         assert fmt.money(y["tc"], cur) in text
     for heading in ("Headline figures", "Terms still to confirm", "Top asks, with their evidence", "The bundled counter and where it lands",
@@ -220,7 +221,12 @@ def test_the_html_has_headings_table_headers_and_alt_text_that_states_the_figure
     assert outline.th_scopes and all(scope in ("col", "row") for scope in outline.th_scopes)
     assert len(outline.img_alts) == 2
     year_chart, market_chart = outline.img_alts
-    assert "globex: $263,500 ($197,840 after tax), $289,605 ($209,707 after tax)" in year_chart and "now (stay): $220,000" in year_chart
+    assert "globex: $263,500 ($197,840 after tax), $289,605 ($209,707 after tax)" in year_chart
+    # the stay's line after tax too: the JSON's current.years[].tc_after_tax, not its pre-tax TC
+    current = json.loads(runner.invoke(app, ["compare", *SAMPLE, "--format", "json"]).stdout)["current"]
+    assert current["years"][0]["tc_after_tax"] < current["years"][0]["tc"] - 1000
+    assert "now (stay): " + ", ".join(f"{fmt.money(y['tc'], 'USD')} ({fmt.money(y['tc_after_tax'], 'USD')} after tax)"
+                                      for y in current["years"]) in year_chart
     assert "after tax: the tax engine's figures, after tax (built-in tax tables, 2027–2030)" in year_chart
     assert "p37" in market_chart
     assert 'lang="en"' in html and "<script" not in html

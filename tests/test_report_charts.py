@@ -119,6 +119,26 @@ def test_tc_after_tax_bars_stand_beside_the_pre_tax_ones(sample):
     assert _legend_outside_axes(fig)
 
 
+def test_tc_after_tax_draws_the_stay_before_and_after_tax(sample):
+    """With the stay baseline, the after-tax chart has its pre-tax line and a second line of the
+    stay's own TC after tax (the JSON's current.years[].tc_after_tax), labelled as after tax."""
+    import datetime as dt
+
+    from conftest import ROOT
+    from toolkit.negotiation import load_current
+    from toolkit.negotiation.current import evaluate_stay
+
+    stay = evaluate_stay(load_current(ROOT / "data" / "current-job.yaml"), sample, today=dt.date(2026, 11, 25))
+    current = stay.to_dict()
+    for compact in (False, True):
+        ax = charts.plot_tc_after_tax(sample, baseline=stay.evaluation, compact=compact).axes[0]
+        data = line_data(ax)
+        np.testing.assert_allclose(data["now (stay), pre-tax"][:, 1], [y["tc"] for y in current["years"]], atol=0.01)
+        after_label = "now (stay), after tax" if compact else f"now (stay): {AFTER_TAX}"
+        np.testing.assert_allclose(data[after_label][:, 1], [y["tc_after_tax"] for y in current["years"]], atol=0.01)
+        assert all(a < t - 1000 for a, t in zip(data[after_label][:, 1], data["now (stay), pre-tax"][:, 1]))
+
+
 def test_tc_after_tax_without_figures_or_at_a_flat_rate(e, sample):
     ax = charts.plot_tc_after_tax(e).axes[0]  # no location: no tax tables, no after-tax bars
     assert [c.get_label() for c in ax.containers][1] == "front: no after-tax figure (see the tax notes)"

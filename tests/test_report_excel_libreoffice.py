@@ -270,14 +270,42 @@ def test_current_job_column_and_vs_now_rows_equal_the_stay_scenario(tmp_path):
     values = recalculated_values(path)
     assert_matches(values, e, L) > 150
     S = values[X.SUMMARY]
-    for key in ("year1_tc", "average_tc"):
+    current = stay.to_dict()  # the JSON document's `current` block
+    for key in ("year1_tc", "average_tc", "average_tc_after_tax"):
         now = S[ref(None, L.summary.row(key), L.baseline_col)]
-        assert abs(now - float(stay.evaluation.headlines[key][0])) <= CENT
+        assert abs(now - current[key]) <= CENT
         for i in range(L.n):
-            want = stay.versus(e, i)[key]
+            want = stay.versus(e, i)[key]  # the JSON's vs_current
             assert abs(S[ref(None, L.summary.row(f"vs:{key}"), L.offer_col(i))] - want["difference"]) <= CENT
             assert abs(S[ref(None, L.summary.row(f"vs%:{key}"), L.offer_col(i))] - want["fraction"]) <= 0.00005
+    # the Now column's after-tax rows are the stay's own after-tax figures, not its pre-tax TC
+    assert abs(S[ref(None, L.summary.row("year1_tc_after_tax"), L.baseline_col)] - current["year1_tc_after_tax"]) <= CENT
+    for y in current["years"]:
+        assert abs(S[ref(None, L.summary.row(f"tat:{y['year']}"), L.baseline_col)] - y["tc_after_tax"]) <= CENT
+        assert y["tc_after_tax"] < y["tc"] - 1000  # taxed: the test would catch a pre-tax figure
     _no_error_values(path, values)
+
+
+def test_vs_now_after_tax_is_na_when_the_stay_has_no_after_tax_figure(tmp_path):
+    """A stay the engine cannot tax (no tables for its country): its after-tax cells say "n/a", and
+    the offers' 'Average TC after tax vs now' rows recalculate to "n/a", not an error value."""
+    import datetime as dt
+
+    from toolkit.negotiation import load_current
+    from toolkit.negotiation.current import evaluate_stay
+
+    e = toolkit.evaluate(toolkit.load_offers(SAMPLE))
+    job = load_current(ROOT / "data" / "current-job.yaml")
+    job = job.model_copy(update={"location": "Wellington, New Zealand", "tax": None})
+    stay = evaluate_stay(job, e, today=dt.date(2026, 12, 5))
+    assert stay.to_dict()["average_tc_after_tax"] is None
+    path = write_report(e, tmp_path / "r.xlsx", stay=stay)
+    L = X.Layout.of(e, stay)
+    S = recalculated_values(path)[X.SUMMARY]
+    assert S[ref(None, L.summary.row("average_tc_after_tax"), L.baseline_col)] == "n/a"
+    for i in range(L.n):
+        assert S[ref(None, L.summary.row("vs:average_tc_after_tax"), L.offer_col(i))] == "n/a"
+        assert S[ref(None, L.summary.row("vs%:average_tc_after_tax"), L.offer_col(i))] == "n/a"
 
 
 def test_an_offer_under_dated_rules_keeps_its_after_tax_columns(tmp_path):

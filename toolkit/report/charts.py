@@ -171,7 +171,8 @@ def plot_tc_after_tax(evaluation: "Evaluation", *, baseline: "Evaluation | None"
     'after tax (engine, tax years)' from the offer's tax block. An offer the engine cannot tax
     has no after-tax bar and its legend entry says so.
 
-    `baseline`: the stay scenario's evaluation, drawn as the grey "now (stay)" line of pre-tax TC.
+    `baseline`: the stay scenario's evaluation, drawn as the grey "now (stay)" line of pre-tax TC and,
+    when the engine can tax it, a grey dotted line of its own TC after tax.
     `compact`: a short legend for small figures (the brief): one entry per offer and one per
     distinct after-tax label, instead of two per offer.
     """
@@ -207,6 +208,15 @@ def plot_tc_after_tax(evaluation: "Evaluation", *, baseline: "Evaluation | None"
         line, = ax.plot(years, baseline.figures.tc[0], marker=CURRENT_MARKER, linestyle=CURRENT_LINESTYLE, color=CURRENT_COLOR,
                         label="now (stay), pre-tax")
         handles.insert(0, line)
+        stay_after = _after_tax(baseline)
+        if stay_after is not None and not np.isnan(stay_after[0][0]).all():
+            # the stay's own after-tax TC (its engine, its tax years) beside the offers' after-tax bars;
+            # its label is short only when the same engine and years already name a key in the legend
+            label = stay_after[1][0]
+            shown = compact and label in [lab for lab, v in zip(labels, values) if not np.isnan(v).all()]
+            after_line, = ax.plot(years, stay_after[0][0], marker=CURRENT_MARKER, linestyle=":", color=CURRENT_COLOR, linewidth=1.2,
+                                  label=chart_label("now (stay), after tax" if shown else f"now (stay): {label}"))
+            handles.insert(1, after_line)
     _money_axis(ax.yaxis, evaluation.currency)
     ax.set_title(f"TC by year, before and after tax ({evaluation.currency})")
     ax.set_ylabel(f"TC ({evaluation.currency})")

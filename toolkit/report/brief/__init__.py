@@ -108,8 +108,10 @@ def brief_charts(evaluation, stay=None) -> list[dict[str, str]]:
             kind = ("Bar chart of total compensation before and after tax (after tax: the tax engine's figures, "
                     + "; ".join(dict.fromkeys(after_tax_label(evaluation.after_tax.offer_block(i)) for i in range(len(evaluation.ids))))
                     + ")")
-        if stay is not None:
-            lines.insert(0, "now (stay): " + ", ".join(fmt.money(v, cur) for v in stay.figures.tc[0]))
+        if stay is not None:  # after tax too where the chart has after-tax bars and a stay after-tax line
+            stay_after = stay.after_tax.after_tax_tc[0] if not np.isnan(after).all() else np.full(stay.figures.tc.shape[1], np.nan)
+            lines.insert(0, "now (stay): " + ", ".join(fmt.money(v, cur) + ("" if a != a else f" ({fmt.money(a, cur)} after tax)")
+                                                      for v, a in zip(stay.figures.tc[0], stay_after)))
         out.append({"title": "Year by year", "uri": svg_data_uri(fig),
                     "alt": f"{kind} in each of years 1 to {evaluation.horizon_years}, per offer"
                            f"{' and a line for staying' if stay is not None else ''}: " + "; ".join(lines) + "."})
@@ -215,7 +217,8 @@ def _headline_table(doc: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
             continue
         rows.append({"label": label, "cells": [fmt.money(v, cur) for v in cells], "key": key})
     if baseline(doc):
-        for key, label in (("year1_tc", "Year-1 TC vs now"), ("average_tc", "Average TC vs now")):
+        # the average before and after tax (the stay taxed by the same engine): one row each, no year-1 row (two pages)
+        for key, label in (("average_tc", "Average TC vs now"), ("average_tc_after_tax", "Average TC after tax vs now")):
             cells = ["baseline"] + [fmt.versus((c["data"].get("vs_current") or {}).get(key, {}).get("difference"),
                                                (c["data"].get("vs_current") or {}).get(key, {}).get("fraction"), cur) for c in cols[1:]]
             rows.append({"label": label, "cells": cells, "key": f"vs_{key}", "emphasis": True})

@@ -309,9 +309,11 @@ def best_in_row(L: Layout, key: str, better: str) -> tuple[str, str]:
 
 
 def versus_now(L: Layout, key: str, figure: str, i: int) -> F:
-    """Offer i's `figure` minus the stay scenario's ('vs:'), or that difference ÷ the stay figure ('vs%:')."""
+    """Offer i's `figure` minus the stay scenario's ('vs:'), or that difference ÷ the stay figure ('vs%:');
+    "n/a" when either side is not a number (an after-tax figure the engine has no tables for)."""
     offer = summary_cell(L, figure, i)
     now = ref(None, L.summary.row(figure), L.baseline_col, col_abs=True)
+    both = f"AND(ISNUMBER({offer}),ISNUMBER({now}))"  # text compares above any number: test it first
     if key.startswith("vs%:"):
-        return F(f'=IF({now}>0,({offer}-{now})/{now},"n/a")')
-    return F(f"={offer}-{now}")
+        return F(f'=IF({both},IF({now}>0,({offer}-{now})/{now},"n/a"),"n/a")')
+    return F(f'=IF({both},{offer}-{now},"n/a")')

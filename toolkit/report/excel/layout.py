@@ -288,6 +288,8 @@ VERSUS_ROWS = (
     ("vs%:year1_tc", "Year-1 TC vs now (%)", "year1_tc", "pct"),
     ("vs:average_tc", "Average TC vs now", "average_tc", "money"),
     ("vs%:average_tc", "Average TC vs now (%)", "average_tc", "pct"),
+    ("vs:average_tc_after_tax", "Average TC after tax vs now", "average_tc_after_tax", "money"),
+    ("vs%:average_tc_after_tax", "Average TC after tax vs now (%)", "average_tc_after_tax", "pct"),
 )
 
 
