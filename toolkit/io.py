@@ -636,26 +636,17 @@ def _no_ragged_lines(p: Path, sep: str, encoding: str) -> Iterator[None]:
             raise
 
 
-def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]):
-    """A text CSV read by pyarrow's multi-threaded reader, or None to use the pandas reader.
-
-    Gives what `read_table(as_text=True)` gives (object columns of text as written, None for
-    empty cells; stripped header names) except that the columns named in `numbers` whose every
-    cell pyarrow reads as a finite number come back as float64. Anything this reader might read
-    differently from pandas sends the whole file back to pandas, whose errors are the ones
-    users see: any pyarrow error (ragged lines, bad UTF-8, no rows), a header that is empty,
-    repeated or not what the csv module reads, or a text cell that starts with a space or holds
-    a quote (pandas skips initial spaces and may unquote differently).
-    """
+def _arrow_text_table(p: Path, sep: str, names: list[str]):
+    """A UTF-8 CSV read by pyarrow as string columns (null for empty cells) named `names` (the
+    stripped header), or None when pyarrow is missing or might read the file differently from
+    the pandas reader: any pyarrow error (ragged lines, bad UTF-8), no rows, a byte-order mark, a
+    header that is empty or repeated. Callers still refuse text cells that start with a space or
+    hold a quote (`_arrow_unsafe`)."""
     try:
-        import numpy as np
-        import pandas as pd
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pcsv
     except ImportError:
         return None
-    names = [h.strip() for h in header]
     if not names or any(not n for n in names) or len({n for n in names}) != len(names):
         return None
     import mmap
@@ -676,6 +667,60 @@ def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]
         return None
     if table.num_rows == 0 or [str(n) for n in table.column_names] != names:
         return None
+    return table
+
+
+def _arrow_unsafe(distinct) -> bool:
+    """Whether a column's distinct texts hold one that pandas (skipinitialspace, its own unquoting)
+    might read differently: one that starts with a space or holds a quote."""
+    import pyarrow.compute as pc
+
+    return bool(len(distinct)) and bool(pc.any(pc.match_substring_regex(distinct, r'^\s|"')).as_py())
+
+
+def _coded_csv_arrow(p: Path, sep: str, header: list[str]) -> tuple[list[str], tuple, tuple, int] | None:
+    """`read_coded_table`'s CSV read done by pyarrow (names, codes, values, rows), or None to use
+    the pandas reader (see `_arrow_text_table`). Each column is dictionary-encoded by Arrow:
+    values in order of first appearance, code -1 for an empty cell, as `_coded` gives."""
+    names = [h.strip() for h in header]
+    table = _arrow_text_table(p, sep, names)
+    if table is None:
+        return None
+    import pyarrow.compute as pc
+
+    codes, values = [], []
+    for name in names:
+        encoded = pc.dictionary_encode(table[name]).combine_chunks()
+        distinct = encoded.dictionary
+        if _arrow_unsafe(distinct):
+            return None
+        values.append(tuple(distinct.to_pylist()))
+        codes.append(_narrow(encoded.indices.fill_null(-1).to_numpy(), len(distinct)))
+    return names, tuple(codes), tuple(values), table.num_rows
+
+
+def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]):
+    """A text CSV read by pyarrow's multi-threaded reader, or None to use the pandas reader.
+
+    Gives what `read_table(as_text=True)` gives (object columns of text as written, None for
+    empty cells; stripped header names) except that the columns named in `numbers` whose every
+    cell pyarrow reads as a finite number come back as float64. Anything this reader might read
+    differently from pandas sends the whole file back to pandas, whose errors are the ones
+    users see: any pyarrow error (ragged lines, bad UTF-8, no rows), a header that is empty,
+    repeated or not what the csv module reads, or a text cell that starts with a space or holds
+    a quote (pandas skips initial spaces and may unquote differently).
+    """
+    try:
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    names = [h.strip() for h in header]
+    table = _arrow_text_table(p, sep, names)
+    if table is None:
+        return None
     wanted = {n.lower() for n in numbers}
     columns = {}
     for name in names:
@@ -692,7 +737,7 @@ def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]
         # text: each distinct value becomes one Python string, shared by its rows
         encoded = pc.dictionary_encode(col).combine_chunks()
         distinct = encoded.dictionary
-        if len(distinct) and pc.any(pc.match_substring_regex(distinct, r'^\s|"')).as_py():
+        if _arrow_unsafe(distinct):
             return None
         lookup = np.asarray(distinct.to_pylist() + [None], dtype=object)
         codes = encoded.indices.fill_null(len(distinct)).to_numpy()
@@ -896,6 +941,10 @@ def read_coded_table(path: str | os.PathLike, *, sheet: str | int | None = None,
             sample = sample[1:]
         sep = "\t" if p.suffix.lower() == ".tsv" else sniff_delimiter(sample)
         header = next(csv.reader([sample.splitlines()[0] if sample else ""], delimiter=sep), [])
+        fast = _coded_csv_arrow(p, sep, header) if encoding is None else None
+        if fast is not None:
+            names, codes, values, rows = fast
+            return CodedTable(tuple(names), codes, values, rows, ())  # no repeated names: else pandas reads it
         try:
             with _no_ragged_lines(p, sep, encoding or "utf-8-sig"):
                 reader = iter(pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_values=[""], skipinitialspace=True,
