@@ -420,6 +420,9 @@ def assign_ids(raws: list[RawOffer]) -> list[Issue]:
     return issues
 
 
+_PLAIN_NAME = __import__("re").compile(r"[A-Za-z0-9 ]*")
+
+
 def id_plan(given: Sequence[str | None], needs: Sequence[str | None]) -> tuple[list[str | None], list[tuple[int, int, str]]]:
     """The id rule over plain lists, shared by raw offers and columnar tables.
 
@@ -441,7 +444,8 @@ def id_plan(given: Sequence[str | None], needs: Sequence[str | None]) -> tuple[l
     slugs: dict[str, str] = {}
     for company in set(needs):
         if company is not None:
-            slugs[company] = slugify(company) or "offer"
+            # plain ASCII words: what slugify gives (lowercase, joined by '-'), without its 8 µs a name
+            slugs[company] = ("-".join(company.lower().split()) if _PLAIN_NAME.fullmatch(company) else slugify(company)) or "offer"
     # Fast path: number each slug's offers in order; kept when no default meets another id,
     # else the loop below gives the same numbering with the taken ones skipped.
     assigned: list[str | None] = [None] * len(needs)
