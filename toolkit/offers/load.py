@@ -236,6 +236,7 @@ def _offer_sheet(path: str) -> str | None:
 
 
 _NUMBER_TEXT = __import__("re").compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_INTEGER_TEXT = __import__("re").compile(r"[+-]?\d+")
 
 
 def clean_cells(values: Sequence[Any], *, text: bool) -> list[Any]:
@@ -245,6 +246,15 @@ def clean_cells(values: Sequence[Any], *, text: bool) -> list[Any]:
     everywhere, so the amount parser calls it ambiguous as it does in YAML)."""
     out = []
     for v in values:
+        if type(v) is str:  # most cells of a CSV: the checks of `_clean_cell` and below, inlined
+            v = v.strip() or None
+            if v is not None and not text:
+                if _INTEGER_TEXT.fullmatch(v):
+                    v = int(v) if not AMBIGUOUS_DECIMAL.match(v) else v
+                elif _NUMBER_TEXT.fullmatch(v) and not AMBIGUOUS_DECIMAL.match(v):
+                    v = float(v)
+            out.append(v)
+            continue
         v = _clean_cell(v)
         if not text and isinstance(v, str) and _NUMBER_TEXT.fullmatch(v) and not AMBIGUOUS_DECIMAL.match(v):
             v = int(v) if v.lstrip("+-").isdigit() else float(v)
