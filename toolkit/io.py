@@ -686,17 +686,27 @@ def _coded_csv_arrow(p: Path, sep: str, header: list[str]) -> tuple[list[str], t
     table = _arrow_text_table(p, sep, names)
     if table is None:
         return None
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    rows = table.num_rows
     codes, values = [], []
-    for name in names:
-        encoded = pc.dictionary_encode(table[name]).combine_chunks()
-        distinct = encoded.dictionary
-        if _arrow_unsafe(distinct):
-            return None
-        values.append(tuple(distinct.to_pylist()))
-        codes.append(_narrow(encoded.indices.fill_null(-1).to_numpy(), len(distinct)))
-    return names, tuple(codes), tuple(values), table.num_rows
+    try:
+        for name in names:
+            encoded = pc.dictionary_encode(table[name]).combine_chunks()
+            table = table.drop_columns([name])  # its text is freed as soon as it is coded
+            distinct = encoded.dictionary
+            if _arrow_unsafe(distinct):
+                return None
+            values.append(tuple(distinct.to_pylist()))
+            codes.append(_narrow(encoded.indices.fill_null(-1).to_numpy(), len(distinct)))
+            del encoded, distinct
+    finally:
+        del table
+        # Arrow's allocator keeps freed pages for reuse; nothing after this read uses Arrow, so
+        # they would stay in the process's peak memory through evaluation (200 MB at 1,000,000 offers).
+        pa.default_memory_pool().release_unused()
+    return names, tuple(codes), tuple(values), rows
 
 
 def _read_csv_arrow(p: Path, sep: str, header: list[str], numbers: Sequence[str]):
