@@ -185,6 +185,36 @@ def test_numbers_read_like_the_text_they_hold(tmp_path, name):
             assert fast[c].dtype == object and fast[c].tolist() == plain[c].tolist(), c
 
 
+@pytest.mark.parametrize("name", sorted(NUMBER_CASES) + ["offers"])
+def test_offer_tables_read_by_pyarrow_as_by_pandas(tmp_path, monkeypatch, name):
+    """An offer table (`read_coded_table`) read by pyarrow gives the codes, texts and errors
+    the pandas reader gives; a plain file does take the pyarrow read."""
+    pytest.importorskip("pyarrow")
+    import toolkit.io as io
+
+    text = NUMBER_CASES.get(name, 'company,base_salary,location,id\nAcme,"185,000","Seattle, WA",\nBeta,80.000,,0777\n,,,\nAcme,9,Austin,\n')
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(text.encode("latin-1") if name == "latin-1" else text.encode("utf-8"))
+    taken = []
+    real = io._coded_csv_arrow
+    monkeypatch.setattr(io, "_coded_csv_arrow", lambda *a: taken.append(real(*a)) or taken[-1])
+    try:
+        fast = io.read_coded_table(path)
+    except InputError as exc:
+        monkeypatch.setattr(io, "_coded_csv_arrow", lambda *a: None)
+        with pytest.raises(InputError) as err:
+            io.read_coded_table(path)
+        assert str(err.value) == str(exc)
+        return
+    monkeypatch.setattr(io, "_coded_csv_arrow", lambda *a: None)
+    plain = io.read_coded_table(path)
+    assert (fast.names, fast.values, fast.rows, fast.duplicate_columns) == (plain.names, plain.values, plain.rows, plain.duplicate_columns)
+    assert [c.tolist() for c in fast.codes] == [c.tolist() for c in plain.codes]
+    if name == "offers":
+        assert taken and taken[0] is not None
+        assert fast.values[1] == ("185,000", "80.000", "9") and fast.codes[2].tolist() == [0, -1, -1, 1]
+
+
 def test_clean_numbers_come_back_as_numbers(write):
     """The fast path is taken for a clean file (where pyarrow is installed): amounts are float64,
     text stays text, empty cells are None / NaN."""
