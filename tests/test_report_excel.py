@@ -77,7 +77,9 @@ def test_sheets_in_order_with_panes_filters_and_landscape_print(evaluation, tmp_
         assert ws.print_title_rows == "$3:$3"  # the header row on every printed page
     for ws in wb.worksheets:
         assert ws.print_area and ws.oddFooter.center.text == "&A · page &P"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        # pages as tall as they need, except a sheet a few lines taller than one page (the sample's Tax
+        # sheet): shrunk onto it rather than printing its last notes alone under a repeated header
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == (1 if ws.title == "Tax" else 0), ws.title
         assert ws["A1"].font.name == "Calibri"
     # landscape where wide (sum of the column widths), portrait where narrow
     assert {ws.title: ws.page_setup.orientation for ws in wb.worksheets if ws.title in ("Year by year", "Drafts")} == {

@@ -64,6 +64,7 @@ MIN_WIDTH = 4.0
 DEFAULT_MAX_WIDTH = 60.0
 PORTRAIT_MAX_PX = 700  # wider than this (about 7.3 inches) prints in landscape
 LANDSCAPE_PX = 960  # printable width of a landscape Letter page (10 inches at 96 px)
+ONE_PAGE_SLACK = 0.15  # a sheet at most 15% taller than one page is shrunk onto it (see _page_setup)
 MIN_PRINT_SCALE = 0.75  # below this, 11-point text prints under 8 points: too small to read
 NUMBER_GAP = 1.5  # units of space left of a right-aligned number column
 
@@ -284,6 +285,16 @@ class SheetWriter:
             ws.print_title_cols = f"{column_letter(1)}:{column_letter(self.repeat_cols)}"
         ws.page_setup.fitToWidth = pages_wide
         ws.page_setup.fitToHeight = 0
+        if pages_wide == 1 and not self.charts:
+            # a sheet that overflows one page by a few lines (the Tax sheet's last notes) would print
+            # them alone on a second page under a repeated header: shrink it onto one page instead
+            page_w, page_h = (LANDSCAPE_PX, PORTRAIT_MAX_PX) if ws.page_setup.orientation == "landscape" else (PORTRAIT_MAX_PX, LANDSCAPE_PX)
+            total_w = sum(column_px(widths[c - 1] if c <= len(widths) and widths[c - 1] else DEFAULT_COL_WIDTH)
+                          for c in range(1, last_col + 1))
+            scale = min(1.0, page_w / max(total_w, 1.0))
+            content_h = sum(heights[:last_row]) * 96 / 72 * scale
+            if page_h < content_h <= page_h * (1 + ONE_PAGE_SLACK):
+                ws.page_setup.fitToHeight = 1
         ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.6
