@@ -15,6 +15,7 @@ from ....format import money as show_money
 from ..layout import CALENDAR_KEYS, Layout, left_out_headers
 from ..styles import INT, money_format
 from ..writer import SheetWriter, number
+from .frames import write_block_rows
 
 NOTE = ("Paid basis: what lands in your account in each calendar year (salary by pay date, bonus on its payout date, "
         "sign-on and relocation on their dates, equity on its vest dates). The headline figures on the Summary and the "
@@ -37,26 +38,17 @@ def write(sh: SheetWriter, L: Layout) -> None:
     sh.title_rows(f"Calendar years: what is paid in each calendar year, in {L.cur}", NOTE)
     sh.header(spec.headers)
     money = money_format(L.cur)
-    keys = [c.key for c in spec.columns[3:]]
-    rows = 0
-    for i, (o, block) in enumerate(zip(e.offers, L.calendar_blocks)):
-        for year in block.get("calendar_years") or ():
-            values: dict[str, tuple | None] = {"offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"),
-                                               "company": (o.company, "plain")}
-            for k in keys:
-                if k not in year:
-                    continue
-                v = year[k]
-                if k == "partial":
-                    values[k] = (period(year), "plain")
-                elif isinstance(v, bool) or isinstance(v, str):
-                    values[k] = (v, "plain")
-                elif isinstance(v, int):
-                    values[k] = (v, "plain", INT)
-                elif number(v) is not None:
-                    values[k] = (float(v), "bold" if k == "tc" else "plain", money)
-            sh.values(spec.row_values(values))
-            rows += 1
+
+    def cell(k: str, v: Any, year: dict) -> tuple | None:
+        if k == "partial":
+            return (period(year), "plain")
+        if isinstance(v, (bool, str)):
+            return (v, "plain")
+        if isinstance(v, int):
+            return (v, "plain", INT)
+        return (float(v), "bold" if k == "tc" else "plain", money) if number(v) is not None else None
+
+    rows = write_block_rows(sh, spec, e.offers, L.calendar_blocks, "calendar_years", cell)
     if not rows:
         sh.values([("No calendar-year view for these offers.", "note")])
     last = max(spec.first_row, spec.first_row + rows - 1)

@@ -1,12 +1,13 @@
-"""A titled block of a DataFrame's columns, for the Negotiation and Follow-ups sheets."""
+"""Rows from data: a titled block of a DataFrame's columns (Negotiation and Follow-ups sheets), and
+one row per offer and entry of a JSON block (Tax and Calendar-years sheets)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from ..styles import DATE, DAYS, NUM, PCT0, money_format
+from ..styles import DATE, DAYS, INT, NUM, PCT0, money_format
 from ..writer import SheetWriter, number
 
 
@@ -57,3 +58,22 @@ def write_frame(sh: SheetWriter, frame: Any, columns: Sequence[str], money_cols:
                 specs.append((str(v), "plain_wrap"))
         sh.values(specs)
     return header, sh.row
+
+
+def write_block_rows(sh: SheetWriter, spec: Any, offers: Sequence[Any], blocks: Sequence[dict], rows_key: str,
+                     cell: Callable[[str, Any, dict], tuple | None]) -> int:
+    """One row per offer and entry of its JSON block's `rows_key` list (`years` of the tax block,
+    `calendar_years`): offer number, id and company, then `cell(key, value, entry)` for each of
+    the spec's other columns the entry has (None leaves the cell empty). Returns the row count."""
+    keys = [c.key for c in spec.columns[3:]]
+    rows = 0
+    for i, (o, block) in enumerate(zip(offers, blocks)):
+        for entry in block.get(rows_key) or ():
+            values: dict[str, tuple | None] = {"offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"),
+                                               "company": (o.company, "plain")}
+            for k in keys:
+                if k in entry and (value := cell(k, entry[k], entry)) is not None:
+                    values[k] = value
+            sh.values(spec.row_values(values))
+            rows += 1
+    return rows

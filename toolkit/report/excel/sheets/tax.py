@@ -16,6 +16,7 @@ from ...taxlabels import engine_label, tax_years
 from ..layout import TAX_KEYS, Layout, left_out_headers
 from ..styles import INT, PCT, money_format
 from ..writer import SheetWriter, number
+from .frames import write_block_rows
 
 TEXT_KEYS = frozenset({"year"})
 NOTE = ("These are the tax engine's figures (values: they do not recalculate when you edit an input). The Year-by-year "
@@ -60,14 +61,7 @@ def write(sh: SheetWriter, L: Layout) -> None:
     sh.title_rows(f"Tax: the tax engine's figures per offer and tax year, in {L.cur}", NOTE)
     sh.header(spec.headers)
     money = money_format(L.cur)
-    keys = [c.key for c in spec.columns[3:]]
-    rows = 0
-    for i, (o, block) in enumerate(zip(e.offers, L.tax_blocks)):
-        for year in block.get("years") or ():
-            values = {"offer_no": (i + 1, "plain", INT), "offer_id": (o.id, "plain"), "company": (o.company, "plain")}
-            values.update({k: cell_spec(k, year.get(k), money) for k in keys if k in year})
-            sh.values(spec.row_values(values))
-            rows += 1
+    rows = write_block_rows(sh, spec, e.offers, L.tax_blocks, "years", lambda k, v, _: cell_spec(k, v, money))
     if not rows:
         sh.values([("No offer has tax figures.", "note")])
     last = max(spec.first_row, spec.first_row + rows - 1)
