@@ -43,3 +43,22 @@ def test_the_table_labels_every_headline_it_shows():
     for key, label in text.ROWS:
         if any(o.get(key) is not None for o in doc["offers"]):
             assert label in table
+
+
+def test_the_current_job_says_how_it_was_taxed_or_why_it_was_not():
+    import copy
+
+    doc = _document()
+    taxed = copy.deepcopy(doc["offers"][0]["tax"])  # globex: Seattle, built-in tables
+    doc["current"] = {"notes": [], "tax": taxed}
+    lines = [line for line in text._tax_notes(doc) if line.startswith("now: ")]
+    assert lines[0].startswith(f"now: after tax by the built-in tables ({taxed['engine_version']}) for US/WA, single, tax years ")
+    assert [line[5:] for line in lines[1:]] == taxed["notes"]
+    untaxed = copy.deepcopy(taxed)
+    untaxed["profile"].update(country="XX", state=None)
+    untaxed["engine_version"], untaxed["notes"] = "", ["no tax tables for XX: use --tax-rate"]
+    for year in untaxed["years"]:
+        year["total_tax"] = year["after_tax_tc"] = None
+    doc["current"] = {"notes": [], "tax": untaxed}
+    assert [line for line in text._tax_notes(doc) if line.startswith("now: ")] == [
+        "now: no after-tax figure for XX", "now: no tax tables for XX: use --tax-rate"]

@@ -232,22 +232,26 @@ ENGINE_LABELS = {"builtin": "the built-in tables", "policyengine": "PolicyEngine
 
 
 def _tax_notes(document: dict[str, Any]) -> list[str]:
-    """Per offer: which engine, where and how, which tax years, then the engine's notes."""
+    """Per offer, and for the current job ("now"): which engine, where and how, which tax years,
+    then the engine's notes (among them why a figure is missing, e.g. no tax tables)."""
     lines = []
-    for o in document["offers"]:
-        t = o.get("tax")
+    current = document.get("current") or {}
+    for label, t in [(o["id"], o.get("tax")) for o in document["offers"]] + [("now", current.get("tax"))]:
         if not t:
             continue
         p = t["profile"]
         where = "/".join(x for x in (p.get("country"), p.get("state"), p.get("locality")) if x) or "no country"
         years = [y["year"] for y in t["years"]]
-        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
-        if t["engine"] == "flat":
-            lines.append(f"{o['id']}: after tax at a flat {fmt.percent(p.get('flat_rate'))}, the rate given by you")
+        span = "" if not years else f", tax year {years[0]}" if len(years) == 1 else f", tax years {years[0]} to {years[-1]}"
+        version = f" ({t['engine_version']})" if t.get("engine_version") else ""
+        if all(y.get("total_tax") is None for y in t["years"]):
+            lines.append(f"{label}: no after-tax figure for {where}")  # the engine's notes below say why
+        elif t["engine"] == "flat":
+            lines.append(f"{label}: after tax at a flat {fmt.percent(p.get('flat_rate'))}, the rate given by you")
         else:
-            lines.append(f"{o['id']}: after tax by {ENGINE_LABELS.get(t['engine'], t['engine'])} ({t['engine_version']}) for "
-                         f"{where}, {p['filing_status'].replace('_', ' ')}, tax years {span} ({t['basis']})")
-        lines += [f"{o['id']}: {note}" for note in t["notes"] if note != "flat rate given by you"]
+            lines.append(f"{label}: after tax by {ENGINE_LABELS.get(t['engine'], t['engine'])}{version} for "
+                         f"{where}, {p['filing_status'].replace('_', ' ')}{span} ({t['basis']})")
+        lines += [f"{label}: {note}" for note in t["notes"] if note != "flat rate given by you"]
     return lines
 
 
